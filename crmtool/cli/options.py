@@ -1,0 +1,36 @@
+"""Option sets shared by commands, as decorators."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..model import today_from
+from ..repo import Repository, find_root
+
+
+def root_option(command):
+    return click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="The records repository (default: found upwards from here).")(command)
+
+
+def today_option(command):
+    return click.option("--today", "today", metavar="YYYY-MM-DD", default=None,
+                        help="Take this day as today for every date rule (also CRMTOOL_TODAY).")(command)
+
+
+def format_option(*choices: str, default: str = "text"):
+    return click.option("--format", "output_format", type=click.Choice(choices), default=default,
+                        show_default=True, help="Output format.")
+
+
+def resolve_today(value: str | None) -> dt.date:
+    try:
+        return today_from(value)
+    except ValueError as error:
+        raise click.BadParameter(f"'{error}' is not a date; use YYYY-MM-DD", param_hint="--today") from error
+
+
+def resolve_repo(root: Path | None) -> Repository:
+    return find_root(Path.cwd(), root)

@@ -1,0 +1,300 @@
+"""Safe YAML loading that keeps the position of every value.
+
+A record is composed into a node tree by libyaml's C parser (the pure-Python parser is the
+fallback) and then turned into plain JSON-like values by a small walk of our own, instead of
+PyYAML's constructor, because the walk is where the dangerous and surprising parts of YAML
+are caught:
+
+- duplicate keys are reported, never silently resolved;
+- anchors, aliases, merge keys and custom tags are refused (an alias is only ever expanded
+  once, so an alias bomb costs nothing);
+- plain scalars that YAML 1.1 (or 1.2) reads as something other than text are remembered,
+  so the Y rules can ask the schema whether text was meant there;
+- dates become ISO strings, so the JSON Schema `format: date` sees them.
+
+The node tree stays with the document so every JSON pointer in a schema error maps back to
+a line and column (`Document.position`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_BYTES = 1 << 20
+"""A record is a few hundred bytes; a file over 1 MiB is a mistake, not a record."""
+
+MAX_DEPTH = 64
+"""Records nest a few levels; deeper nesting would only exhaust the parser's stack."""
+
+Pointer = tuple  # of str (mapping keys) and int (sequence indices)
+
+_YAML = "tag:yaml.org,2002:"
+_STR, _NULL, _BOOL, _INT, _FLOAT = (_YAML + t for t in ("str", "null", "bool", "int", "float"))
+_TIMESTAMP, _MAP, _SEQ, _MERGE = (_YAML + t for t in ("timestamp", "map", "seq", "merge"))
+
+# Plain scalars that some YAML reader takes for a number or a boolean although PyYAML (YAML
+# 1.1) leaves them text: YAML 1.2 numbers such as 1e3, 0o17, and numbers with a leading zero
+# such as a phone number 0612345678. Quoting them makes every reader agree.
+_AMBIGUOUS_TEXT = re.compile(
+    r"[-+]?(?:\d+|\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_NESTING_HINTS = (re.compile(r"^ {96,}\S", re.M), re.compile(r"(?:[-?:] +){24}"))
+_constructor = SafeConstructor()
+_RESOLVE = {  # the stateless halves of PyYAML's constructor, one per implicit type
+    _NULL: _constructor.construct_yaml_null,
+    _BOOL: _constructor.construct_yaml_bool,
+    _INT: _constructor.construct_yaml_int,
+    _FLOAT: _constructor.construct_yaml_float,
+    _TIMESTAMP: _constructor.construct_yaml_timestamp,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the loader saw that a Y rule reports. Positions are 1-based."""
+
+    kind: str
+    line: int
+    column: int
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass
+class Retyped:
+    """A plain (unquoted) scalar that a YAML reader may take for something other than text."""
+
+    pointer: Pointer
+    text: str
+    value: Any
+    line: int
+    column: int
+    tag: str  # what YAML 1.1 made of it: str (text that YAML 1.2 reads otherwise), bool, int, ...
+    is_key: bool = False
+
+
+@dataclass
+class Document:
+    """One YAML file: its data, its node tree and what the loader noticed."""
+
+    path: str
+    data: Any = None
+    root: yaml.Node | None = None
+    problems: list[Problem] = field(default_factory=list)
+    retyped: list[Retyped] = field(default_factory=list)
+    loaded: bool = False
+
+    def node_at(self, pointer: Pointer) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The value node at `pointer` and, for a mapping member, its key node.
+
+        Walks as far as the pointer leads; a pointer that ends in a missing member returns the
+        deepest node found, so a finding still lands near its cause.
+        """
+        node, key_node = self.root, None
+        for step in pointer:
+            if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+                found = None
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == step:
+                        found = (k, v)  # the last one wins, as in the loaded data
+                if found is None:
+                    return node, key_node
+                key_node, node = found
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+                key_node, node = None, node.value[step]
+            else:
+                return node, key_node
+        return node, key_node
+
+    def position(self, pointer: Pointer = (), at_key: bool = False) -> tuple[int, int]:
+        """1-based line and column of the value (or its key) at `pointer`."""
+        if self.root is None:
+            return 1, 1
+        node, key_node = self.node_at(pointer)
+        target = key_node if at_key and key_node is not None else node
+        if target is None:
+            return 1, 1
+        return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+def load_document(path: str, raw: bytes) -> Document:
+    """Load one YAML file's bytes. Never raises: what goes wrong becomes a Problem."""
+    doc = Document(path=path)
+    if len(raw) > MAX_BYTES:
+        doc.problems.append(Problem("too-large", 1, 1, {"size": len(raw), "limit": MAX_BYTES}))
+        return doc
+    text = _decode(raw, doc)
+    if text is None:
+        return doc
+    if _may_nest_deeply(text) and _too_deep(text, doc):
+        return doc
+    try:
+        doc.root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        doc.problems.append(Problem("syntax", line, column, {
+            "problem": error.problem or "", "context": error.context or ""}))
+        return doc
+    except (yaml.YAMLError, RecursionError) as error:  # reader errors (control characters)
+        doc.problems.append(Problem("syntax", 1, 1, {"problem": str(error).splitlines()[0]}))
+        return doc
+    if ("&" in text or "*" in text) and doc.root is not None:
+        _find_anchors(text, doc)
+    walker = _Walker(doc)
+    try:
+        doc.data = walker.value(doc.root, ()) if doc.root is not None else None
+    except RecursionError:
+        doc.problems.append(Problem("too-deep", 1, 1, {"limit": MAX_DEPTH}))
+        return doc
+    doc.loaded = True
+    return doc
+
+
+def _decode(raw: bytes, doc: Document) -> str | None:
+    if b"\x00" in raw:
+        doc.problems.append(Problem("binary", 1, 1))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        doc.problems.append(Problem("encoding", line, column))
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """A cheap test that lets ordinary records skip the exact depth count."""
+    return (text.count("[") + text.count("{") > 4 * MAX_DEPTH
+            or any(pattern.search(text) for pattern in _NESTING_HINTS))
+
+
+def _too_deep(text: str, doc: Document) -> bool:
+    """Count nesting from the event stream (libyaml's parser keeps its own stack, so this is
+    safe where composing a deeply nested document would overflow the C stack)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    doc.problems.append(Problem("too-deep", mark.line + 1, mark.column + 1,
+                                                {"limit": MAX_DEPTH}))
+                    return True
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # composing will report the syntax error with its position
+    return False
+
+
+def _find_anchors(text: str, doc: Document) -> None:
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, yaml.AliasEvent):
+            kind = "alias"
+        elif isinstance(event, yaml.NodeEvent) and event.anchor:
+            kind = "anchor"
+        else:
+            continue
+        mark = event.start_mark
+        doc.problems.append(Problem(kind, mark.line + 1, mark.column + 1, {"name": event.anchor}))
+
+
+def _short(tag: str) -> str:
+    return tag[len(_YAML):] if tag.startswith(_YAML) else tag
+
+
+class _Walker:
+    """Turns nodes into values, noting every surprise on the document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.seen: set[int] = set()
+
+    def value(self, node: yaml.Node, pointer: Pointer, depth: int = 0) -> Any:
+        if id(node) in self.seen:
+            return None  # an alias: reported from the event stream, expanded never
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, pointer)
+        self.check_tag(node, _MAP if isinstance(node, yaml.MappingNode) else _SEQ)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, pointer + (index,), depth + 1)
+                    for index, item in enumerate(node.value)]
+        return self.mapping(node, pointer, depth)
+
+    def mapping(self, node: yaml.MappingNode, pointer: Pointer, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node, pointer)
+            if key is None:
+                continue
+            mark = key_node.start_mark
+            if key in first_line:
+                self.doc.problems.append(Problem("duplicate-key", mark.line + 1, mark.column + 1, {
+                    "key": key, "first_line": first_line[key]}))
+            else:
+                first_line[key] = mark.line + 1
+            result[key] = self.value(value_node, pointer + (key,), depth + 1)
+        return result
+
+    def key(self, node: yaml.Node, pointer: Pointer) -> str | None:
+        mark = node.start_mark
+        if node.tag == _MERGE:
+            self.doc.problems.append(Problem("merge-key", mark.line + 1, mark.column + 1))
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.doc.problems.append(Problem("complex-key", mark.line + 1, mark.column + 1))
+            return None
+        self.seen.add(id(node))
+        if node.style == "" and node.tag in _RESOLVE and node.tag != _NULL:
+            self.doc.retyped.append(Retyped(pointer + (node.value,), node.value, self.resolve(node),
+                                            mark.line + 1, mark.column + 1, _short(node.tag),
+                                            is_key=True))
+        return node.value
+
+    def scalar(self, node: yaml.ScalarNode, pointer: Pointer) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            if node.style == "" and _AMBIGUOUS_TEXT.fullmatch(node.value):
+                self.note_retyped(node, pointer, node.value)
+            return node.value
+        if tag in (_NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP):
+            value = self.resolve(node)
+            if node.style == "" and tag != _NULL:
+                self.note_retyped(node, pointer, value)
+            if isinstance(value, (dt.date, dt.datetime)):
+                return value.isoformat()
+            return value
+        self.check_tag(node, _STR)
+        return node.value
+
+    def note_retyped(self, node: yaml.Node, pointer: Pointer, value: Any) -> None:
+        mark = node.start_mark
+        self.doc.retyped.append(Retyped(pointer, node.value, value, mark.line + 1, mark.column + 1,
+                                        _short(node.tag)))
+
+    @staticmethod
+    def resolve(node: yaml.ScalarNode) -> Any:
+        try:
+            return _RESOLVE[node.tag](node)
+        except (yaml.YAMLError, ValueError, OverflowError):  # e.g. a timestamp like 2026-02-30
+            return node.value
+
+    def check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag not in (expected, "!"):
+            mark = node.start_mark
+            self.doc.problems.append(Problem("tag", mark.line + 1, mark.column + 1, {"tag": node.tag}))

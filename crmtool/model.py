@@ -1,0 +1,110 @@
+"""The loaded repository as rules, the index and the register see it: records by folder and
+id, vocabularies, configuration and "today".
+
+Existence is decided by the file listing, not by successful loading: a person whose file has
+a syntax error still exists, so roles that point to it are not reported as dangling too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .repo import FOLDERS
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """An ISO date string (as the loader produces) as a date; None when absent or invalid."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def today_from(option: str | None) -> dt.date:
+    """`--today`, else `CRMTOOL_TODAY`, else the real date: date rules are reproducible."""
+    value = option or os.environ.get("CRMTOOL_TODAY")
+    if not value:
+        return dt.date.today()
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(value)
+    return day
+
+
+@dataclass(frozen=True)
+class Period:
+    """`start` .. `end`, both inclusive; an open end holds forever."""
+
+    start: dt.date | None
+    end: dt.date | None
+
+    @classmethod
+    def of(cls, data: dict) -> "Period":
+        return cls(parse_date(data.get("start")), parse_date(data.get("end")))
+
+    def holds_on(self, day: dt.date) -> bool:
+        """Current on `day`: start <= day and (no end or day <= end)."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def overlaps(self, other: "Period") -> bool:
+        latest_start = max(self.start or dt.date.min, other.start or dt.date.min)
+        earliest_end = min(self.end or dt.date.max, other.end or dt.date.max)
+        return latest_start <= earliest_end
+
+
+@dataclass(frozen=True)
+class Record:
+    folder: str
+    id: str
+    path: str
+    data: dict
+
+    @property
+    def type(self) -> str:
+        return FOLDERS[self.folder]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+@dataclass
+class Model:
+    """Everything a repository-wide rule may read. Rules never change it."""
+
+    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {f: {} for f in FOLDERS})
+    ids: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in FOLDERS})
+    config: dict = field(default_factory=dict)
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def add(self, record: Record) -> None:
+        self.records[record.folder][record.id] = record
+
+    def of(self, folder: str) -> Iterator[Record]:
+        return iter(self.records[folder].values())
+
+    def get(self, folder: str, record_id: str) -> Record | None:
+        return self.records[folder].get(record_id) or self.records[folder].get(
+            self.aliases(folder).get(record_id, ""))
+
+    def exists(self, folder: str, record_id: str) -> bool:
+        return record_id in self.ids[folder] or record_id in self.aliases(folder)
+
+    def aliases(self, folder: str) -> dict[str, str]:
+        """Old ids kept after a merge → the id of the record that absorbed them."""
+        cache = self.__dict__.setdefault("_aliases", {})
+        if folder not in cache:
+            cache[folder] = {alias: record.id for record in self.of(folder)
+                             for alias in record.get("aliases") or [] if isinstance(alias, str)}
+        return cache[folder]
+
+    def vocabulary(self, name: str) -> dict[str, dict] | None:
+        """The values of a vocabulary by id, or None when the repository keeps no such list."""
+        record = self.records["vocabularies"].get(name)
+        if record is None:
+            return None
+        values = record.get("values") or []
+        return {v["id"]: v for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)}

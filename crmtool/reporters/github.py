@@ -1,0 +1,28 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on its line.
+
+Only what the finding says is sent; messages carry no more of a file than the file itself.
+"""
+from __future__ import annotations
+
+from ..findings import Finding
+
+_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(findings: list[Finding], summary: dict, colour: bool = False) -> str:
+    lines = []
+    for f in findings:
+        message = f.message + (f"\n{f.hint}" if f.hint else "")
+        lines.append(f"::{_LEVELS[f.severity]} file={_escape_property(f.path)},line={f.line},col={f.column},"
+                     f"title={_escape_property(f.rule)}::{_escape_data(message)}")
+    lines.append(f"{summary['files']} files checked: {summary['errors']} errors, "
+                 f"{summary['warnings']} warnings, {summary['infos']} notes.")
+    return "\n".join(lines) + "\n"

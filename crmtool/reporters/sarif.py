@@ -1,0 +1,33 @@
+"""SARIF 2.1.0, for code-scanning dashboards."""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..findings import Finding
+from ..i18n import _
+
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render(findings: list[Finding], summary: dict, colour: bool = False) -> str:
+    from ..rules import RULES  # the rule catalogue belongs in the report's tool section
+    rules = [{"id": rid, "shortDescription": {"text": _(m.RULE.summary)},
+              "defaultConfiguration": {"level": _LEVELS[m.RULE.severity]}} for rid, m in RULES.items()]
+    results = [{
+        "ruleId": f.rule,
+        "level": _LEVELS[f.severity],
+        "message": {"text": f.message + (f" {f.hint}" if f.hint else "")},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": f.path},
+            "region": {"startLine": f.line, "startColumn": f.column}}}],
+    } for f in findings]
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "crmtool", "version": __version__,
+                                      "informationUri": "https://github.com/crmtool/crmtool",
+                                      "rules": rules}},
+                  "results": results}],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,120 @@
+"""What every rule is made of, and the read-only contexts rules look at.
+
+A rule is one module with a `RULE` (id, default severity, one-line summary, scope) and a
+generator: `check_file(ctx: FileContext)` for rules that need one file only (they run while
+files load and could run in parallel), `check(ctx: RepoContext)` for rules across records.
+The module docstring is the rule's documentation, with a passing and a failing example.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding
+from ..load import Document, Retyped, load_document
+from ..model import Model, Record
+from ..repo import FOLDERS, RecordFile, Stray
+from ..schema import Annotation, SchemaError, SchemaSet
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    summary: str  # English message id; translated where shown
+    scope: str  # "file" or "repository"
+    article: str = ""  # what the rule serves: a GDPR article, the contract, YAML safety
+
+    def finding(self, path: str, position: tuple[int, int], message: str, hint: str = "") -> Finding:
+        return Finding(path, position[0], position[1], self.id, self.severity, message, hint)
+
+
+@dataclass
+class FileContext:
+    """One loaded file and what its schema says of it."""
+
+    path: str
+    record_type: str  # a FOLDERS value, or "config" for crmtool.yaml
+    doc: Document
+    schemas: SchemaSet
+    file: RecordFile | None = None
+
+    def position(self, pointer: tuple = (), at_key: bool = False) -> tuple[int, int]:
+        return self.doc.position(pointer, at_key)
+
+    @cached_property
+    def _all_schema_errors(self) -> list[SchemaError]:
+        if not self.doc.loaded or not self.schemas.has(self.record_type):
+            return []
+        return self.schemas.errors(self.record_type, self.doc.data)
+
+    @cached_property
+    def retyped_text(self) -> dict[tuple, Retyped]:
+        """Unquoted scalars read as a boolean or number where the schema wants text.
+
+        These schema errors belong to Y005 (the cause is YAML, and the fix is quotes), so
+        S001 leaves them out.
+        """
+        failed = {e.pointer for e in self._all_schema_errors}
+        return {r.pointer: r for r in self.doc.retyped
+                if not r.is_key and r.pointer in failed and r.tag in ("bool", "int", "float")
+                and self.schemas.accepts_text(self.record_type, r.pointer)}
+
+    @cached_property
+    def schema_errors(self) -> list[SchemaError]:
+        return [e for e in self._all_schema_errors if e.pointer not in self.retyped_text]
+
+
+class Locator:
+    """Maps a record and a JSON pointer to a line and column, for rules across records.
+
+    Files are parsed again only when a finding needs a position, so the check does not keep
+    every node tree in memory.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._docs: dict[str, Document] = {}
+
+    def position(self, path: str, pointer: tuple = (), at_key: bool = False) -> tuple[int, int]:
+        if path not in self._docs:
+            try:
+                raw = (self.root / path).read_bytes()
+            except OSError:
+                return 1, 1
+            self._docs[path] = load_document(path, raw)
+        return self._docs[path].position(pointer, at_key)
+
+
+@dataclass
+class RepoContext:
+    """The whole repository, read-only, for rules across records."""
+
+    model: Model
+    schemas: SchemaSet
+    locator: Locator
+    files: list[RecordFile] = field(default_factory=list)
+    strays: list[Stray] = field(default_factory=list)
+
+    def annotations(self, folder: str, keyword: str) -> list[Annotation]:
+        """The `x-ref` or `x-vocabulary` annotations of the schema for `folder`'s records."""
+        return [a for a in self.schemas.annotations(FOLDERS[folder]) if a.keyword == keyword]
+
+    @property
+    def today(self) -> dt.date:
+        return self.model.today
+
+    def at(self, record: Record, pointer: tuple = (), at_key: bool = False) -> tuple[int, int]:
+        return self.locator.position(record.path, pointer, at_key)
+
+
+def describe_value(value: Any) -> str:
+    """A value as staff would write it, for messages."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)

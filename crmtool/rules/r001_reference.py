@@ -1,0 +1,52 @@
+"""R001: every reference points to an existing record of the right type.
+
+References are ids; the schemas mark them with `x-ref` and the folder they point into. Since
+ids are file names, the listing of the folder decides whether the record exists (a merged
+record's old ids, its `aliases`, still resolve).
+
+Passing (with ``records/organisations/gemeente-almere.yaml``)::
+
+    organisation: gemeente-almere
+
+Failing::
+
+    organisation: gemeente-almeer
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from ..findings import Finding
+from ..i18n import N_, _
+from ..repo import FOLDERS
+from ..schema import values_at
+from .base import RepoContext, Rule
+
+RULE = Rule("R001", "error", N_("A reference must point to an existing record of the right type"),
+            "repository", "contract")
+
+
+def check(ctx: RepoContext) -> Iterator[Finding]:
+    for folder in ctx.model.records:
+        annotations = ctx.annotations(folder, "x-ref")
+        for record in ctx.model.of(folder):
+            for annotation in annotations:
+                target = annotation.value
+                for pointer, value in values_at(record.data, annotation.path):
+                    if isinstance(value, str) and not ctx.model.exists(target, value):
+                        yield RULE.finding(record.path, ctx.at(record, pointer),
+                                           _("There is no record '{id}' in records/{folder}/.").format(
+                                               id=value, folder=target),
+                                           _hint(ctx, target, value))
+
+
+def _hint(ctx: RepoContext, target: str, value: str) -> str:
+    elsewhere = [f for f in FOLDERS if f != target and ctx.model.exists(f, value)]
+    if elsewhere:
+        return _("'{id}' is a record in records/{other}/, not in records/{folder}/.").format(
+            id=value, other=elsewhere[0], folder=target)
+    close = difflib.get_close_matches(value, sorted(ctx.model.ids[target]), n=1)
+    if close:
+        return _("Did you mean '{close}'?").format(close=close[0])
+    return _("Create records/{folder}/{id}.yaml, or correct the id.").format(folder=target, id=value)

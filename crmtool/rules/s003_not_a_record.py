@@ -1,0 +1,37 @@
+"""S003: everything under `records/` is a record file in a record folder.
+
+A `.yml` or `.json` file, a folder named `x.yaml` or an unknown folder would otherwise be
+skipped in silence, and the data in it never checked.
+
+Passing: ``records/people/p-7k2m9q.yaml``
+
+Failing: ``records/people/p-7k2m9q.yml``, ``records/persons/``
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Finding
+from ..i18n import N_, _
+from ..repo import FOLDERS, NESTED
+from .base import RepoContext, Rule
+
+RULE = Rule("S003", "error", N_("Only record files belong under records/"), "repository", "contract")
+
+_MESSAGES = {
+    "directory": (N_("'{path}' is a folder, but its name is that of a record file."),
+                  N_("Records are files: rename or remove the folder.")),
+    "extension": (N_("'{path}' is not read: record files end in .yaml."),
+                  N_("Rename it to .yaml if it is a record (.yml is not read), or move it out of records/.")),
+    "folder": (N_("'{path}' is not a record folder."),
+               N_("The record folders are: {folders}.")),
+    "nested": (N_("'{path}' is a sub-folder, which only {nested} may have."),
+               N_("Move its files up into the record folder.")),
+}
+
+
+def check(ctx: RepoContext) -> Iterator[Finding]:
+    for stray in ctx.strays:
+        message, hint = _MESSAGES[stray.reason]
+        yield RULE.finding(stray.path, (1, 1), _(message).format(path=stray.path),
+                           _(hint).format(folders=", ".join(FOLDERS), nested=", ".join(sorted(NESTED))))

@@ -1,0 +1,90 @@
+"""Y001: the file must be readable YAML text.
+
+Covers syntax errors, files that are not UTF-8 text, binary files, files too large or nested
+too deeply to be a record, and keys that are not plain text. libyaml's own wording is
+replaced by plain words and a hint wherever the cause is a common one.
+
+Passing::
+
+    name: {given: Jan, family: Jansen}
+
+Failing (a tab used for indentation)::
+
+    name:
+    <TAB>family: Jansen
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Finding
+from ..i18n import N_, _
+from .base import FileContext, Rule
+
+RULE = Rule("Y001", "error", N_("The file must be readable YAML text"), "file", "YAML safety")
+
+# libyaml's problem text → (message, hint), most specific first.
+_SYNTAX = (
+    ("mapping values are not allowed",
+     N_("A colon followed by a space starts a new key here, where no key can start."),
+     N_("If the colon belongs to the text, put the whole value in quotes; otherwise check the indentation of this line.")),
+    ("expected a single document",
+     N_("The file holds more than one YAML document (a second '---' line)."),
+     N_("Keep one record per file: remove the second '---' and move what follows into a file of its own.")),
+    ("did not find expected key",
+     N_("The indentation here does not line up with the lines above."),
+     N_("Indent every key of one mapping by the same number of spaces.")),
+    ("could not find expected ':'",
+     N_("A key is not followed by a colon, or a value runs onto the next line."),
+     N_("Write 'key: value' on one line, or put a long value in quotes.")),
+    ("found unexpected end of stream",
+     N_("The file ends before an opened quote or bracket is closed."),
+     N_("Close the quote or bracket that was opened, or remove it.")),
+    ("did not find expected ',' or ']'",
+     N_("A list in square brackets is not closed, or two items lack a comma between them."),
+     N_("Separate items with ', ' and close the list with ']'.")),
+    ("did not find expected ',' or '}'",
+     N_("A mapping in curly brackets is not closed, or two entries lack a comma between them."),
+     N_("Separate entries with ', ' and close the mapping with '}'.")),
+    ("block sequence entries are not allowed",
+     N_("A list item ('- ') starts where a value was expected on the same line."),
+     N_("Put the list on the lines below the key, each item indented and starting with '- '.")),
+    ("tab character",
+     N_("A tab is used for indentation here; YAML allows only spaces."),
+     N_("Replace the tab at the start of this line with spaces (most editors can show and convert tabs).")),
+    ("found character that cannot start any token",
+     N_("This line starts with a character that YAML cannot read here (often a tab)."),
+     N_("Indent with spaces, never tabs; if the value starts with '@', '`' or '%', put it in quotes.")),
+)
+
+_OTHER = {
+    "encoding": (N_("The file is not UTF-8 text."),
+                 N_("Save the file with the UTF-8 encoding (most editors offer this under 'Save with encoding').")),
+    "binary": (N_("The file holds binary data, not YAML text."),
+               N_("Records are text files: replace this file with the YAML record, or remove it.")),
+    "too-large": (N_("The file is {size} bytes; a record is never larger than {limit} bytes."),
+                  N_("Split the content into records of their own, or move the file out of records/.")),
+    "too-deep": (N_("The file nests more than {limit} levels deep."),
+                 N_("Records nest a few levels at most: check the brackets and the indentation.")),
+    "complex-key": (N_("A key must be plain text, not a list or a mapping."),
+                    N_("Write the key as a single word followed by a colon.")),
+}
+
+
+def check_file(ctx: FileContext) -> Iterator[Finding]:
+    for problem in ctx.doc.problems:
+        if problem.kind == "syntax":
+            message, hint = _plain(problem.detail.get("problem", ""))
+        elif problem.kind in _OTHER:
+            message, hint = (_(text).format(**problem.detail) for text in _OTHER[problem.kind])
+        else:
+            continue
+        yield RULE.finding(ctx.path, (problem.line, problem.column), message, hint)
+
+
+def _plain(problem: str) -> tuple[str, str]:
+    for needle, message, hint in _SYNTAX:
+        if needle in problem:
+            return _(message), _(hint)
+    return (_("The file is not valid YAML: {problem}.").format(problem=problem),
+            _("Compare this line with a record that works, for indentation, colons and quotes."))
