@@ -42,7 +42,7 @@ def _relative(root: Path, path: Path) -> str:
 
 @click.command()
 @root_option
-@format_option("text", "json")
+@format_option("text", "json", "markdown")
 def rules(root: Path | None, output_format: str) -> None:
     """List every rule with its id, default severity and description."""
     from .. import i18n
@@ -53,6 +53,10 @@ def rules(root: Path | None, output_format: str) -> None:
         load_config(repo, load_schemas(repo))  # the language of the descriptions
     except UsageError:
         i18n.use("en")
+    if output_format == "markdown":
+        from ..check import rules_markdown
+        click.echo(rules_markdown(), nl=False)
+        return
     table = rule_table()
     if output_format == "json":
         import json
