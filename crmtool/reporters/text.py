@@ -13,13 +13,14 @@ _DIM, _RESET = "\033[2m", "\033[0m"
 
 def render(findings: list[Finding], summary: dict, colour: bool = False) -> str:
     lines = []
+    label = _("hint")
     for f in findings:
         severity = f.severity.upper()
         if colour:
             severity = f"{_COLOURS.get(f.severity, '')}{severity}{_RESET}"
         lines.append(f"{f.path}:{f.line}:{f.column}: {severity} {f.rule} {f.message}")
         if f.hint:
-            hint = f"    {_('hint')}: {f.hint}"
+            hint = f"    {label}: {f.hint}"
             lines.append(f"{_DIM}{hint}{_RESET}" if colour else hint)
     lines.append(_("{files} files checked: {errors} errors, {warnings} warnings, {infos} notes.").format(**summary))
     return "\n".join(lines) + "\n"
