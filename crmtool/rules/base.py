@@ -11,13 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..findings import Finding
 from ..load import Document, Retyped, load_document
 from ..model import Model, Record
 from ..repo import FOLDERS, RecordFile, Stray
-from ..schema import Annotation, SchemaError, SchemaSet
+from ..schema import Annotation, SchemaError, SchemaSet, values_at
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,16 @@ class RepoContext:
     def annotations(self, folder: str, keyword: str) -> list[Annotation]:
         """The `x-ref` or `x-vocabulary` annotations of the schema for `folder`'s records."""
         return [a for a in self.schemas.annotations(FOLDERS[folder]) if a.keyword == keyword]
+
+    def annotated_values(self, keyword: str) -> Iterator[tuple[Record, Annotation, tuple, Any]]:
+        """Every value in every record that its schema annotates with `keyword`, with the
+        annotation and the value's pointer: what reference and vocabulary rules walk."""
+        for folder in self.model.records:
+            annotations = self.annotations(folder, keyword)
+            for record in self.model.of(folder):
+                for annotation in annotations:
+                    for pointer, value in values_at(record.data, annotation.path):
+                        yield record, annotation, pointer, value
 
     @property
     def today(self) -> dt.date:

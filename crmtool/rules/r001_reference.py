@@ -20,7 +20,6 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from ..repo import FOLDERS
-from ..schema import values_at
 from .base import RepoContext, Rule
 
 RULE = Rule("R001", "error", N_("A reference must point to an existing record of the right type"),
@@ -28,17 +27,12 @@ RULE = Rule("R001", "error", N_("A reference must point to an existing record of
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    for folder in ctx.model.records:
-        annotations = ctx.annotations(folder, "x-ref")
-        for record in ctx.model.of(folder):
-            for annotation in annotations:
-                target = annotation.value
-                for pointer, value in values_at(record.data, annotation.path):
-                    if isinstance(value, str) and not ctx.model.exists(target, value):
-                        yield RULE.finding(record.path, ctx.at(record, pointer),
-                                           _("There is no record '{id}' in records/{folder}/.").format(
-                                               id=value, folder=target),
-                                           _hint(ctx, target, value))
+    for record, annotation, pointer, value in ctx.annotated_values("x-ref"):
+        target = annotation.value
+        if isinstance(value, str) and not ctx.model.exists(target, value):
+            yield RULE.finding(record.path, ctx.at(record, pointer),
+                               _("There is no record '{id}' in records/{folder}/.").format(id=value, folder=target),
+                               _hint(ctx, target, value))
 
 
 def _hint(ctx: RepoContext, target: str, value: str) -> str:

@@ -17,7 +17,6 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..schema import values_at
 from .base import RepoContext, Rule
 
 RULE = Rule("R004", "error", N_("A referenced organisation must be of the kind the field asks for"),
@@ -25,16 +24,12 @@ RULE = Rule("R004", "error", N_("A referenced organisation must be of the kind t
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    for folder in ctx.model.records:
-        annotations = [a for a in ctx.annotations(folder, "x-ref") if "x-kind" in a.schema]
-        for record in ctx.model.of(folder):
-            for annotation in annotations:
-                expected = annotation.schema["x-kind"]
-                for pointer, value in values_at(record.data, annotation.path):
-                    target = ctx.model.get(annotation.value, value) if isinstance(value, str) else None
-                    if target is not None and target.get("kind") != expected:
-                        yield RULE.finding(record.path, ctx.at(record, pointer),
-                                           _("'{id}' is of kind '{kind}', but '{field}' needs one of kind '{expected}'.").format(
-                                               id=value, kind=target.get("kind"), field=pointer[-1] if pointer else "",
-                                               expected=expected),
-                                           _("Point it to an organisation of kind '{expected}'.").format(expected=expected))
+    for record, annotation, pointer, value in ctx.annotated_values("x-ref"):
+        expected = annotation.schema.get("x-kind")
+        target = ctx.model.get(annotation.value, value) if expected and isinstance(value, str) else None
+        if target is not None and target.get("kind") != expected:
+            yield RULE.finding(record.path, ctx.at(record, pointer),
+                               _("'{id}' is of kind '{kind}', but '{field}' needs one of kind '{expected}'.").format(
+                                   id=value, kind=target.get("kind"), field=pointer[-1] if pointer else "",
+                                   expected=expected),
+                               _("Point it to an organisation of kind '{expected}'.").format(expected=expected))

@@ -20,26 +20,19 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..schema import values_at
 from .base import RepoContext, Rule
 
 RULE = Rule("S005", "error", N_("A value must be in its vocabulary"), "repository", "contract")
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    for folder in ctx.model.records:
-        annotations = ctx.annotations(folder, "x-vocabulary")
-        for record in ctx.model.of(folder):
-            for annotation in annotations:
-                vocabulary = ctx.model.vocabulary(annotation.value)
-                if vocabulary is None:
-                    continue
-                for pointer, value in values_at(record.data, annotation.path):
-                    if isinstance(value, str) and value not in vocabulary:
-                        close = difflib.get_close_matches(value, list(vocabulary), n=1)
-                        hint = (_("Did you mean '{close}'? ").format(close=close[0]) if close else "") + _(
-                            "Use a value from records/vocabularies/{name}.yaml, or add this one there.").format(
-                                name=annotation.value)
-                        yield RULE.finding(record.path, ctx.at(record, pointer),
-                                           _("'{value}' is not in the vocabulary '{name}'.").format(
-                                               value=value, name=annotation.value), hint)
+    for record, annotation, pointer, value in ctx.annotated_values("x-vocabulary"):
+        vocabulary = ctx.model.vocabulary(annotation.value)
+        if vocabulary is None or not isinstance(value, str) or value in vocabulary:
+            continue
+        close = difflib.get_close_matches(value, list(vocabulary), n=1)
+        hint = (_("Did you mean '{close}'? ").format(close=close[0]) if close else "") + _(
+            "Use a value from records/vocabularies/{name}.yaml, or add this one there.").format(name=annotation.value)
+        yield RULE.finding(record.path, ctx.at(record, pointer),
+                           _("'{value}' is not in the vocabulary '{name}'.").format(value=value, name=annotation.value),
+                           hint)
