@@ -88,6 +88,7 @@ class Document:
     root: yaml.Node | None = None
     problems: list[Problem] = field(default_factory=list)
     retyped: list[Retyped] = field(default_factory=list)
+    aliased: set = field(default_factory=set)  # pointers whose value was an alias (left empty)
     loaded: bool = False
 
     def node_at(self, pointer: Pointer) -> tuple[yaml.Node | None, yaml.Node | None]:
@@ -138,6 +139,8 @@ def load_document(path: str, raw: bytes) -> Document:
         doc.root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and "end of stream" in (error.problem or ""):
+            mark = error.context_mark  # where the unclosed quote or bracket was opened
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         doc.problems.append(Problem("syntax", line, column, {
             "problem": error.problem or "", "context": error.context or ""}))
@@ -223,7 +226,8 @@ class _Walker:
 
     def value(self, node: yaml.Node, pointer: Pointer, depth: int = 0) -> Any:
         if id(node) in self.seen:
-            return None  # an alias: reported from the event stream, expanded never
+            self.doc.aliased.add(pointer)
+            return None  # an alias: reported from the event stream (Y003), expanded never
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise RecursionError

@@ -60,7 +60,7 @@ class Stray:
     """Something under `records/` that is not a record file, with the reason."""
 
     path: str
-    reason: str  # "directory", "extension", "folder", "nested"
+    reason: str  # "directory", "extension", "folder", "loose", "nested"
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class Repository:
             if entry.name.startswith(".") or entry.name in QUIET_FILES:
                 continue
             if not entry.is_dir() or entry.name not in FOLDERS:
-                strays.append(Stray(rel, "folder"))
+                strays.append(Stray(rel, "folder" if entry.is_dir() else "loose"))
                 continue
             self._scan_folder(Path(entry.path), rel, entry.name, files, strays)
         return files, strays

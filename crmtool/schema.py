@@ -91,16 +91,13 @@ class SchemaSet:
 
     # -- reading the schemas themselves -------------------------------------------------
 
-    def resolve(self, name: str, schema: dict) -> tuple[str, dict]:
-        """Follow `$ref` chains (relative file refs and local pointers) to a concrete schema."""
-        seen = 0
-        while isinstance(schema, dict) and "$ref" in schema and seen < 32:
-            target, _, fragment = schema["$ref"].partition("#")
-            name = target or name
-            schema = self.documents.get(name, {})
-            for part in [p for p in fragment.split("/") if p]:
-                schema = schema.get(part.replace("~1", "/").replace("~0", "~"), {})
-            seen += 1
+    def _follow(self, name: str, ref: str) -> tuple[str, dict]:
+        """One `$ref` (a relative file ref and/or a local JSON pointer) to the schema it names."""
+        target, _, fragment = ref.partition("#")
+        name = target or name
+        schema = self.documents.get(name, {})
+        for part in [p for p in fragment.split("/") if p]:
+            schema = schema.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(schema, dict) else {}
         return name, schema
 
     def annotations(self, record_type: str) -> list[Annotation]:
@@ -119,8 +116,8 @@ class SchemaSet:
         if not isinstance(schema, dict) or depth > 24:
             return
         yield path, schema
-        if "$ref" in schema:
-            ref_name, target = self.resolve(name, {"$ref": schema["$ref"]})
+        if "$ref" in schema:  # one step: an annotation may sit on a schema that is itself a $ref
+            ref_name, target = self._follow(name, schema["$ref"])
             yield from self._walk(ref_name, target, path, depth + 1)
         for key, sub in schema.get("properties", {}).items():
             yield from self._walk(name, sub, path + (key,), depth + 1)

@@ -65,7 +65,8 @@ class FileContext:
 
     @cached_property
     def schema_errors(self) -> list[SchemaError]:
-        return [e for e in self._all_schema_errors if e.pointer not in self.retyped_text]
+        return [e for e in self._all_schema_errors
+                if e.pointer not in self.retyped_text and e.pointer not in self.doc.aliased]
 
 
 class Locator:

@@ -25,6 +25,8 @@ _MESSAGES = {
                   N_("Rename it to .yaml if it is a record (.yml is not read), or move it out of records/.")),
     "folder": (N_("'{path}' is not a record folder."),
                N_("The record folders are: {folders}.")),
+    "loose": (N_("'{path}' lies directly in records/, outside the record folders."),
+              N_("Move it into the folder of its type: {folders}.")),
     "nested": (N_("'{path}' is a sub-folder, which only {nested} may have."),
                N_("Move its files up into the record folder.")),
 }
@@ -33,5 +35,5 @@ _MESSAGES = {
 def check(ctx: RepoContext) -> Iterator[Finding]:
     for stray in ctx.strays:
         message, hint = _MESSAGES[stray.reason]
-        yield RULE.finding(stray.path, (1, 1), _(message).format(path=stray.path),
-                           _(hint).format(folders=", ".join(FOLDERS), nested=", ".join(sorted(NESTED))))
+        words = {"path": stray.path, "folders": ", ".join(FOLDERS), "nested": ", ".join(sorted(NESTED))}
+        yield RULE.finding(stray.path, (1, 1), _(message).format(**words), _(hint).format(**words))

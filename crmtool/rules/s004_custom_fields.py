@@ -33,6 +33,13 @@ _FITS = {
     "boolean": lambda v: isinstance(v, bool),
     "date": lambda v: parse_date(v) is not None,
 }
+_TYPE_HINTS = {
+    "text": N_("Write the text, in quotes if it could be read as a number, date or true/false."),
+    "integer": N_("Write the number without dots, spaces or quotes, for example 82000."),
+    "number": N_("Write the number with a decimal point and no thousands separator, for example 1234.5."),
+    "boolean": N_("Write true or false."),
+    "date": N_("Write the date as YYYY-MM-DD, for example 2026-03-31."),
+}
 _TYPE_WORDS = {"text": N_("text"), "integer": N_("a whole number"), "number": N_("a number"),
                "boolean": N_("true or false"), "date": N_("a date (YYYY-MM-DD)")}
 
@@ -53,9 +60,14 @@ def _check_record(ctx: RepoContext, record: Record, definitions: dict) -> Iterat
         definition = applicable.get(key)
         if definition is None:
             close = difflib.get_close_matches(key, list(applicable), n=1)
-            hint = (_("Did you mean '{close}'?").format(close=close[0]) if close else
-                    _("Define it in records/fields/{key}.yaml, with applies_to: [{type}].").format(
-                        key=key, type=record.type))
+            if key in definitions:
+                hint = _("records/fields/{key}.yaml applies to {types}; add {type} to its applies_to if it should apply here.").format(
+                    key=key, types=", ".join(definitions[key].get("applies_to") or []), type=record.type)
+            elif close:
+                hint = _("Did you mean '{close}'?").format(close=close[0])
+            else:
+                hint = _("Define it in records/fields/{key}.yaml, with applies_to: [{type}].").format(
+                    key=key, type=record.type)
             yield RULE.finding(record.path, ctx.at(record, ("fields", key), at_key=True),
                                _("The custom field '{key}' is not defined for {type} records.").format(
                                    key=key, type=record.type), hint)
@@ -90,7 +102,7 @@ def _problem(ctx: RepoContext, value: Any, definition: dict) -> tuple[str, str] 
     fits = _FITS.get(kind)
     if fits is not None and not fits(value):
         return (_("Expected {expected} here, but found '{value}'.").format(
-            expected=_(_TYPE_WORDS[kind]), value=describe_value(value)), "")
+            expected=_(_TYPE_WORDS[kind]), value=describe_value(value)), _(_TYPE_HINTS[kind]))
     return None
 
 

@@ -32,7 +32,10 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         since = parse_date(person.get("inactive_since"))
         end = Period.of(role.data).end
         if end is None or (since is not None and end >= since):
+            state = (_("the role is still open") if end is None else
+                     _("the role ends later, on {day}").format(day=end.isoformat()))
             yield RULE.finding(role.path, ctx.at(role, ("end",) if "end" in role.data else ()),
-                               _("The holder of this role is inactive{since}, but the role is still open.").format(
-                                   since=_(" since {day}").format(day=since.isoformat()) if since else ""),
+                               _("The holder of this role is inactive{since}, but {state}.").format(
+                                   since=_(" since {day}").format(day=since.isoformat()) if since else "",
+                                   state=state),
                                _("End the role on the day before the person became inactive (crmtool end-role)."))

@@ -38,7 +38,7 @@ _SYNTAX = (
      N_("A key is not followed by a colon, or a value runs onto the next line."),
      N_("Write 'key: value' on one line, or put a long value in quotes.")),
     ("found unexpected end of stream",
-     N_("The file ends before an opened quote or bracket is closed."),
+     N_("A quote or bracket opened here is never closed."),
      N_("Close the quote or bracket that was opened, or remove it.")),
     ("did not find expected ',' or ']'",
      N_("A list in square brackets is not closed, or two items lack a comma between them."),
@@ -74,7 +74,7 @@ _OTHER = {
 def check_file(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.doc.problems:
         if problem.kind == "syntax":
-            message, hint = _plain(problem.detail.get("problem", ""))
+            message, hint = _plain(problem.detail.get("problem", ""), problem.detail.get("context", ""))
         elif problem.kind in _OTHER:
             message, hint = (_(text).format(**problem.detail) for text in _OTHER[problem.kind])
         else:
@@ -82,9 +82,9 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
         yield RULE.finding(ctx.path, (problem.line, problem.column), message, hint)
 
 
-def _plain(problem: str) -> tuple[str, str]:
+def _plain(problem: str, context: str = "") -> tuple[str, str]:
     for needle, message, hint in _SYNTAX:
-        if needle in problem:
+        if needle in problem or needle in context:
             return _(message), _(hint)
     return (_("The file is not valid YAML: {problem}.").format(problem=problem),
             _("Compare this line with a record that works, for indentation, colons and quotes."))

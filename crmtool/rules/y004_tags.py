@@ -27,5 +27,6 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
         if problem.kind == "tag":
             yield RULE.finding(
                 ctx.path, (problem.line, problem.column),
-                _("The tag '{tag}' is not allowed in records.").format(**problem.detail),
+                _("The tag '{tag}' is not allowed in records.").format(
+                    tag=problem.detail["tag"].replace("tag:yaml.org,2002:", "!!")),
                 _("Remove the tag and write the value as text, a number, true/false, a date, a list or a mapping."))

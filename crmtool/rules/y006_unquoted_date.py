@@ -1,8 +1,9 @@
 """Y006: an unquoted date where text is meant.
 
-YAML reads `2026-03-31` (and `2026-3-1`, and `2026-03-31 10:00`) as a date and crmtool then
-writes it back in ISO form, so a text that happens to look like a date can change. Dates
-belong unquoted in date fields only; anywhere else, quote them.
+YAML reads `2026-03-31` (and `2026-03-31 10:00:00`) as a date or a moment, and crmtool then
+writes it back in ISO form (`2026-03-31T10:00:00`), so a text that happens to look like a
+date can change, and other tools may reformat it. Dates belong unquoted in date fields
+only; anywhere else, quote them.
 
 Passing::
 
@@ -10,7 +11,7 @@ Passing::
 
 Failing::
 
-    notes: [{date: 2026-03-31, by: anna, text: 2026-3-31}]
+    notes: [{date: 2026-03-31, by: anna, text: 2026-03-31}]
 """
 from __future__ import annotations
 
