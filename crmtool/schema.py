@@ -16,15 +16,15 @@ from typing import Any, Iterator
 
 import jsonschema_rs
 
-BUNDLED = Path(__file__).resolve().parent.parent / "schemas"
-"""The schemas that ship with crmtool, used when a repository has no `schemas/` of its own."""
-
-
 def bundled_schema_dir() -> Path:
-    if BUNDLED.is_dir():
-        return BUNDLED
-    from importlib.resources import files  # installed as a wheel: schemas are package data
-    return Path(str(files("crmtool.schemas")))
+    """The schemas that ship with crmtool, used when a repository has no `schemas/` of its own:
+    the source tree's `schemas/`, or, in an installed wheel, the copy packaged as
+    `crmtool/schemas/`."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "schemas", here / "schemas"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("crmtool's own schemas are missing from this installation")
 
 
 @dataclass(frozen=True)
