@@ -79,6 +79,7 @@ class Model:
     ids: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in FOLDERS})
     config: dict = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
+    _cache: dict = field(default_factory=dict, repr=False)
 
     def add(self, record: Record) -> None:
         self.records[record.folder][record.id] = record
@@ -95,16 +96,21 @@ class Model:
 
     def aliases(self, folder: str) -> dict[str, str]:
         """Old ids kept after a merge → the id of the record that absorbed them."""
-        cache = self.__dict__.setdefault("_aliases", {})
-        if folder not in cache:
-            cache[folder] = {alias: record.id for record in self.of(folder)
-                             for alias in record.get("aliases") or [] if isinstance(alias, str)}
-        return cache[folder]
+        return self._derived(("aliases", folder), lambda: {
+            alias: record.id for record in self.of(folder)
+            for alias in record.get("aliases") or [] if isinstance(alias, str)})
 
     def vocabulary(self, name: str) -> dict[str, dict] | None:
         """The values of a vocabulary by id, or None when the repository keeps no such list."""
         record = self.records["vocabularies"].get(name)
         if record is None:
             return None
-        values = record.get("values") or []
-        return {v["id"]: v for v in values if isinstance(v, dict) and isinstance(v.get("id"), str)}
+        return self._derived(("vocabulary", name), lambda: {
+            v["id"]: v for v in record.get("values") or [] if isinstance(v, dict) and isinstance(v.get("id"), str)})
+
+    def _derived(self, key: tuple, compute):
+        """Computed once per key: rules ask for the same vocabulary for every value they check.
+        Safe because the model is complete before any rule runs, and rules never change it."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
