@@ -108,6 +108,36 @@ class Model:
         return self._derived(("vocabulary", name), lambda: {
             v["id"]: v for v in record.get("values") or [] if isinstance(v, dict) and isinstance(v.get("id"), str)})
 
+    def roles_of(self, person_id: str) -> list[Record]:
+        """The roles a person holds or held (by `person`)."""
+        return self._by_person("roles", lambda r: [r.get("person")]).get(person_id, [])
+
+    def interactions_of(self, person_id: str) -> list[Record]:
+        """The contact moments a person took part in (by `people`)."""
+        return self._by_person("interactions", lambda r: r.get("people") or []).get(person_id, [])
+
+    def requests_from(self, person_id: str) -> list[Record]:
+        """The requests a person made (by `from.person`)."""
+        return self._by_person("requests", lambda r: [(r.get("from") or {}).get("person")]
+                               if isinstance(r.get("from"), dict) else []).get(person_id, [])
+
+    def _by_person(self, folder: str, people_of) -> dict[str, list[Record]]:
+        """One pass over a folder, indexed by the person ids each record names (aliases resolved)."""
+        def index() -> dict[str, list[Record]]:
+            aliases = self.aliases("people")
+            result: dict[str, list[Record]] = {}
+            for record in self.of(folder):
+                for person in people_of(record):
+                    if isinstance(person, str):
+                        result.setdefault(aliases.get(person, person), []).append(record)
+            return result
+        return self._derived(("by-person", folder), index)
+
+    def setting(self, name: str, default: Any) -> Any:
+        """A rule parameter from `rules.settings` in crmtool.yaml (the schema checks its type)."""
+        settings = (self.config.get("rules") or {}).get("settings") or {}
+        return settings.get(name, default) if isinstance(settings, dict) else default
+
     def _derived(self, key: tuple, compute):
         """Computed once per key: rules ask for the same vocabulary for every value they check.
         Safe because the model is complete before any rule runs, and rules never change it."""

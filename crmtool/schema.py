@@ -1,8 +1,10 @@
 """The JSON Schemas: validation on the hot path, and what the schemas say about references.
 
 Validation uses jsonschema-rs (python-jsonschema is the reference in the differential test).
-The schemas carry two annotations of our own that validators ignore: `x-ref` (the value is
-the id of a record in that folder) and `x-vocabulary` (the value comes from that vocabulary).
+The schemas carry three annotations of our own that validators ignore: `x-ref` (the value is
+the id of a record in that folder), `x-vocabulary` (the value comes from that vocabulary) and
+`x-format` (the value is an email address, phone number, postal address or identifier that the
+data-quality rules check).
 `SchemaSet.annotations` reads them once, so the reference and vocabulary rules need no list
 of fields of their own: a new reference field in a schema is checked without new code.
 """
@@ -39,7 +41,7 @@ class SchemaError:
 
 @dataclass(frozen=True)
 class Annotation:
-    """An `x-ref` or `x-vocabulary` found at `path` ("*" stands for any list index or key)."""
+    """An `x-ref`, `x-vocabulary` or `x-format` found at `path` ("*" stands for any list index or key)."""
 
     path: tuple
     keyword: str
@@ -101,12 +103,12 @@ class SchemaSet:
         return name, schema
 
     def annotations(self, record_type: str) -> list[Annotation]:
-        """Every `x-ref` and `x-vocabulary` in the schema of `record_type`, with its path."""
+        """Every `x-ref`, `x-vocabulary` and `x-format` in the schema of `record_type`, with its path."""
         name = f"{record_type}.schema.json"
         if name not in self._annotations:
             found: dict[tuple, Annotation] = {}
             for path, schema in self._walk(name, self.documents.get(name, {}), (), 0):
-                for keyword in ("x-ref", "x-vocabulary"):
+                for keyword in ("x-ref", "x-vocabulary", "x-format"):
                     if keyword in schema:
                         found[(path, keyword)] = Annotation(path, keyword, schema[keyword], schema)
             self._annotations[name] = list(found.values())

@@ -8,21 +8,37 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import (
-    r001_reference, r002_parent_cycle, r003_on_behalf_of, r004_reference_kind,
-    s001_schema, s002_file_name, s003_not_a_record, s004_custom_fields, s005_vocabulary,
-    s006_duplicate_id,
-    t001_end_before_start, t002_derived_role_end, t003_single_seat, t004_inactive_holder,
     y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags, y005_retyped_text,
-    y006_unquoted_date, y007_ambiguous_number,
+    y006_unquoted_date, y007_ambiguous_number, s001_schema, s002_file_name, s003_not_a_record,
+    s004_custom_fields, s005_vocabulary, s006_duplicate_id, s007_waiver, s008_waiver_expired,
+    r001_reference, r002_parent_cycle, r003_on_behalf_of, r004_reference_kind,
+    t001_end_before_start, t002_derived_role_end, t003_single_seat, t004_inactive_holder,
+    p001_person_without_purpose, p002_unknown_purpose, p003_consent, p004_minimisation,
+    p005_special_category, p006_legal_basis, p007_retention_expired, p008_retention_expiring,
+    p009_review_overdue, p010_processor_agreement, p011_subscription_consent,
+    p012_request_overdue, p013_request_due_soon, p014_special_words, p015_public_authority,
+    p016_notified, p017_portability_scope, p018_not_for_profit_scope, p019_register_entry,
+    p020_identifying_id, p021_identifying_commit, p022_source_allowed, p023_profiling_consent,
+    q001_email, q002_phone, q003_postcode, q004_identifier, q005_duplicate_person,
+    q006_duplicate_organisation, w001_unknown_stage, w002_transition, w003_no_assignee,
+    w004_follow_up_passed,
 )
 
 RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
     y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags, y005_retyped_text,
-    y006_unquoted_date, y007_ambiguous_number,
-    s001_schema, s002_file_name, s003_not_a_record, s004_custom_fields, s005_vocabulary,
-    s006_duplicate_id,
+    y006_unquoted_date, y007_ambiguous_number, s001_schema, s002_file_name, s003_not_a_record,
+    s004_custom_fields, s005_vocabulary, s006_duplicate_id, s007_waiver, s008_waiver_expired,
     r001_reference, r002_parent_cycle, r003_on_behalf_of, r004_reference_kind,
     t001_end_before_start, t002_derived_role_end, t003_single_seat, t004_inactive_holder,
+    p001_person_without_purpose, p002_unknown_purpose, p003_consent, p004_minimisation,
+    p005_special_category, p006_legal_basis, p007_retention_expired, p008_retention_expiring,
+    p009_review_overdue, p010_processor_agreement, p011_subscription_consent,
+    p012_request_overdue, p013_request_due_soon, p014_special_words, p015_public_authority,
+    p016_notified, p017_portability_scope, p018_not_for_profit_scope, p019_register_entry,
+    p020_identifying_id, p021_identifying_commit, p022_source_allowed, p023_profiling_consent,
+    q001_email, q002_phone, q003_postcode, q004_identifier, q005_duplicate_person,
+    q006_duplicate_organisation, w001_unknown_stage, w002_transition, w003_no_assignee,
+    w004_follow_up_passed,
 )}
 
 FILE_RULES = [m for m in RULES.values() if m.RULE.scope == "file"]

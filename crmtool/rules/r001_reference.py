@@ -2,7 +2,7 @@
 
 References are ids; the schemas mark them with `x-ref` and the folder they point into. Since
 ids are file names, the listing of the folder decides whether the record exists (a merged
-record's old ids, its `aliases`, still resolve).
+record's old ids, its `aliases`, still resolve). References to purposes are left to P002.
 
 Passing (with ``records/organisations/gemeente-almere.yaml``)::
 
@@ -29,6 +29,8 @@ RULE = Rule("R001", "error", N_("A reference must point to an existing record of
 def check(ctx: RepoContext) -> Iterator[Finding]:
     for record, annotation, pointer, value in ctx.annotated_values("x-ref"):
         target = annotation.value
+        if target == "purposes":
+            continue  # an unknown purpose is a data-protection finding: P002 reports it
         if isinstance(value, str) and not ctx.model.exists(target, value):
             yield RULE.finding(record.path, ctx.at(record, pointer),
                                _("There is no record '{id}' in records/{folder}/.").format(id=value, folder=target),
