@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import i18n
+from . import i18n, waivers
 from .findings import Finding, summarise
 from .load import load_document
 from .model import Model, Record
@@ -91,11 +91,14 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None) 
     for rule in REPOSITORY_RULES:
         findings.extend(rule.check(context))
     findings = _apply_settings(findings, config)
+    findings, waived = waivers.apply(findings, config, today)
     if paths:
         wanted = tuple(p.rstrip("/") for p in paths)
         findings = [f for f in findings if f.path in wanted or f.path.startswith(tuple(w + "/" for w in wanted))]
     findings.sort()
-    return CheckResult(findings, len(files) + 1, summary=summarise(findings, len(files) + 1))
+    summary = summarise(findings, len(files) + 1)
+    summary["waived"] = waived
+    return CheckResult(findings, len(files) + 1, summary=summary)
 
 
 def _apply_settings(findings: list[Finding], config: dict) -> list[Finding]:
