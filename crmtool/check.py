@@ -74,19 +74,7 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None) 
     files, strays = repo.scan()
     model = Model(config=config, today=today)
     findings: list[Finding] = list(config_findings)
-    for file in files:
-        model.ids[file.folder].add(file.id)
-    for file in files:
-        try:
-            raw = (repo.root / file.path).read_bytes()
-        except OSError:
-            raw = b"\x00"  # unreadable: reported as not a text file
-        doc = load_document(file.path, raw)
-        ctx = FileContext(file.path, file.type, doc, schemas, file)
-        for rule in FILE_RULES:
-            findings.extend(rule.check_file(ctx))
-        if doc.loaded and isinstance(doc.data, dict):
-            model.add(Record(file.folder, file.id, file.path, doc.data))
+    findings.extend(_load_records(repo, files, model, schemas, FILE_RULES))
     context = RepoContext(model, schemas, Locator(repo.root), files, strays)
     for rule in REPOSITORY_RULES:
         findings.extend(rule.check(context))
@@ -99,6 +87,42 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None) 
     summary = summarise(findings, len(files) + 1)
     summary["waived"] = waived
     return CheckResult(findings, len(files) + 1, summary=summary)
+
+
+def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSet, rules: list) -> list[Finding]:
+    """Read every record file into `model`, running the per-file `rules` on each."""
+    findings: list[Finding] = []
+    for file in files:
+        model.ids[file.folder].add(file.id)
+    for file in files:
+        try:
+            raw = (repo.root / file.path).read_bytes()
+        except OSError:
+            raw = b"\x00"  # unreadable: reported as not a text file
+        doc = load_document(file.path, raw)
+        if rules:
+            ctx = FileContext(file.path, file.type, doc, schemas, file)
+            for rule in rules:
+                findings.extend(rule.check_file(ctx))
+        if doc.loaded and isinstance(doc.data, dict):
+            model.add(Record(file.folder, file.id, file.path, doc.data))
+    return findings
+
+
+def load_model(repo: Repository, today: dt.date) -> Model:
+    """The records as the review and the questions read them, without running the check.
+
+    A broken crmtool.yaml is a usage error here (exit 2): `crmtool check` explains it.
+    """
+    schemas = load_schemas(repo)
+    i18n.use("en")
+    config, config_findings = load_config(repo, schemas)
+    if any(f.severity == "error" for f in config_findings):
+        raise UsageError(f"{CONFIG_FILE} has errors; run `crmtool check` to see them")
+    model = Model(config=config, today=today)
+    files, _ = repo.scan()
+    _load_records(repo, files, model, schemas, [])
+    return model
 
 
 def _apply_settings(findings: list[Finding], config: dict) -> list[Finding]:

@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..repo import UsageError
 from .check import check, rules
+from .review import review
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +24,7 @@ def cli() -> None:
 
 cli.add_command(check)
 cli.add_command(rules)
+cli.add_command(review)
 
 
 def main() -> None:
