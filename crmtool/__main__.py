@@ -1,0 +1,4 @@
+"""`python -m crmtool`, the same as the `crmtool` command."""
+from .cli import main
+
+main()
