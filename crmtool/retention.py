@@ -3,11 +3,14 @@ purpose's `retention.after` names.
 
 `after` is one of:
 - `collected`: the label's `since`;
-- `last-activity`: the latest contact moment, request or consent of the person (or `since`);
+- `last-activity`: the latest contact moment, request, consent, staff note or role of the
+  person (an open role counts as activity today), or `since`;
 - `last-role-end`: the end of the person's last role; not running while a role is open;
 - `consent-withdrawn`: the day consent for the purpose was withdrawn; not running before;
 - `request-closed`: the day the person's last request was closed; not running while one is open.
 
+A label that has ended (`until` passed) still justifies keeping the data until its retention
+period ends; the period then runs at the latest from the label's end.
 Contact moments (`records/interactions/`) are kept under their own `purpose`, counted from
 their date (or, for `request-closed`, from the closing of the request they belong to).
 P007, P008 and `crmtool review` read the same answer.
@@ -20,7 +23,7 @@ from typing import Iterator
 
 from .durations import Duration, add, parse_duration
 from .model import Model, Period, Record, parse_date
-from .policy import consent_for, labels, purpose
+from .policy import Label, consent_for, labels, purpose
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,13 @@ def person_anchor(model: Model, person: Record, purpose_id: str, after: str, sin
         for consent in person.get("consents") or []:
             if isinstance(consent, dict):
                 activity += [parse_date(consent.get("given")), parse_date(consent.get("withdrawn"))]
-        return _latest(activity)
+        for note in person.get("notes") or []:
+            if isinstance(note, dict):
+                activity.append(parse_date(note.get("date")))
+        for role in model.roles_of(person.id):  # an open role is activity today
+            period = Period.of(role.data)
+            activity += [period.start, min(period.end or today, today)]
+        return _latest(d for d in activity if d is None or d <= today)
     if after == "last-role-end":
         periods = [Period.of(role.data) for role in model.roles_of(person.id)]
         if any(p.end is None or p.end >= today for p in periods):
@@ -87,19 +96,36 @@ def person_anchor(model: Model, person: Record, purpose_id: str, after: str, sin
     return None
 
 
+def of_label(model: Model, person: Record, label: Label, today: dt.date) -> Retention | None:
+    """The retention of one label; None when its purpose has no (valid) retention policy or the
+    label has not started."""
+    policy = _policy(model, label.purpose)
+    if policy is None or (label.since is not None and label.since > today):
+        return None
+    after, period, then = policy
+    anchor = person_anchor(model, person, label.purpose, after, label.since, today)
+    if label.until is not None and label.until < today:
+        anchor = min(anchor, label.until) if anchor else label.until
+    return Retention(person, ("purposes", label.index), label.purpose, after, period, then,
+                     anchor, add(anchor, period) if anchor else None)
+
+
 def of_person(model: Model, person: Record, today: dt.date) -> list[Retention]:
-    """The retention of every label of a person that holds today (ended labels are P001's)."""
+    """The retention of every label of a person that has started, ended ones included."""
+    return [r for r in (of_label(model, person, label, today) for label in labels(person)) if r]
+
+
+def labels_in_force(model: Model, person: Record, today: dt.date) -> list[Label]:
+    """The labels that justify holding a person's data today: those that hold, and those that
+    ended but whose retention period still runs."""
     result = []
     for label in labels(person):
-        if not label.holds_on(today):
-            continue
-        policy = _policy(model, label.purpose)
-        if policy is None:
-            continue
-        after, period, then = policy
-        anchor = person_anchor(model, person, label.purpose, after, label.since, today)
-        result.append(Retention(person, ("purposes", label.index), label.purpose, after, period, then,
-                                anchor, add(anchor, period) if anchor else None))
+        if label.holds_on(today):
+            result.append(label)
+        elif label.until is not None and label.until < today:
+            retention = of_label(model, person, label, today)
+            if retention is not None and not retention.expired(today):
+                result.append(label)
     return result
 
 
