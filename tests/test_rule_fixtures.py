@@ -5,11 +5,16 @@ small valid repository in `tests/fixtures/base/` (a file named `<name>.delete` r
 `<name>` from the base). A failing case has `expected.yaml`: the exact findings of that rule
 (path, line, column). A passing case must produce no finding of that rule and no error at
 all. Adding a case is adding a folder.
+
+A case with `commits.yaml` (a list of commit messages) becomes a git repository, for the rules
+that read git history (P021): its files are the first commit, pushed to a bare "remote", and
+each message is one more commit on the branch that is not pushed yet.
 """
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,6 +26,7 @@ from crmtool.rules import RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 11, 24)
+CASE_FILES = ("expected.yaml", "commits.yaml")  # about the case, not part of the repository
 
 
 def _cases(outcome: str) -> list:
@@ -33,7 +39,7 @@ def _materialise(case: Path, tmp_path: Path) -> Repository:
     shutil.copytree(FIXTURES / "base", root)
     for source in sorted(case.rglob("*")):
         relative = source.relative_to(case)
-        if source.is_dir() or relative.as_posix() == "expected.yaml":
+        if source.is_dir() or relative.as_posix() in CASE_FILES:
             continue
         target = root / relative
         if source.name.endswith(".delete"):
@@ -45,7 +51,29 @@ def _materialise(case: Path, tmp_path: Path) -> Repository:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
+    if (case / "commits.yaml").exists():
+        messages = yaml.safe_load((case / "commits.yaml").read_text(encoding="utf-8")) or []
+        _git_history(root, tmp_path / "remote.git", [str(m) for m in messages])
     return Repository(root)
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Fixture", "-c", "user.email=fixture@example.invalid",
+                    "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+def _git_history(root: Path, remote: Path, messages: list[str]) -> None:
+    """The case's files as a commit that a bare "remote" holds, then one unpushed (empty)
+    commit per message: the branch being checked."""
+    _git(root.parent, "init", "-q", "--bare", str(remote))
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "Base of the fixture")
+    _git(root, "remote", "add", "origin", str(remote))
+    _git(root, "push", "-q", "origin", "main")
+    for message in messages:
+        _git(root, "commit", "-q", "--allow-empty", "-m", message)
 
 
 def test_base_repository_is_clean(tmp_path):
