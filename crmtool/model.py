@@ -98,7 +98,8 @@ class Model:
         """Old ids kept after a merge → the id of the record that absorbed them."""
         return self._derived(("aliases", folder), lambda: {
             alias: record.id for record in self.of(folder)
-            for alias in record.get("aliases") or [] if isinstance(alias, str)})
+            for alias in (record.get("aliases") if isinstance(record.get("aliases"), list) else [])
+            if isinstance(alias, str)})
 
     def vocabulary(self, name: str) -> dict[str, dict] | None:
         """The values of a vocabulary by id, or None when the repository keeps no such list."""
@@ -106,7 +107,7 @@ class Model:
         if record is None:
             return None
         return self._derived(("vocabulary", name), lambda: {
-            v["id"]: v for v in record.get("values") or [] if isinstance(v, dict) and isinstance(v.get("id"), str)})
+            v["id"]: v for v in (record.get("values") if isinstance(record.get("values"), list) else []) if isinstance(v, dict) and isinstance(v.get("id"), str)})
 
     def roles_of(self, person_id: str) -> list[Record]:
         """The roles a person holds or held (by `person`)."""
@@ -114,7 +115,7 @@ class Model:
 
     def interactions_of(self, person_id: str) -> list[Record]:
         """The contact moments a person took part in (by `people`)."""
-        return self._by_person("interactions", lambda r: r.get("people") or []).get(person_id, [])
+        return self._by_person("interactions", lambda r: r.get("people") if isinstance(r.get("people"), list) else []).get(person_id, [])
 
     def requests_from(self, person_id: str) -> list[Record]:
         """The requests a person made (by `from.person`)."""

@@ -36,10 +36,15 @@ class Label:
         return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
 
 
+def list_of(value: object) -> list:
+    """A field that should be a list, or nothing: S001 reports the wrong type, rules read on."""
+    return value if isinstance(value, list) else []
+
+
 def labels(person: Record) -> list[Label]:
     """Every purpose label of a person, also the ended ones, in file order."""
     result = []
-    for index, item in enumerate(person.get("purposes") or []):
+    for index, item in enumerate(list_of(person.get("purposes"))):
         if isinstance(item, dict) and isinstance(item.get("purpose"), str):
             result.append(Label(index, item["purpose"], parse_date(item.get("since")),
                                 parse_date(item.get("until")), item))
@@ -78,7 +83,7 @@ def consent_for(model: Model, person: Record, purpose_id: str, day: dt.date) -> 
     """
     wordings = _wordings(model, purpose_id)
     found: list[tuple[int, dict]] = [
-        (i, c) for i, c in enumerate(person.get("consents") or [])
+        (i, c) for i, c in enumerate(list_of(person.get("consents")))
         if isinstance(c, dict) and c.get("purpose") == purpose_id]
     if not found:
         return ConsentState(False, "missing", None, None)
@@ -89,7 +94,8 @@ def consent_for(model: Model, person: Record, purpose_id: str, day: dt.date) -> 
         return ConsentState(False, "not-yet-given", index, consent)
     if withdrawn is not None and withdrawn <= day:
         return ConsentState(False, "withdrawn", index, consent)
-    if wordings is not None and consent.get("wording") not in wordings:
+    wording = consent.get("wording")
+    if wordings is not None and (not isinstance(wording, str) or wording not in wordings):
         return ConsentState(False, "unknown-wording", index, consent)
     return ConsentState(True, "", index, consent)
 
@@ -97,14 +103,14 @@ def consent_for(model: Model, person: Record, purpose_id: str, day: dt.date) -> 
 def _wordings(model: Model, purpose_id: str) -> set[str] | None:
     """The wording ids of a purpose, or None when it keeps no versions (then any consent counts)."""
     record = purpose(model, purpose_id)
-    if record is None or not record.get("consent_wordings"):
+    if record is None or not list_of(record.get("consent_wordings")):
         return None
-    return {w.get("id") for w in record.get("consent_wordings") if isinstance(w, dict)}
+    return {w["id"] for w in record.get("consent_wordings") if isinstance(w, dict) and isinstance(w.get("id"), str)}
 
 
 def latest_wording(model: Model, purpose_id: str) -> str | None:
     record = purpose(model, purpose_id)
-    wordings = [w for w in (record.get("consent_wordings") or []) if isinstance(w, dict)] if record else []
+    wordings = [w for w in list_of(record.get("consent_wordings")) if isinstance(w, dict)] if record else []
     wordings.sort(key=lambda w: str(w.get("since", "")))
     return wordings[-1].get("id") if wordings else None
 
@@ -124,21 +130,22 @@ def field_category(model: Model, field_name: str) -> str | None:
     return definition.get("category") if definition else None
 
 
-def allowed_categories(model: Model, person: Record, day: dt.date) -> set[str]:
-    """The union of the data categories of the purposes that hold for a person on `day`."""
+def allowed_categories(model: Model, in_force: list[Label]) -> set[str]:
+    """The union of the data categories of the purposes of `in_force` labels
+    (see `retention.labels_in_force`)."""
     allowed: set[str] = set()
-    for label in current_labels(person, day):
+    for label in in_force:
         record = purpose(model, label.purpose)
         if record:
-            allowed.update(c for c in record.get("data_categories") or [] if isinstance(c, str))
+            allowed.update(c for c in list_of(record.get("data_categories")) if isinstance(c, str))
     return allowed
 
 
-def special_categories(model: Model, person: Record, day: dt.date) -> set[str]:
-    """The special categories that a current purpose of the person allows with an exception."""
+def special_categories(model: Model, in_force: list[Label]) -> set[str]:
+    """The special categories that the purposes of `in_force` labels allow with an exception."""
     allowed: set[str] = set()
-    for label in current_labels(person, day):
+    for label in in_force:
         record = purpose(model, label.purpose)
         if record and record.get("article9_exception"):
-            allowed.update(c for c in record.get("special_categories") or [] if isinstance(c, str))
+            allowed.update(c for c in list_of(record.get("special_categories")) if isinstance(c, str))
     return allowed

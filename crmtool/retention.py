@@ -23,7 +23,7 @@ from typing import Iterator
 
 from .durations import Duration, add, parse_duration
 from .model import Model, Period, Record, parse_date
-from .policy import Label, consent_for, labels, purpose
+from .policy import Label, list_of, consent_for, labels, purpose
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,10 @@ def person_anchor(model: Model, person: Record, purpose_id: str, after: str, sin
         activity += [parse_date(i.get("date")) for i in model.interactions_of(person.id)]
         for request in model.requests_from(person.id):
             activity += [parse_date(request.get("received")), parse_date(request.get("closed"))]
-        for consent in person.get("consents") or []:
+        for consent in list_of(person.get("consents")):
             if isinstance(consent, dict):
                 activity += [parse_date(consent.get("given")), parse_date(consent.get("withdrawn"))]
-        for note in person.get("notes") or []:
+        for note in list_of(person.get("notes")):
             if isinstance(note, dict):
                 activity.append(parse_date(note.get("date")))
         for role in model.roles_of(person.id):  # an open role is activity today

@@ -20,7 +20,7 @@ from .durations import add, parse_duration
 from .i18n import N_
 from .model import Model, Period, Record, parse_date
 from .pipeline import is_open, pipeline_of
-from .policy import consent_for, current_labels, latest_wording, legal_basis
+from .policy import consent_for, current_labels, latest_wording, legal_basis, list_of
 
 ERASE, CONSENT, PURPOSE, FOLLOW_UP, SUBJECT, AGREEMENT = (
     "erase-or-anonymise", "ask-consent", "review-purpose", "follow-up", "answer-subject-request", "renew-agreement")
@@ -118,7 +118,7 @@ def _consent(model: Model, today: dt.date):
 
 def _wording_since(model: Model, purpose_id: str, wording: str) -> dt.date | None:
     purpose = model.get("purposes", purpose_id)
-    for w in (purpose.get("consent_wordings") or []) if purpose else []:
+    for w in list_of(purpose.get("consent_wordings")) if purpose else []:
         if isinstance(w, dict) and w.get("id") == wording:
             return parse_date(w.get("since"))
     return None
