@@ -20,7 +20,7 @@ class Deadline:
     received: dt.date
     due: dt.date
     extended: bool
-    extension_late: bool  # an extension was recorded but not notified within the first month
+    extension_late: bool  # an extension was recorded but does not count (no reason, or not notified within the first month)
     answered: dt.date | None
 
 

@@ -76,9 +76,10 @@ def person_anchor(model: Model, person: Record, purpose_id: str, after: str, sin
         for note in list_of(person.get("notes")):
             if isinstance(note, dict):
                 activity.append(parse_date(note.get("date")))
-        for role in model.roles_of(person.id):  # an open role is activity today
+        for role in model.roles_of(person.id):  # an open role is activity today; a future one is none yet
             period = Period.of(role.data)
-            activity += [period.start, min(period.end or today, today)]
+            if period.start is None or period.start <= today:
+                activity += [period.start, min(period.end or today, today)]
         return _latest(d for d in activity if d is None or d <= today)
     if after == "last-role-end":
         periods = [Period.of(role.data) for role in model.roles_of(person.id)]

@@ -1,17 +1,67 @@
 """P009: a purpose's periodic review is overdue.
 
-Not yet written.
+Accountability (Art. 5(2)) and the controller's duty to review its measures (Art. 24(1)):
+each purpose is checked at a fixed interval, `review: {last, every}` — is it still needed,
+are its legal basis, data categories, retention, sources, recipients and processors still
+right, does every person labelled with it still belong there. The review is due on `last`
+plus `every` (calendar arithmetic; `every` defaults to P1Y) and overdue from the day after.
+A purpose with no `review`, or a `review` without `last`, has never been reviewed as far as
+the records show, and is reported too. An invalid date or duration is left to S001.
+
+Passing (today 2026-11-24)::
+
+    review: {last: 2026-01-15, every: P1Y}
+
+Failing::
+
+    review: {last: 2025-09-01, every: P1Y}   # due on 2026-09-01
 """
 from __future__ import annotations
 
 from typing import Iterator
 
+from ..durations import Duration, add, parse_duration
 from ..findings import Finding
 from ..i18n import N_, _
+from ..model import parse_date
 from .base import RepoContext, Rule
 
 RULE = Rule("P009", "warning", N_("A purpose's periodic review is overdue"), "repository", "Art. 5(2), 24(1)")
 
+DEFAULT_EVERY = Duration(years=1)
+
+
+def _how() -> str:
+    return _("Review the purpose: is it still needed; are its legal basis, data categories, retention, sources, "
+             "recipients and processors still right; does everyone labelled with it still belong there?")
+
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    return iter(())
+    today = ctx.today
+    for record in ctx.model.of("purposes"):
+        review = record.get("review")
+        if "review" not in record.data or review is None:
+            yield RULE.finding(record.path, ctx.at(record, ("review",), at_key=True) if "review" in record.data
+                               else ctx.at(record),
+                               _("This purpose has never been reviewed: it has no `review`."),
+                               _how() + " " + _("Then record it under `review`: `last`, the day of the review, "
+                                                "and `every`, how often (e.g. P1Y)."))
+            continue
+        if not isinstance(review, dict):
+            continue  # S001
+        if "last" not in review:
+            yield RULE.finding(record.path, ctx.at(record, ("review",), at_key=True),
+                               _("This purpose has never been reviewed: `review` has no `last` date."),
+                               _how() + " " + _("Then set review.last to the day of the review."))
+            continue
+        last = parse_date(review.get("last"))
+        every = parse_duration(review["every"]) if "every" in review else DEFAULT_EVERY
+        if last is None or every is None:
+            continue  # S001
+        due = add(last, every)
+        if today > due:
+            yield RULE.finding(record.path, ctx.at(record, ("review", "last")),
+                               _("The review of this purpose was due on {due}: last reviewed on {last}, every "
+                                 "{every}.").format(due=due.isoformat(), last=last.isoformat(),
+                                                      every=review.get("every", str(DEFAULT_EVERY))),
+                               _how() + " " + _("Then set review.last to the day of the review."))
