@@ -96,7 +96,7 @@ def test_check_survives_every_broken_file_at_once(base_repo):
     (people / "p-binary.yaml").write_bytes(bytes(range(256)))
     (people / "p-empty.yaml").write_bytes(b"")
     (people / "p-huge.yaml").write_bytes(b"a: '" + b"x" * (10 * 1024 * 1024) + b"'\n")
-    (people / "p-bom.yaml").write_bytes(b"\xef\xbb\xbfname: {family: Jansen}\npurposes: [{purpose: office-holders, since: 2022-06-01}]\n")
+    (people / "p-bom.yaml").write_bytes(b"\xef\xbb\xbfname: {family: Jansen}\npurposes: [{purpose: office-holders, since: 2025-06-01, source: public-register, notified: 2025-06-10}]\n")
     (people / "p-notyaml.yaml").write_bytes(b"{{{{ this is : not : yaml")
     (people / "p-folder.yaml").mkdir()
     (people / "p-deep.yaml").write_bytes(b"[" * 100_000)
