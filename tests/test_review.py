@@ -102,3 +102,10 @@ def test_broken_configuration_is_a_usage_error(base_repo):
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "crmtool.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_nothing_due_is_said_plainly(base_repo):
+    data = _review(base_repo.root)
+    assert data["items"] == [] and data["summary"]["items"] == 0
+    result = CliRunner().invoke(cli, ["review", "--root", str(base_repo.root), "--today", "2026-11-24"])
+    assert result.exit_code == 0 and "Nothing is due." in result.output

@@ -50,6 +50,8 @@ def render_text(items: list[Item], model: Model, today: dt.date, days: int) -> s
                 extra = f"; {_('assignee')}: {item.assignee}" if item.assignee else ""
                 lines.append(f"    - [{_when(item, today)}] {who}: {_what(item)}{extra}")
                 lines.append(f"      {item.path}")
+    if not items:
+        lines.append(_("Nothing is due."))
     return "\n".join(lines) + "\n"
 
 
