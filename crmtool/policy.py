@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .durations import add, parse_duration
 from .model import Model, Record, parse_date
 
 # Every field a person file may carry, and the data category (purpose `data_categories`) it
@@ -108,11 +109,25 @@ def _wordings(model: Model, purpose_id: str) -> set[str] | None:
     return {w["id"] for w in record.get("consent_wordings") if isinstance(w, dict) and isinstance(w.get("id"), str)}
 
 
-def latest_wording(model: Model, purpose_id: str) -> str | None:
+def latest_wording(model: Model, purpose_id: str) -> dict | None:
+    """The purpose's current consent wording (the one with the latest `since`), or None."""
     record = purpose(model, purpose_id)
     wordings = [w for w in list_of(record.get("consent_wordings")) if isinstance(w, dict)] if record else []
     wordings.sort(key=lambda w: str(w.get("since", "")))
-    return wordings[-1].get("id") if wordings else None
+    return wordings[-1] if wordings else None
+
+
+DEFAULT_REVIEW_EVERY = "P1Y"
+
+
+def review_due(record: Record) -> dt.date | None:
+    """When a purpose's next periodic review falls due: `review.last` + `review.every` (a year
+    when unset); None when no review is recorded or its dates cannot be read. P009 and
+    `crmtool review` both ask this."""
+    plan = record.get("review") if isinstance(record.get("review"), dict) else {}
+    last = parse_date(plan.get("last"))
+    every = parse_duration(plan.get("every", DEFAULT_REVIEW_EVERY))
+    return add(last, every) if last is not None and every is not None else None
 
 
 def from_subject(model: Model, source: str) -> bool | None:

@@ -16,11 +16,10 @@ from dataclasses import asdict, dataclass
 
 from . import retention
 from .deadlines import deadline
-from .durations import add, parse_duration
 from .i18n import N_
 from .model import Model, Period, Record, parse_date
 from .pipeline import is_open, pipeline_of
-from .policy import consent_for, current_labels, latest_wording, legal_basis, list_of
+from .policy import DEFAULT_REVIEW_EVERY, consent_for, current_labels, latest_wording, legal_basis, review_due
 
 ERASE, CONSENT, PURPOSE, FOLLOW_UP, SUBJECT, AGREEMENT = (
     "erase-or-anonymise", "ask-consent", "review-purpose", "follow-up", "answer-subject-request", "renew-agreement")
@@ -109,32 +108,22 @@ def _consent(model: Model, today: dt.date):
                             N_("Ask for consent for {purpose}: no valid consent is recorded"), purpose=label.purpose)
                 continue
             latest = latest_wording(model, label.purpose)
-            if state.valid and latest and state.consent.get("wording") not in (None, latest):
-                since = _wording_since(model, label.purpose, latest) or today
-                yield _item(model, CONSENT, since, person,
+            current = latest.get("id") if latest else None
+            if state.valid and current and state.consent.get("wording") not in (None, current):
+                yield _item(model, CONSENT, parse_date(latest.get("since")) or today, person,
                             N_("Ask for consent for {purpose} again: given for wording {old}, the current wording is {new}"),
-                            purpose=label.purpose, old=state.consent.get("wording"), new=latest)
-
-
-def _wording_since(model: Model, purpose_id: str, wording: str) -> dt.date | None:
-    purpose = model.get("purposes", purpose_id)
-    for w in list_of(purpose.get("consent_wordings")) if purpose else []:
-        if isinstance(w, dict) and w.get("id") == wording:
-            return parse_date(w.get("since"))
-    return None
+                            purpose=label.purpose, old=state.consent.get("wording"), new=current)
 
 
 def _purposes(model: Model):
     for purpose in model.of("purposes"):
-        plan = purpose.get("review") if isinstance(purpose.get("review"), dict) else {}
-        last = parse_date(plan.get("last"))
-        every = parse_duration(plan.get("every", "P1Y"))
-        if last is None or every is None:
+        due = review_due(purpose)
+        if due is None:
             yield _item(model, PURPOSE, model.today, purpose, N_("Review the purpose: no review is recorded"))
         else:
-            yield _item(model, PURPOSE, add(last, every), purpose,
-                        N_("Review the purpose (last reviewed {last}, every {every})"),
-                        last=last.isoformat(), every=plan.get("every", "P1Y"))
+            plan = purpose.get("review")
+            yield _item(model, PURPOSE, due, purpose, N_("Review the purpose (last reviewed {last}, every {every})"),
+                        last=plan["last"], every=plan.get("every", DEFAULT_REVIEW_EVERY))
 
 
 def _requests(model: Model, today: dt.date):

@@ -20,15 +20,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..durations import Duration, add, parse_duration
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import parse_date
+from ..policy import DEFAULT_REVIEW_EVERY, review_due
 from .base import RepoContext, Rule
 
 RULE = Rule("P009", "warning", N_("A purpose's periodic review is overdue"), "repository", "Art. 5(2), 24(1)")
-
-DEFAULT_EVERY = Duration(years=1)
 
 
 def _how() -> str:
@@ -54,14 +51,12 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
                                _("This purpose has never been reviewed: `review` has no `last` date."),
                                _how() + " " + _("Then set review.last to the day of the review."))
             continue
-        last = parse_date(review.get("last"))
-        every = parse_duration(review["every"]) if "every" in review else DEFAULT_EVERY
-        if last is None or every is None:
-            continue  # S001
-        due = add(last, every)
+        due = review_due(record)
+        if due is None:
+            continue  # an unreadable `last` or `every`: S001
         if today > due:
             yield RULE.finding(record.path, ctx.at(record, ("review", "last")),
                                _("The review of this purpose was due on {due}: last reviewed on {last}, every "
-                                 "{every}.").format(due=due.isoformat(), last=last.isoformat(),
-                                                      every=review.get("every", str(DEFAULT_EVERY))),
+                                 "{every}.").format(due=due.isoformat(), last=review["last"],
+                                                      every=review.get("every", DEFAULT_REVIEW_EVERY)),
                                _how() + " " + _("Then set review.last to the day of the review."))
