@@ -114,6 +114,16 @@ class RepoContext:
                     for pointer, value in values_at(record.data, annotation.path):
                         yield record, annotation, pointer, value
 
+    def formatted_texts(self, object_format: str, key: str, text_format: str) -> Iterator[tuple[Record, tuple, Any]]:
+        """The values marked `x-format`: the `key` of each object marked `object_format` (an
+        email object's `address`) and each plain value marked `text_format`, with pointers.
+        What the data-quality rules check; values that are not text are S001's."""
+        for record, annotation, pointer, value in self.annotated_values("x-format"):
+            if annotation.value == object_format and isinstance(value, dict):
+                yield record, pointer + (key,), value.get(key)
+            elif annotation.value == text_format:
+                yield record, pointer, value
+
     @property
     def today(self) -> dt.date:
         return self.model.today

@@ -59,13 +59,7 @@ _REASONS = (
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    for record, annotation, pointer, value in ctx.annotated_values("x-format"):
-        if annotation.value == "email" and isinstance(value, dict):
-            address, where = value.get("address"), pointer + ("address",)
-        elif annotation.value == "email-address":
-            address, where = value, pointer
-        else:
-            continue
+    for record, where, address in ctx.formatted_texts("email", "address", "email-address"):
         if not isinstance(address, str):
             continue  # missing or not text: the schema rule reports it
         reason = problem(address)

@@ -99,13 +99,7 @@ def e164(text: Any, region: str) -> str | None:
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
     region = default_country(ctx)
-    for record, annotation, pointer, value in ctx.annotated_values("x-format"):
-        if annotation.value == "phone" and isinstance(value, dict):
-            text, where = value.get("number"), pointer + ("number",)
-        elif annotation.value == "phone-number":
-            text, where = value, pointer
-        else:
-            continue
+    for record, where, text in ctx.formatted_texts("phone", "number", "phone-number"):
         if not isinstance(text, str):
             continue  # missing or not text: the schema rule reports it
         problem = judge(text, region)
