@@ -156,11 +156,16 @@ def allowed_categories(model: Model, in_force: list[Label]) -> set[str]:
     return allowed
 
 
+def purpose_special_categories(record: Record | None) -> set[str]:
+    """The special categories one purpose allows: only with an Art. 9(2) exception."""
+    if record is None or not record.get("article9_exception"):
+        return set()
+    return {c for c in list_of(record.get("special_categories")) if isinstance(c, str)}
+
+
 def special_categories(model: Model, in_force: list[Label]) -> set[str]:
     """The special categories that the purposes of `in_force` labels allow with an exception."""
     allowed: set[str] = set()
     for label in in_force:
-        record = purpose(model, label.purpose)
-        if record and record.get("article9_exception"):
-            allowed.update(c for c in list_of(record.get("special_categories")) if isinstance(c, str))
+        allowed |= purpose_special_categories(purpose(model, label.purpose))
     return allowed

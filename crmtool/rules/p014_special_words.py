@@ -64,7 +64,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from ..model import Record
 from ..policy import purpose as purpose_record
-from ..policy import special_categories
+from ..policy import purpose_special_categories, special_categories
 from ..retention import labels_in_force
 from .base import RepoContext, Rule
 
@@ -328,7 +328,4 @@ def _allowed_for_person(ctx: RepoContext, person_id: Any) -> set[str]:
 
 def _allowed_for_purpose(ctx: RepoContext, purpose_id: Any) -> set[str]:
     """The special categories one purpose allows (only with an Art. 9(2) exception)."""
-    record = purpose_record(ctx.model, purpose_id) if isinstance(purpose_id, str) else None
-    if record is None or not record.get("article9_exception"):
-        return set()
-    return {c for c in record.get("special_categories") or [] if isinstance(c, str)}
+    return purpose_special_categories(purpose_record(ctx.model, purpose_id) if isinstance(purpose_id, str) else None)
