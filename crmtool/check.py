@@ -7,18 +7,27 @@ check never stops at the first broken file, and returns values; it never prints.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import i18n, waivers
+from .blobs import file_hashes, git_state
+from .cache import CheckCache, FileEntry, tool_key
+from .changes import POLICY_FOLDERS, changes_since, record_of
+from .filecheck import check_file, check_files
 from .findings import Finding, summarise
 from .load import load_document
 from .model import Model, Record
 from .repo import CONFIG_FILE, Repository, UsageError
+from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references
 from .rules import FILE_RULES, REPOSITORY_RULES, RULES
 from .rules.base import FileContext, Locator, RepoContext
 from .schema import SchemaFileError, SchemaSet
 
 SEVERITY_OFF = "off"
+
+Progress = Callable[[int], Callable[[int], None]]
 
 
 @dataclass
@@ -27,6 +36,8 @@ class CheckResult:
     files: int
     config_broken: bool = False
     summary: dict = field(default_factory=dict)
+    model: Model | None = None  # with keep_model: the records the rules read
+    raw: list[Finding] = field(default_factory=list)  # with keep_model: before settings and waivers
 
     @property
     def exit_code(self) -> int:
@@ -63,7 +74,16 @@ def load_config(repo: Repository, schemas: SchemaSet) -> tuple[dict, list[Findin
     return config, findings
 
 
-def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None) -> CheckResult:
+def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, *,
+              use_cache: bool = True, progress: Progress | None = None,
+              keep_model: bool = False) -> CheckResult:
+    """Every rule over the whole repository.
+
+    With `use_cache`, unchanged files are taken from the check cache (`cache.py`) and an
+    unchanged repository from its stored result; the findings are the same either way.
+    `progress(total)` is called once with the number of files still to read and returns a
+    function that hears how many more are done.
+    """
     schemas = load_schemas(repo)
     i18n.use("en")
     config, config_findings = load_config(repo, schemas)
@@ -72,40 +92,183 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None) 
         return CheckResult(sorted(config_findings), 1, config_broken=True,
                            summary=summarise(config_findings, 1))
     files, strays = repo.scan()
+    cache = _open_cache(repo) if use_cache else None
+    blobs, stats = file_hashes(repo.root, [f.path for f in files], cache.stats()) if cache else ({}, {})
+    key = _result_key(repo, today, files, strays, blobs) if cache else None
+    findings = cache.result(key) if cache and key and not keep_model else None
+    model = None
+    if findings is None:
+        model = Model(config=config, today=today)
+        findings = list(config_findings)
+        findings.extend(_load_records(repo, files, model, schemas, FILE_RULES, cache, blobs, stats, progress))
+        context = RepoContext(model, schemas, Locator(repo.root), files, strays)
+        for rule in REPOSITORY_RULES:
+            findings.extend(rule.check(context))
+        if cache and key:
+            cache.store_result(key, findings)
+    if cache:
+        cache.close()
+    result = _finish(findings, config, today, paths, len(files) + 1)
+    if keep_model:
+        result.model, result.raw = model, findings
+    return result
+
+
+def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | None = None, *,
+                use_cache: bool = True, progress: Progress | None = None) -> CheckResult:
+    """`check --changed-since BASE`: what the change since `base` touched, and what it reaches.
+
+    A pull request is blocked only by what it changed: errors that come only from the date
+    passing (rules marked `dated`) on records the change did not touch become warnings, for
+    the scheduled review to pick up. A change to settings, schemas or policy records (every
+    person depends on a purpose) is checked against the whole repository; records that use a
+    changed policy record then own their date errors too.
+    """
+    changes = changes_since(repo.root, base)
+    if changes.whole:
+        result = run_check(repo, today, paths, use_cache=use_cache, progress=progress,
+                           keep_model=True)
+        if result.config_broken:
+            return result
+        uses_change = _users_of(result.model, changes, load_schemas(repo))
+        findings = _downgrade_dated(result.raw, changes.touched | uses_change)
+        return _finish(findings, result.model.config, today, paths, result.files)
+    return _run_partial(repo, today, changes, paths)
+
+
+def _users_of(model: Model, changes, schemas: SchemaSet) -> set[str]:
+    """Paths of the records that point to a touched record."""
+    touched = {record_of(path) for path in changes.touched}
+    return {record.path for folder in model.records for record in model.of(folder)
+            if any((target, value) in touched for _p, target, value in references(record, schemas))}
+
+
+def _downgrade_dated(findings: list[Finding], owned: set[str]) -> list[Finding]:
+    """Errors of date rules on records outside `owned` become warnings."""
+    return [f.with_severity("warning") if f.severity == "error" and RULES[f.rule].RULE.dated
+            and f.path not in owned else f for f in findings]
+
+
+def _run_partial(repo: Repository, today: dt.date, changes, paths: list[str] | None) -> CheckResult:
+    schemas = load_schemas(repo)
+    i18n.use("en")
+    config, config_findings = load_config(repo, schemas)
+    files, strays = repo.scan()
+    by_id = {(f.folder, f.id): f for f in files}
+    by_path = {f.path: f for f in files}
     model = Model(config=config, today=today)
-    findings: list[Finding] = list(config_findings)
-    findings.extend(_load_records(repo, files, model, schemas, FILE_RULES))
-    context = RepoContext(model, schemas, Locator(repo.root), files, strays)
+    for file in files:
+        model.ids[file.folder].add(file.id)
+    findings: list[Finding] = []
+    loaded: dict[str, Record] = {}
+
+    def load(wanted, rules=()) -> list[Record]:
+        records = []
+        for file in wanted:
+            if file.path in loaded:
+                continue
+            entry = check_file(repo.root, file, schemas, list(rules))
+            findings.extend(entry.findings)
+            if entry.loaded:
+                record = Record(file.folder, file.id, file.path, entry.data)
+                loaded[file.path] = record
+                model.add(record)
+                records.append(record)
+        return records
+
+    load([f for f in files if f.folder in POLICY_FOLDERS])
+    touched = load([by_path[p] for p in sorted(changes.touched) if p in by_path], FILE_RULES)
+    out = {(folder, value) for record in touched for _p, folder, value in references(record, schemas)
+           if folder not in POLICY_FOLDERS}
+    out_records = load([by_id[key] for key in sorted(out) if key in by_id])
+    removed = {(folder, rid) for folder, ids in changes.removed_ids().items() for rid in ids}
+    seeds = {(r.folder, r.id) for r in touched} | removed
+    around = {key for r in out_records for key in [(r.folder, r.id)] if r.folder in BACK_FROM_CONTEXT}
+    around |= {key for r in touched for key in back_reference_targets(r, schemas)}
+    found = candidates(repo.root, seeds | around, schemas)
+    referrers = load([by_path[p] for p in sorted(found) if p in by_path])
+    referrers = [r for r in loaded.values() if r.folder not in POLICY_FOLDERS
+                 and any((folder, value) in seeds for _p, folder, value in references(r, schemas))]
+    reported = {r.path for r in touched} | {r.path for r in out_records} | {r.path for r in referrers}
+    reported |= {p for p in changes.touched if p not in by_path}  # strays
+    context = {key for r in list(loaded.values()) if r.folder not in POLICY_FOLDERS
+               for _p, folder, value in references(r, schemas) for key in [(folder, value)]
+               if folder not in POLICY_FOLDERS}
+    load([by_id[key] for key in sorted(context) if key in by_id])
+    ctx = RepoContext(model, schemas, Locator(repo.root), files,
+                      [s for s in strays if s.path in changes.touched], base=changes.base)
     for rule in REPOSITORY_RULES:
-        findings.extend(rule.check(context))
+        findings.extend(f for f in rule.check(ctx) if f.path in reported)
+    findings = _downgrade_dated(list(config_findings) + findings, changes.touched)
+    return _finish(findings, config, today, paths, len(reported))
+
+
+def _finish(findings: list[Finding], config: dict, today: dt.date, paths: list[str] | None,
+            files: int) -> CheckResult:
+    """Settings, waivers and the PATHS filter, applied to the findings of every rule."""
     findings = _apply_settings(findings, config)
     findings, waived = waivers.apply(findings, config, today)
     if paths:
         wanted = tuple(p.rstrip("/") for p in paths)
         findings = [f for f in findings if f.path in wanted or f.path.startswith(tuple(w + "/" for w in wanted))]
     findings.sort()
-    summary = summarise(findings, len(files) + 1)
+    summary = summarise(findings, files)
     summary["waived"] = waived
-    return CheckResult(findings, len(files) + 1, summary=summary)
+    return CheckResult(findings, files, summary=summary)
 
 
-def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSet, rules: list) -> list[Finding]:
-    """Read every record file into `model`, running the per-file `rules` on each."""
-    findings: list[Finding] = []
+def _open_cache(repo: Repository) -> CheckCache:
+    """The cache under the tool key: crmtool's code, the schemas and crmtool.yaml."""
+    inputs = [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(repo.schema_dir.glob("*.schema.json"))]
+    try:
+        inputs.append(repo.config_path.read_bytes())
+    except OSError:
+        inputs.append(b"")
+    return CheckCache(repo.root, tool_key(*inputs))
+
+
+def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict) -> str | None:
+    """Everything a whole result depends on besides the tool key: the day, every file's
+    content and the git state that the commit-message rule reads. None when a file could not
+    be hashed (it is unreadable, and reported as such every time)."""
+    if any(f.path not in blobs for f in files):
+        return None
+    digest = hashlib.sha256(today.isoformat().encode())
+    for file in files:
+        digest.update(f"\n{file.path} {blobs[file.path]}".encode())
+    for stray in strays:
+        digest.update(f"\n{stray.path} {stray.reason}".encode())
+    digest.update(b"\n" + git_state(repo.root))
+    return digest.hexdigest()
+
+
+def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSet, rules: list,
+                  cache: CheckCache | None = None, blobs: dict | None = None,
+                  stats: dict | None = None, progress: Progress | None = None) -> list[Finding]:
+    """Read every record file into `model`, running the per-file `rules` on each.
+
+    Files whose blob hash the cache knows are not read; the rest are read (in parallel when
+    there are many) and their entries stored for next time.
+    """
+    blobs, stats = blobs or {}, stats or {}
     for file in files:
         model.ids[file.folder].add(file.id)
+    known = cache.files(blobs) if cache else {}
+    todo = [file for file in files if file.path not in known]
+    done = progress(len(todo)) if progress and todo else None
+    fresh: list[FileEntry] = []
+    for entry in check_files(repo.root, todo, schemas, rules, done):
+        entry.blob, entry.stat = blobs.get(entry.path), stats.get(entry.path, "")
+        fresh.append(entry)
+    if cache:
+        cache.store_files(fresh, {f.path for f in files})
+    by_path = {**known, **{e.path: e for e in fresh}}
+    findings: list[Finding] = []
     for file in files:
-        try:
-            raw = (repo.root / file.path).read_bytes()
-        except OSError:
-            raw = b"\x00"  # unreadable: reported as not a text file
-        doc = load_document(file.path, raw)
-        if rules:
-            ctx = FileContext(file.path, file.type, doc, schemas, file)
-            for rule in rules:
-                findings.extend(rule.check_file(ctx))
-        if doc.loaded and isinstance(doc.data, dict):
-            model.add(Record(file.folder, file.id, file.path, doc.data))
+        entry = by_path[file.path]
+        findings.extend(entry.findings)
+        if entry.loaded:
+            model.add(Record(file.folder, file.id, file.path, entry.data))
     return findings
 
 
@@ -141,7 +304,7 @@ def _apply_settings(findings: list[Finding], config: dict) -> list[Finding]:
 def rule_table() -> list[dict]:
     """Every rule with id, severity and description, in the active language."""
     return [{"id": rid, "severity": m.RULE.severity, "description": i18n._(m.RULE.summary),
-             "scope": m.RULE.scope, "serves": m.RULE.article} for rid, m in RULES.items()]
+             "scope": m.RULE.scope, "serves": m.RULE.article, "dated": m.RULE.dated} for rid, m in RULES.items()]
 
 
 def rules_markdown() -> str:
@@ -152,14 +315,18 @@ def rules_markdown() -> str:
     import inspect
     out = ["# Rules", "",
            "Generated by `crmtool rules --format markdown` from the rule modules; do not edit by hand.", "",
+           "*Dated* rules judge a date against today, so time passing alone can make them fire; with",
+           "`check --changed-since` their errors on records the change did not touch are warnings.", "",
            "| id | severity | serves | description |", "| --- | --- | --- | --- |"]
     for rid, module in RULES.items():
-        out.append(f"| [{rid}](#{rid.lower()}) | {module.RULE.severity} | {module.RULE.article} | {module.RULE.summary} |")
+        severity = module.RULE.severity + (", dated" if module.RULE.dated else "")
+        out.append(f"| [{rid}](#{rid.lower()}) | {severity} | {module.RULE.article} | {module.RULE.summary} |")
     for rid, module in RULES.items():
         doc = inspect.cleandoc(module.__doc__ or "")
         title, _, body = doc.partition("\n")
         title = title.split(": ", 1)[-1]
         body = "\n".join(line[:-1] if line.endswith("::") else line for line in body.strip().splitlines())
-        out += ["", f"## {rid}", "", f"**{title[:1].upper()}{title[1:]}** ({module.RULE.severity}; {module.RULE.article})",
+        severity = module.RULE.severity + (", dated" if module.RULE.dated else "")
+        out += ["", f"## {rid}", "", f"**{title[:1].upper()}{title[1:]}** ({severity}; {module.RULE.article})",
                 "", body.replace("``", "`")]
     return "\n".join(out) + "\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,4 +20,26 @@ def base_repo(tmp_path: Path) -> Repository:
     """A small valid repository in a temporary folder, free to break."""
     root = tmp_path / "repo"
     shutil.copytree(FIXTURES / "base", root)
+    return Repository(root)
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in `root` with a fixed identity, independent of the machine's configuration."""
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True,
+                          env={"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+                               "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+                               "HOME": str(root), "PATH": "/usr/bin:/bin"}).stdout
+
+
+@pytest.fixture
+def example_git_repo(tmp_path: Path) -> Repository:
+    """The shipped example records as a git repository with one commit on `main`."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copytree(PROJECT / "records", root / "records")
+    shutil.copy(PROJECT / "crmtool.yaml", root / "crmtool.yaml")
+    (root / ".gitignore").write_text("build/\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Example records")
     return Repository(root)

@@ -77,7 +77,7 @@ def _git_history(root: Path, remote: Path, messages: list[str]) -> None:
 
 
 def test_base_repository_is_clean(tmp_path):
-    result = run_check(_materialise(FIXTURES / "base", tmp_path), TODAY)
+    result = run_check(_materialise(FIXTURES / "base", tmp_path), TODAY, use_cache=False)
     assert result.findings == []
 
 
@@ -85,7 +85,7 @@ def test_base_repository_is_clean(tmp_path):
 def test_failing_case_reports_exactly(case: Path, tmp_path):
     rule = case.parent.parent.name
     expected = yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
-    result = run_check(_materialise(case, tmp_path), TODAY)
+    result = run_check(_materialise(case, tmp_path), TODAY, use_cache=False)
     found = [{"path": f.path, "line": f.line, "column": f.column} for f in result.findings if f.rule == rule]
     assert found == [{"path": e["path"], "line": e["line"], "column": e["column"]} for e in expected]
     for finding in result.findings:
@@ -95,7 +95,7 @@ def test_failing_case_reports_exactly(case: Path, tmp_path):
 @pytest.mark.parametrize("case", _cases("pass"))
 def test_passing_case_is_clean(case: Path, tmp_path):
     rule = case.parent.parent.name
-    result = run_check(_materialise(case, tmp_path), TODAY)
+    result = run_check(_materialise(case, tmp_path), TODAY, use_cache=False)
     assert [f for f in result.findings if f.rule == rule] == []
     assert [f for f in result.findings if f.severity == "error"] == []
 

@@ -27,6 +27,7 @@ class Rule:
     summary: str  # English message id; translated where shown
     scope: str  # "file" or "repository"
     article: str = ""  # what the rule serves: a GDPR article, the contract, YAML safety
+    dated: bool = False  # judges a date against today: time passing alone can make it fire
 
     def finding(self, path: str, position: tuple[int, int], message: str, hint: str = "") -> Finding:
         return Finding(path, position[0], position[1], self.id, self.severity, message, hint)
@@ -99,6 +100,7 @@ class RepoContext:
     locator: Locator
     files: list[RecordFile] = field(default_factory=list)
     strays: list[Stray] = field(default_factory=list)
+    base: str | None = None  # with --changed-since: the revision the change is measured from
 
     def annotations(self, folder: str, keyword: str) -> list[Annotation]:
         """The `x-ref` or `x-vocabulary` annotations of the schema for `folder`'s records."""

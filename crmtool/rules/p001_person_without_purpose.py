@@ -37,7 +37,7 @@ from ..retention import labels_in_force
 from .base import RepoContext, Rule
 
 RULE = Rule("P001", "error", N_("A person must hold a purpose label in force"), "repository",
-            "Art. 5(1)(b), 6(1)")
+            "Art. 5(1)(b), 6(1)", dated=True)
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -41,7 +41,7 @@ from ..policy import CONSENT, ConsentState, Label, consent_for, current_labels
 from .base import RepoContext, Rule
 
 RULE = Rule("P003", "error", N_("A consent-based purpose needs a valid, unwithdrawn consent in a known wording"),
-            "repository", "Art. 6(1)(a), 7(1), 7(3)")
+            "repository", "Art. 6(1)(a), 7(1), 7(3)", dated=True)
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -42,7 +42,7 @@ from ..retention import labels_in_force
 from .base import RepoContext, Rule
 
 RULE = Rule("P004", "error", N_("A person carries only data that one of their purposes allows"), "repository",
-            "Art. 5(1)(c)")
+            "Art. 5(1)(c)", dated=True)
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -38,7 +38,7 @@ from ..retention import labels_in_force
 from .base import RepoContext, Rule
 
 RULE = Rule("P005", "error", N_("Special-category data needs an Art. 9(2) exception in the purpose"), "repository",
-            "Art. 9(1), 9(2)")
+            "Art. 9(1), 9(2)", dated=True)
 
 POLITICAL_OPINION = "political-opinion"
 

@@ -42,7 +42,7 @@ from ..retention import Retention, everything, labels_in_force, of_label, person
 from .base import RepoContext, Rule
 
 RULE = Rule("P007", "error", N_("Data whose retention period has ended must be erased or anonymised"),
-            "repository", "Art. 5(1)(e)")
+            "repository", "Art. 5(1)(e)", dated=True)
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -29,7 +29,7 @@ from ..retention import everything
 from .base import RepoContext, Rule
 from .p007_retention_expired import action, counted_from
 
-RULE = Rule("P008", "warning", N_("Retention periods that end soon"), "repository", "Art. 5(1)(e)")
+RULE = Rule("P008", "warning", N_("Retention periods that end soon"), "repository", "Art. 5(1)(e)", dated=True)
 
 DEFAULT_DAYS = 30
 

@@ -32,7 +32,7 @@ from ..policy import CONSENT, ConsentState, consent_for, current_labels
 from .base import RepoContext, Rule
 
 RULE = Rule("P011", "error", N_("A subscription needs consent (or a label) for the list's purpose"), "repository",
-            "Art. 6(1)(a), 7")
+            "Art. 6(1)(a), 7", dated=True)
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -32,7 +32,7 @@ from ..model import Record, parse_date
 from .base import RepoContext, Rule
 
 RULE = Rule("P012", "error", N_("A data-subject request must be answered within its deadline"),
-            "repository", "Art. 12(3)")
+            "repository", "Art. 12(3)", dated=True)
 
 
 def void_extension(request: Record, due: Deadline) -> str:

@@ -41,7 +41,7 @@ from ..policy import from_subject, labels
 from .base import RepoContext, Rule
 
 RULE = Rule("P016", "error", N_("Data not obtained from the person needs a notification within one month"),
-            "repository", "Art. 14(3)")
+            "repository", "Art. 14(3)", dated=True)
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -179,6 +179,6 @@ def _hit(hits: dict, person, sha: str, kind: str) -> None:
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    commits = commits_to_check(ctx.locator.root)
+    commits = commits_to_check(ctx.locator.root, ctx.base)
     if commits:
         yield from findings_for(ctx, commits)

@@ -23,7 +23,7 @@ from ..i18n import N_, _
 from ..waivers import CONFIG_FILE, waivers_of
 from .base import RepoContext, Rule
 
-RULE = Rule("S008", "warning", N_("An expired waiver"), "repository", "contract")
+RULE = Rule("S008", "warning", N_("An expired waiver"), "repository", "contract", dated=True)
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -29,7 +29,7 @@ from ..model import parse_date
 from ..pipeline import is_open, pipeline_of
 from .base import RepoContext, Rule
 
-RULE = Rule("W004", "warning", N_("An open request's follow-up date has passed"), "repository", "workflow")
+RULE = Rule("W004", "warning", N_("An open request's follow-up date has passed"), "repository", "workflow", dated=True)
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -1,0 +1,202 @@
+"""The check cache: what the check learnt about each file, so an unchanged file is not read again.
+
+Stored in `build/check-cache.sqlite`, a format that holds data and cannot run code (never
+pickle: a cache file is as untrusted as any file in the working tree). Each row is keyed by
+the record's path and its git blob hash, and keeps the loaded data (JSON) and the findings of
+the per-file rules. A second table keeps whole results, keyed by everything a result depends
+on, so a check of an unchanged repository reads no record at all.
+
+Everything the per-file results depend on besides the file itself (crmtool's own code and
+catalogues, the schemas, crmtool.yaml) makes up the `tool key`; a cache written under another
+key is emptied on open. The cache can only ever save work: a file that is not a database, a
+row that does not decode or has the wrong shape, a disk that is full or read-only, a second
+check writing at the same time — each makes the check compute what it would have read, and
+the result is the same. SQLite's transactions keep a half-written cache from ever being read.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+from .findings import Finding
+
+CACHE_FILE = "build/check-cache.sqlite"
+FORMAT = "2"  # bump when the layout of the stored values changes
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, blob TEXT NOT NULL, stat TEXT NOT NULL, loaded INTEGER NOT NULL,
+    data TEXT NOT NULL, findings TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, findings TEXT NOT NULL);
+"""
+
+
+def tool_key(*parts: bytes) -> str:
+    """A hash of crmtool's code and catalogues plus the given inputs (schemas, crmtool.yaml)."""
+    digest = hashlib.sha256(FORMAT.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".mo", ".json") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def findings_to_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([[f.path, f.line, f.column, f.rule, f.severity, f.message, f.hint]
+                       for f in findings], ensure_ascii=False, separators=(",", ":"))
+
+
+def findings_from_json(text: str) -> list[Finding] | None:
+    """The findings, or None when the stored text is not what this module writes."""
+    try:
+        rows = json.loads(text)
+        if not isinstance(rows, list) or not all(isinstance(row, list) and len(row) == 7 for row in rows):
+            return None
+        findings = [Finding(*row) for row in rows]
+    except ValueError:
+        return None
+    ok = all(isinstance(f.path, str) and isinstance(f.line, int) and isinstance(f.column, int)
+             and isinstance(f.rule, str) and isinstance(f.severity, str) and isinstance(f.message, str)
+             and isinstance(f.hint, str) for f in findings)
+    return findings if ok else None
+
+
+class FileEntry:
+    """What the per-file phase learnt about one file (also what it sends between processes)."""
+
+    __slots__ = ("path", "blob", "stat", "loaded", "data", "findings")
+
+    def __init__(self, path: str, blob: str | None, loaded: bool, data, findings: list[Finding],
+                 stat: str = "") -> None:
+        self.path, self.blob, self.loaded, self.data, self.findings = path, blob, loaded, data, findings
+        self.stat = stat
+
+
+class CheckCache:
+    """The cache of one repository. Every method fails soft: an error means "not cached"."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.path = root / CACHE_FILE
+        self.key = key
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.db = self._open()
+        except (sqlite3.Error, OSError):
+            self._discard()
+            try:
+                self.db = self._open()
+            except (sqlite3.Error, OSError):
+                self.db = None  # unwritable: check without a cache
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key = 'tool'").fetchone()
+            if row is None or row[0] != self.key:
+                with db:  # another crmtool, other schemas or settings: start empty
+                    db.execute("BEGIN")
+                    db.execute("DELETE FROM files")
+                    db.execute("DELETE FROM results")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('tool', ?)", (self.key,))
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def stats(self) -> dict[str, tuple[str, str]]:
+        """Path → (stat key, blob hash) as last seen: lets unchanged files go unread (blobs.py)."""
+        if self.db is None:
+            return {}
+        try:
+            return {path: (stat, blob) for path, stat, blob in self.db.execute("SELECT path, stat, blob FROM files")
+                    if isinstance(stat, str) and isinstance(blob, str)}
+        except sqlite3.Error:
+            return {}
+
+    def files(self, blobs: dict[str, str]) -> dict[str, FileEntry]:
+        """The cached entries whose path and blob hash both match `blobs`."""
+        if self.db is None or not blobs:
+            return {}
+        found: dict[str, FileEntry] = {}
+        try:
+            for path, blob, loaded, data, findings in self.db.execute(
+                    "SELECT path, blob, loaded, data, findings FROM files"):
+                if blobs.get(path) != blob:
+                    continue
+                entry = self._entry(path, blob, loaded, data, findings)
+                if entry is not None:
+                    found[path] = entry
+        except sqlite3.Error:
+            return found
+        return found
+
+    @staticmethod
+    def _entry(path, blob, loaded, data, findings) -> FileEntry | None:
+        decoded = findings_from_json(findings) if isinstance(findings, str) else None
+        if decoded is None or not isinstance(data, str) or loaded not in (0, 1):
+            return None
+        try:
+            value = json.loads(data)
+        except ValueError:
+            return None
+        if loaded and not isinstance(value, dict):
+            return None
+        return FileEntry(path, blob, bool(loaded), value, decoded)
+
+    def store_files(self, entries: Iterable[FileEntry], keep: set[str]) -> None:
+        """Write new entries and forget files that are gone (not in `keep`)."""
+        if self.db is None:
+            return
+        rows = [(e.path, e.blob, e.stat, int(e.loaded), json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
+                 findings_to_json(e.findings)) for e in entries if e.blob is not None]
+        try:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+                gone = [(p,) for (p,) in self.db.execute("SELECT path FROM files") if p not in keep]
+                self.db.executemany("DELETE FROM files WHERE path = ?", gone)
+        except (sqlite3.Error, ValueError):
+            pass
+
+    def result(self, key: str) -> list[Finding] | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT findings FROM results WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return findings_from_json(row[0]) if row and isinstance(row[0], str) else None
+
+    def store_result(self, key: str, findings: list[Finding]) -> None:
+        """Keep the latest few results (one per day and branch is the common case)."""
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, findings_to_json(findings)))
+                self.db.execute("DELETE FROM results WHERE rowid NOT IN "
+                                "(SELECT rowid FROM results ORDER BY rowid DESC LIMIT 8)")
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
