@@ -163,8 +163,8 @@ class CheckCache:
         """Write new entries and forget files that are gone (not in `keep`)."""
         if self.db is None:
             return
-        rows = [(e.path, e.blob, e.stat, int(e.loaded), json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
-                 findings_to_json(e.findings)) for e in entries if e.blob is not None]
+        rows = ((e.path, e.blob, e.stat, int(e.loaded), json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
+                 findings_to_json(e.findings)) for e in entries if e.blob is not None)  # streamed, not held
         try:
             with self.db:
                 self.db.execute("BEGIN")

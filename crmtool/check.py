@@ -15,13 +15,13 @@ from . import i18n, waivers
 from .blobs import file_hashes, git_state
 from .cache import CheckCache, FileEntry, tool_key
 from .changes import POLICY_FOLDERS, changes_since, record_of
-from .filecheck import check_file, check_files
+from .filecheck import check_file, check_files, record_findings
 from .findings import Finding, summarise
 from .load import load_document
 from .model import Model, Record
 from .repo import CONFIG_FILE, Repository, UsageError
 from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references
-from .rules import FILE_RULES, REPOSITORY_RULES, RULES
+from .rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from .rules.base import FileContext, Locator, RepoContext
 from .schema import SchemaFileError, SchemaSet
 
@@ -197,6 +197,9 @@ def _run_partial(repo: Repository, today: dt.date, changes, paths: list[str] | N
     load([by_id[key] for key in sorted(context) if key in by_id])
     ctx = RepoContext(model, schemas, Locator(repo.root), files,
                       [s for s in strays if s.path in changes.touched], base=changes.base)
+    for record in loaded.values():
+        if record.path in reported:
+            findings.extend(record_findings(record, schemas, config, ctx.locator, RECORD_RULES))
     for rule in REPOSITORY_RULES:
         findings.extend(f for f in rule.check(ctx) if f.path in reported)
     findings = _downgrade_dated(list(config_findings) + findings, changes.touched)
@@ -257,7 +260,8 @@ def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSe
     todo = [file for file in files if file.path not in known]
     done = progress(len(todo)) if progress and todo else None
     fresh: list[FileEntry] = []
-    for entry in check_files(repo.root, todo, schemas, rules, done):
+    for entry in check_files(repo.root, todo, schemas, rules, model.config,
+                             RECORD_RULES if rules else [], done):
         entry.blob, entry.stat = blobs.get(entry.path), stats.get(entry.path, "")
         fresh.append(entry)
     if cache:

@@ -16,20 +16,23 @@ from typing import Callable, Iterator
 from . import i18n
 from .cache import FileEntry
 from .load import load_document
+from .model import Model, Record
 from .repo import RecordFile
 from .schema import SchemaSet
 
 PARALLEL_FROM = 2000
 """Fewer files than this are checked in one process (measured: a pool costs ~0.1 s to start)."""
 
-CHUNK = 256
+CHUNK = 1024
 
 _worker: dict = {}
 
 
-def check_file(root: Path, file: RecordFile, schemas: SchemaSet, rules: list) -> FileEntry:
-    """Load one record file and run the per-file `rules` on it."""
-    from .rules.base import FileContext
+def check_file(root: Path, file: RecordFile, schemas: SchemaSet, rules: list,
+               config: dict | None = None, record_rules: list = ()) -> FileEntry:
+    """Load one record file and run the per-file `rules` on it, then the `record_rules` on
+    the record it holds (with `config`, the settings those may read)."""
+    from .rules.base import FileContext, Locator
     try:
         raw = (root / file.path).read_bytes()
     except OSError:
@@ -41,7 +44,23 @@ def check_file(root: Path, file: RecordFile, schemas: SchemaSet, rules: list) ->
         for rule in rules:
             findings.extend(rule.check_file(ctx))
     loaded = doc.loaded and isinstance(doc.data, dict)
+    if loaded and record_rules:
+        record = Record(file.folder, file.id, file.path, doc.data)
+        findings.extend(record_findings(record, schemas, config or {}, Locator(root, {file.path: doc}), record_rules))
     return FileEntry(file.path, None, loaded, doc.data if loaded else None, findings)
+
+
+def record_findings(record: Record, schemas: SchemaSet, config: dict, locator, rules: list) -> list:
+    """The findings of rules of scope "record" on one record, seen alone with the settings.
+
+    The model has no "today": a rule that asked for it would fail its tests at once, which
+    keeps date rules out of this scope (their findings could not be cached per file).
+    """
+    from .rules.base import RepoContext
+    model = Model(config=config, today=None)
+    model.add(record)
+    context = RepoContext(model, schemas, locator)
+    return [finding for rule in rules for finding in rule.check(context)]
 
 
 def workers() -> int:
@@ -56,12 +75,13 @@ def workers() -> int:
 
 
 def check_files(root: Path, files: list[RecordFile], schemas: SchemaSet, rules: list,
+                config: dict, record_rules: list,
                 progress: Callable[[int], None] | None = None) -> Iterator[FileEntry]:
     """Every file's entry, in the order of `files`; `progress` hears how many files are done."""
     jobs = workers()
     if jobs < 2 or len(files) < PARALLEL_FROM:
         for file in files:
-            yield check_file(root, file, schemas, rules)
+            yield check_file(root, file, schemas, rules, config, record_rules)
             if progress:
                 progress(1)
         return
@@ -69,20 +89,24 @@ def check_files(root: Path, files: list[RecordFile], schemas: SchemaSet, rules: 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     with context.Pool(jobs, initializer=_start_worker,
-                      initargs=(str(root), str(schemas.directory), i18n.language(),
-                                [rule.RULE.id for rule in rules])) as pool:
+                      initargs=(str(root), str(schemas.directory), i18n.language(), config,
+                                [rule.RULE.id for rule in rules],
+                                [rule.RULE.id for rule in record_rules])) as pool:
         for entries in pool.imap(_check_chunk, chunks):
             yield from entries
             if progress:
                 progress(len(entries))
 
 
-def _start_worker(root: str, schema_dir: str, language: str, rule_ids: list[str]) -> None:
+def _start_worker(root: str, schema_dir: str, language: str, config: dict, rule_ids: list[str],
+                  record_rule_ids: list[str]) -> None:
     from .rules import RULES
     i18n.use(language)
-    _worker.update(root=Path(root), schemas=SchemaSet(Path(schema_dir)),
-                   rules=[RULES[rule_id] for rule_id in rule_ids])
+    _worker.update(root=Path(root), schemas=SchemaSet(Path(schema_dir)), config=config,
+                   rules=[RULES[rule_id] for rule_id in rule_ids],
+                   record_rules=[RULES[rule_id] for rule_id in record_rule_ids])
 
 
 def _check_chunk(files: list[RecordFile]) -> list[FileEntry]:
-    return [check_file(_worker["root"], file, _worker["schemas"], _worker["rules"]) for file in files]
+    w = _worker
+    return [check_file(w["root"], file, w["schemas"], w["rules"], w["config"], w["record_rules"]) for file in files]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from sys import intern
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,8 @@ _TIMESTAMP, _MAP, _SEQ, _MERGE = (_YAML + t for t in ("timestamp", "map", "seq",
 _AMBIGUOUS_TEXT = re.compile(
     r"[-+]?(?:\d+|\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
+_SHARED = 40
+"""Texts this short (ids, dates, kinds) recur across records: one shared copy saves memory."""
 _NESTING_HINTS = (re.compile(r"^ {96,}\S", re.M), re.compile(r"(?:[-?:] +){24}"))
 _constructor = SafeConstructor()
 _RESOLVE = {  # the stateless halves of PyYAML's constructor, one per implicit type
@@ -252,7 +255,7 @@ class _Walker:
                     "key": key, "first_line": first_line[key]}))
             else:
                 first_line[key] = mark.line + 1
-            result[key] = self.value(value_node, pointer + (key,), depth + 1)
+            result[intern(key)] = self.value(value_node, pointer + (key,), depth + 1)
         return result
 
     def key(self, node: yaml.Node, pointer: Pointer) -> str | None:
@@ -275,13 +278,13 @@ class _Walker:
         if tag == _STR:
             if node.style == "" and _AMBIGUOUS_TEXT.fullmatch(node.value):
                 self.note_retyped(node, pointer, node.value)
-            return node.value
+            return intern(node.value) if len(node.value) <= _SHARED else node.value
         if tag in (_NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP):
             value = self.resolve(node)
             if node.style == "" and tag != _NULL:
                 self.note_retyped(node, pointer, value)
             if isinstance(value, (dt.date, dt.datetime)):
-                return value.isoformat()
+                return intern(value.isoformat())
             return value
         self.check_tag(node, _STR)
         return node.value

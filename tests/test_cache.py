@@ -209,3 +209,10 @@ def test_entries_are_keyed_by_blob(tmp_path):
     cache.store_files([], set())
     assert cache.files({"records/people/p-1.yaml": "abc"}) == {}
     cache.close()
+
+
+def test_rules_whose_findings_are_cached_per_file_never_read_the_date():
+    """Per-file entries are reused on any day, so no rule run while a file loads may be dated."""
+    from crmtool.rules import FILE_RULES, RECORD_RULES
+    assert RECORD_RULES
+    assert not [m.RULE.id for m in FILE_RULES + RECORD_RULES if m.RULE.dated]

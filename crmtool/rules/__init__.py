@@ -42,4 +42,5 @@ RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
 )}
 
 FILE_RULES = [m for m in RULES.values() if m.RULE.scope == "file"]
+RECORD_RULES = [m for m in RULES.values() if m.RULE.scope == "record"]
 REPOSITORY_RULES = [m for m in RULES.values() if m.RULE.scope == "repository"]

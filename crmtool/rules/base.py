@@ -1,8 +1,11 @@
 """What every rule is made of, and the read-only contexts rules look at.
 
 A rule is one module with a `RULE` (id, default severity, one-line summary, scope) and a
-generator: `check_file(ctx: FileContext)` for rules that need one file only (they run while
-files load and could run in parallel), `check(ctx: RepoContext)` for rules across records.
+generator: `check_file(ctx: FileContext)` for rules that need one file only (scope "file":
+they run while files load, in parallel, and their findings are cached), `check(ctx:
+RepoContext)` for rules across records (scope "repository"). A rule that judges one record
+by itself and the settings, never by today's date, has scope "record": it is written like a
+repository rule, and runs on a model holding only that record, while the file loads.
 The module docstring is the rule's documentation, with a passing and a failing example.
 """
 from __future__ import annotations
@@ -25,7 +28,7 @@ class Rule:
     id: str
     severity: str
     summary: str  # English message id; translated where shown
-    scope: str  # "file" or "repository"
+    scope: str  # "file", "record" or "repository"
     article: str = ""  # what the rule serves: a GDPR article, the contract, YAML safety
     dated: bool = False  # judges a date against today: time passing alone can make it fire
 
@@ -77,9 +80,9 @@ class Locator:
     every node tree in memory.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, docs: dict[str, Document] | None = None) -> None:
         self.root = root
-        self._docs: dict[str, Document] = {}
+        self._docs: dict[str, Document] = dict(docs or {})
 
     def position(self, path: str, pointer: tuple = (), at_key: bool = False) -> tuple[int, int]:
         if path not in self._docs:
@@ -109,9 +112,11 @@ class RepoContext:
     def annotated_values(self, keyword: str) -> Iterator[tuple[Record, Annotation, tuple, Any]]:
         """Every value in every record that its schema annotates with `keyword`, with the
         annotation and the value's pointer: what reference and vocabulary rules walk."""
-        for folder in self.model.records:
+        for folder, records in self.model.records.items():
+            if not records:
+                continue
             annotations = self.annotations(folder, keyword)
-            for record in self.model.of(folder):
+            for record in records.values():
                 for annotation in annotations:
                     for pointer, value in values_at(record.data, annotation.path):
                         yield record, annotation, pointer, value

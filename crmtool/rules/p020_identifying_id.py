@@ -42,7 +42,7 @@ from ..i18n import N_, _
 from .base import RepoContext, Rule
 
 RULE = Rule("P020", "warning", N_("A person's id must not contain their name or email address"),
-            "repository", "Art. 25(1)")
+            "record", "Art. 25(1)")
 
 MIN_LENGTH = 3  # shorter name pieces ("p", "jo") would match by chance
 SUBSTRING_LENGTH = 5  # from this length a piece is specific enough to find inside a longer part

@@ -36,7 +36,7 @@ from ..i18n import N_, _
 from ..model import Record
 from .base import RepoContext, Rule
 
-RULE = Rule("Q001", "error", N_("An email address must be valid"), "repository", "Art. 5(1)(d)")
+RULE = Rule("Q001", "error", N_("An email address must be valid"), "record", "Art. 5(1)(d)")
 
 # email-validator's reasons (English, with details) said in plain words that we can translate;
 # a reason not listed here is shown as email-validator words it.

@@ -43,7 +43,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
 
-RULE = Rule("Q002", "error", N_("A phone number must be valid"), "repository", "Art. 5(1)(d)")
+RULE = Rule("Q002", "error", N_("A phone number must be valid"), "record", "Art. 5(1)(d)")
 
 # The countries the tool is made for: a national-form number invalid in the default country
 # is tried in the other one, for the hint.

@@ -40,7 +40,7 @@ from ..i18n import N_, _
 from .base import RepoContext, Rule
 from .q002_phone import default_country
 
-RULE = Rule("Q003", "error", N_("A postcode must be valid for its country"), "repository", "Art. 5(1)(d)")
+RULE = Rule("Q003", "error", N_("A postcode must be valid for its country"), "record", "Art. 5(1)(d)")
 
 _NL_WRITTEN = re.compile(r"[1-9][0-9]{3} ?[A-Z]{2}")
 _BE_WRITTEN = re.compile(r"[1-9][0-9]{3}")

@@ -39,7 +39,7 @@ from ..i18n import N_, _
 from .base import RepoContext, Rule
 
 RULE = Rule("Q004", "error", N_("Organisation identifiers (CBS, KvK, KBO, OIN, VAT) must be valid"),
-            "repository", "Art. 5(1)(d)")
+            "record", "Art. 5(1)(d)")
 
 _FORMS = {  # kind: (pattern, what it looks like, where to look it up)
     "cbs": (r"GM[0-9]{4}", N_("'GM' and the four digits of the municipality code, such as GM0034"),

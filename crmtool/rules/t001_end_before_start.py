@@ -24,7 +24,7 @@ from ..i18n import N_, _
 from ..model import parse_date
 from .base import RepoContext, Rule
 
-RULE = Rule("T001", "error", N_("An end date must not lie before its start date"), "repository", "contract")
+RULE = Rule("T001", "error", N_("An end date must not lie before its start date"), "record", "contract")
 
 PAIRS = (("start", "end"), ("since", "until"), ("given", "withdrawn"), ("received", "closed"))
 
