@@ -1,0 +1,44 @@
+"""Reading files and running rules in several processes gives exactly the serial result."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from .conftest import PROJECT, TODAY
+from crmtool import filecheck
+from crmtool.check import run_check
+from crmtool.repo import Repository
+
+
+@pytest.fixture
+def broken_examples(tmp_path) -> Repository:
+    """The example records with a few mistakes of every scope: file, record and repository."""
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "records", root / "records")
+    shutil.copy(PROJECT / "crmtool.yaml", root / "crmtool.yaml")
+    person = root / "records/people/p-2n3qp7.yaml"
+    person.write_text(person.read_text(encoding="utf-8").replace("kind: work", "kind: work, phone: yes")
+                      + "emails_extra: 1\n", encoding="utf-8")
+    (root / "records/people/p-broken.yaml").write_text("name: {given: Test\n", encoding="utf-8")
+    (root / "records/organisations/vgn-commissie-milieu.yaml").unlink()
+    return Repository(root)
+
+
+def test_parallel_equals_serial(broken_examples, monkeypatch):
+    monkeypatch.setenv("CRMTOOL_JOBS", "1")
+    serial = run_check(broken_examples, TODAY, use_cache=False)
+    monkeypatch.setenv("CRMTOOL_JOBS", "2")
+    monkeypatch.setattr(filecheck, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(filecheck, "CHUNK", 7)
+    parallel = run_check(broken_examples, TODAY, use_cache=False)
+    assert {f.rule[0] for f in serial.findings} >= {"Y", "S", "R", "P"}
+    assert parallel.findings == serial.findings
+    assert parallel.summary == serial.summary
+
+
+def test_workers_follow_the_environment(monkeypatch):
+    monkeypatch.setenv("CRMTOOL_JOBS", "3")
+    assert filecheck.workers() == 3
+    monkeypatch.setenv("CRMTOOL_JOBS", "zero")
+    assert filecheck.workers() >= 1
