@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..repo import UsageError
 from .check import check, rules
+from .demo import demo
 from .review import review
 
 
@@ -25,6 +26,7 @@ def cli() -> None:
 cli.add_command(check)
 cli.add_command(rules)
 cli.add_command(review)
+cli.add_command(demo)
 
 
 def main() -> None:
