@@ -1,0 +1,1056 @@
+"""The scale benchmark of issue 4: `crmtool check` against the floor, libyaml and check-jsonschema.
+
+    .venv/bin/pip install -e '.[bench]' && .venv/bin/python benchmarks/run.py --people 10000 100000
+
+For each size it generates one records repository with `crmtool demo` (or reuses one it made
+before under `--work`) and measures, on that same repository, every row as a fresh
+subprocess: start-up is part of what a user waits for, and the peak memory is then that
+process's own (`os.wait4` and `ru_maxrss`). Absolute seconds depend on the machine; the ratios
+to the floor (reading the bytes) and to the baseline (parsing them with libyaml) do not, which
+is why the targets of the issue are stated as ratios. See benchmarks/README.md.
+
+Everything in RESULTS.md comes from the run; the helpers that turn measurements into Markdown
+and judge the targets are pure, so tests/test_benchmarks.py checks them on made-up numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import random
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = PROJECT / "benchmarks" / "RESULTS.md"
+DOCUMENTED_COMMAND = (".venv/bin/pip install -e '.[bench]' && "
+                      ".venv/bin/python benchmarks/run.py --people 10000 100000")
+
+FOLDER_TYPES = {
+    "people": "person", "organisations": "organisation", "roles": "role",
+    "requests": "request", "interactions": "interaction", "purposes": "purpose",
+    "processors": "processor", "lists": "list", "staff": "staff", "fields": "field",
+    "vocabularies": "vocabulary",
+}
+"""Record folder → schema name, as in crmtool.repo.FOLDERS (kept here so the driver imports nothing of crmtool)."""
+
+TOUCH_FOLDERS = ("people", "roles", "interactions")
+"""Where the `--changed-since` row edits records: the kinds a pull request most often touches."""
+TOUCH_COUNT = 10
+TOUCH_SUFFIX = " (edited)"
+TOUCH_TRIES_PER_FOLDER = 500
+"""Files tried per folder before giving up on it (a folder whose records have no free text)."""
+
+MIB = 2 ** 20
+GIB = 2 ** 30
+SAMPLE_SECONDS = 0.05
+
+# --------------------------------------------------------------------------------------------
+# What is measured
+# --------------------------------------------------------------------------------------------
+
+MEASUREMENTS = {
+    "floor": "floor: read every record file",
+    "baseline": "baseline: read + libyaml parse",
+    "cold": "crmtool check, cold",
+    "warm": "crmtool check, warm",
+    "changed": "crmtool check --changed-since HEAD~1",
+    "cjs": "check-jsonschema",
+}
+"""Row key → label, in the order the rows are measured and shown."""
+
+CRMTOOL_ROWS = ("cold", "warm", "changed")
+
+READ_PROGRAM = """\
+import os, sys
+{setup}
+count = size = 0
+for folder, _dirs, names in os.walk(os.path.join(sys.argv[1], "records")):
+    for name in names:
+        if name.endswith(".yaml"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                data = handle.read()
+            {parse}
+            count += 1
+            size += len(data)
+print(count, size)
+"""
+FLOOR_PROGRAM = READ_PROGRAM.format(setup="", parse="pass")
+"""The floor: no tool can check a file faster than it can read it."""
+BASELINE_PROGRAM = READ_PROGRAM.format(
+    setup="import yaml\nLoader = yaml.CSafeLoader",
+    parse="yaml.load(data, Loader=Loader)")
+"""The baseline: what parsing alone costs, single process, with the C parser."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One row of a size's table: the repeats of one command, summarised.
+
+    `skipped` says why a row was not run at all; `problem` why a run cannot be trusted (a
+    crash, a usage error, unreadable output). Neither kind counts towards a target.
+    """
+
+    key: str
+    seconds: tuple[float, ...] = ()
+    peak_bytes: int | None = None
+    tree_peak_bytes: int | None = None
+    exits: tuple[int, ...] = ()
+    errors: int | None = None
+    warnings: int | None = None
+    result_digest: str | None = None
+    skipped: str | None = None
+    problem: str | None = None
+
+    @property
+    def label(self) -> str:
+        return MEASUREMENTS.get(self.key, self.key)
+
+    @property
+    def usable(self) -> bool:
+        return self.skipped is None and self.problem is None and bool(self.seconds)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def memory_bytes(self) -> int | None:
+        """The larger of the process's own peak and the sampled sum over its process tree."""
+        values = [v for v in (self.peak_bytes, self.tree_peak_bytes) if v is not None]
+        return max(values) if values else None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of the issue, judged at the largest size; `met` is None when not measured."""
+
+    name: str
+    required: str
+    measured: str
+    met: bool | None
+
+
+@dataclass
+class SizeResult:
+    """Everything measured for one number of people."""
+
+    people: int
+    files: dict[str, int]
+    total_bytes: int
+    repository: str
+    measurements: dict[str, Measurement] = field(default_factory=dict)
+    touched: dict[str, int] = field(default_factory=dict)
+    cjs_batches: int = 0
+
+    @property
+    def cold_warm_differ(self) -> bool:
+        cold, warm = self.measurements.get("cold"), self.measurements.get("warm")
+        if not (cold and warm and cold.usable and warm.usable):
+            return False
+        return not same_result(cold, warm)
+
+
+def same_result(a: Measurement, b: Measurement) -> bool:
+    """The same findings and the same exit status (every repeat of a row agrees, see summarise)."""
+    return (a.result_digest, set(a.exits)) == (b.result_digest, set(b.exits))
+
+
+# --------------------------------------------------------------------------------------------
+# Pure helpers: numbers → Markdown, measurements → targets
+# --------------------------------------------------------------------------------------------
+
+def format_seconds(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds:.3f}"
+    if seconds < 10:
+        return f"{seconds:.2f}"
+    return f"{seconds:.1f}"
+
+
+def format_ratio(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio:.2f}"
+
+
+def format_mib(value: int | None) -> str:
+    return "—" if value is None else f"{value / MIB:.0f}"
+
+
+def markdown_table(headers: list[str], rows: list[list[str]], align: str | None = None) -> str:
+    """A GitHub Markdown table; `align` holds one of `l`/`r` per column (default all left)."""
+    def cell(text: str) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    align = align or "l" * len(headers)
+    rule = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |",
+             "| " + " | ".join(rule) + " |"]
+    for row in rows:
+        if len(row) != len(headers):
+            raise ValueError(f"row has {len(row)} cells, the table {len(headers)} columns")
+        lines.append("| " + " | ".join(cell(c) for c in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def ratio(measurement: Measurement | None, reference: Measurement | None) -> float | None:
+    if not (measurement and reference and measurement.usable and reference.usable):
+        return None
+    return measurement.median / reference.median if reference.median else None
+
+
+def seconds_cell(m: Measurement) -> str:
+    if m.skipped:
+        return f"not run: {m.skipped}"
+    if not m.seconds:
+        return "—"
+    text = format_seconds(m.median)
+    if len(m.seconds) > 1:
+        text += f" ({format_seconds(min(m.seconds))}–{format_seconds(max(m.seconds))})"
+    return text
+
+
+def memory_cell(m: Measurement) -> str:
+    text = format_mib(m.peak_bytes)
+    if m.tree_peak_bytes is not None and m.peak_bytes is not None and m.tree_peak_bytes > m.peak_bytes:
+        text += f" (tree ≤ {format_mib(m.tree_peak_bytes)})"
+    return text
+
+
+def findings_cell(m: Measurement) -> str:
+    if m.problem:
+        return f"failed: {m.problem}"
+    if m.errors is None:
+        return "—"
+    if m.warnings is None:
+        return plural(m.errors, "error")
+    return f"{plural(m.errors, 'error')}, {plural(m.warnings, 'warning')}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def measurement_rows(measurements: dict[str, Measurement]) -> list[list[str]]:
+    floor, baseline = measurements.get("floor"), measurements.get("baseline")
+    rows = []
+    for key in MEASUREMENTS:
+        m = measurements.get(key)
+        if m is None:
+            continue
+        rows.append([
+            m.label,
+            seconds_cell(m),
+            format_ratio(ratio(m, floor)),
+            format_ratio(ratio(m, baseline)),
+            memory_cell(m),
+            "/".join(str(e) for e in sorted(set(m.exits))) or "—",
+            findings_cell(m),
+        ])
+    return rows
+
+
+MEASUREMENT_HEADERS = ["measurement", "seconds (median, min–max)", "× floor", "× baseline",
+                       "peak MiB", "exit", "findings"]
+
+
+def measurement_table(measurements: dict[str, Measurement]) -> str:
+    return markdown_table(MEASUREMENT_HEADERS, measurement_rows(measurements), "lrrrrrl")
+
+
+def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
+    """The targets of issue 4, judged on one size's measurements (the largest)."""
+    get = measurements.get
+    cold, warm, changed, cjs = get("cold"), get("warm"), get("changed"), get("cjs")
+    targets = []
+
+    def by_ratio(name: str, required: str, value: float | None, limit: float) -> Target:
+        if value is None:
+            return Target(name, required, "not measured", None)
+        return Target(name, required, f"{value:.2f}×", value <= limit)
+
+    targets.append(by_ratio("cold check vs libyaml baseline", "≤ 1.0× baseline",
+                            ratio(cold, get("baseline")), 1.0))
+    targets.append(by_ratio("warm check vs floor", "≤ 3× floor", ratio(warm, get("floor")), 3.0))
+
+    if changed and changed.usable:
+        targets.append(Target("--changed-since, 10 files changed", "< 1 s",
+                              f"{format_seconds(changed.median)} s", changed.median < 1.0))
+    else:
+        targets.append(Target("--changed-since, 10 files changed", "< 1 s", "not measured", None))
+
+    speedup = ratio(cjs, cold)
+    if speedup is None:
+        targets.append(Target("cold check vs check-jsonschema", "≥ 5× faster", "not measured", None))
+    else:
+        targets.append(Target("cold check vs check-jsonschema", "≥ 5× faster",
+                              f"{speedup:.2f}× faster", speedup >= 5.0))
+
+    checks = [m for m in (cold, warm, changed) if m is not None]
+    if checks and all(m.usable and m.memory_bytes is not None for m in checks):
+        peak = max(m.memory_bytes for m in checks)
+        targets.append(Target("peak memory of crmtool check", "< 1 GiB (1024 MiB)",
+                              f"{format_mib(peak)} MiB", peak < GIB))
+    else:
+        targets.append(Target("peak memory of crmtool check", "< 1 GiB (1024 MiB)", "not measured", None))
+
+    if cold and warm and cold.usable and warm.usable:
+        same = same_result(cold, warm)
+        targets.append(Target("the cache changes no result", "warm = cold",
+                              "same findings and exit" if same else "DIFFERENT", same))
+    else:
+        targets.append(Target("the cache changes no result", "warm = cold", "not measured", None))
+
+    targets.append(by_ratio("stretch: cold check vs floor", "≤ 2× floor", ratio(cold, get("floor")), 2.0))
+    return targets
+
+
+def targets_table(targets: list[Target]) -> str:
+    verdict = {True: "met", False: "**missed**", None: "not measured"}
+    return markdown_table(["target", "required", "measured", "verdict"],
+                          [[t.name, t.required, t.measured, verdict[t.met]] for t in targets])
+
+
+def files_table(files: dict[str, int]) -> str:
+    rows = [[folder, f"{count:,}"] for folder, count in files.items()]
+    rows.append(["**total**", f"**{sum(files.values()):,}**"])
+    return markdown_table(["folder", "files"], rows, "lr")
+
+
+def profile_table(rows: list[tuple[str, int, float, float]]) -> str:
+    """Rows of (function, calls, own seconds, cumulative seconds), already sorted."""
+    return markdown_table(["function", "calls", "own s", "cumulative s"],
+                          [[f"`{name}`", f"{calls:,}", f"{own:.3f}", f"{cum:.3f}"]
+                           for name, calls, own, cum in rows], "lrrr")
+
+
+# --------------------------------------------------------------------------------------------
+# Running one process and measuring it
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Run:
+    """One finished process: wall seconds, peak memory in bytes, exit status and its output."""
+
+    seconds: float
+    peak_bytes: int
+    tree_peak_bytes: int | None  # only when the process had children
+    exit: int
+    stdout: str
+    stderr: str
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS of a process and its descendants, for checks that use workers.
+
+    `ru_maxrss` is exact but per process (the largest of the process and its waited-for
+    children), so two workers of 600 MiB each show as 600. The sum over the tree is sampled
+    every 50 ms and counts shared copy-on-write pages once per process: an upper bound.
+    """
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.had_children = False
+        self.stopped = threading.Event()
+        self.page = os.sysconf("SC_PAGE_SIZE")
+
+    def tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as handle:
+                        todo.extend(int(child) for child in handle.read().split())
+            except OSError:
+                continue
+        return pids
+
+    def run(self) -> None:
+        while not self.stopped.wait(SAMPLE_SECONDS):
+            pids = self.tree()
+            total = 0
+            for pid in pids:
+                try:
+                    with open(f"/proc/{pid}/statm") as handle:
+                        total += int(handle.read().split()[1]) * self.page
+                except (OSError, ValueError, IndexError):
+                    continue
+            if len(pids) > 1:
+                self.had_children = True
+                self.peak = max(self.peak, total)
+
+
+def run_measured(argv: list[str], cwd: Path) -> Run:
+    """Run argv to the end; wall time, the process's own peak memory and its output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        sampler = TreeMemory(process.pid) if os.path.isdir("/proc") else None
+        if sampler:
+            sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if sampler:
+            sampler.stopped.set()
+            sampler.join()
+        out.seek(0)
+        err.seek(0)
+        peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # KiB on Linux
+        tree = sampler.peak if sampler and sampler.had_children else None
+        return Run(seconds, peak, tree, process.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def last_line(text: str) -> str:
+    """The last non-empty line of an error output: where a message or a traceback's verdict is."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:160] if lines else "no message"
+
+
+def summarise(key: str, runs: list[Run], interpret) -> Measurement:
+    """Repeats → one row. `interpret(run)` gives (errors, warnings, digest) or raises ValueError."""
+    m = Measurement(key, seconds=tuple(r.seconds for r in runs),
+                    peak_bytes=max(r.peak_bytes for r in runs),
+                    tree_peak_bytes=max((r.tree_peak_bytes for r in runs if r.tree_peak_bytes), default=None),
+                    exits=tuple(r.exit for r in runs))
+    results = []
+    for run in runs:
+        try:
+            results.append(interpret(run))
+        except ValueError as error:
+            return replace(m, problem=str(error))
+    if len(set(results)) > 1:
+        return replace(m, problem="the repeats gave different results")
+    errors, warnings, digest = results[0]
+    return replace(m, errors=errors, warnings=warnings, result_digest=digest)
+
+
+def files_read(expected: int):
+    """For the floor and the baseline: did the program read every record file, and only those?"""
+    def interpret(run: Run) -> tuple[None, None, None]:
+        if run.exit != 0:
+            raise ValueError(f"exit {run.exit}: {last_line(run.stderr)}")
+        count = int(run.stdout.split()[0]) if run.stdout.split() else -1
+        if count != expected:
+            raise ValueError(f"read {count} files, expected {expected}")
+        return None, None, None
+    return interpret
+
+
+def crmtool_result(run: Run) -> tuple[int, int, str]:
+    """Errors, warnings and a digest of the findings from `crmtool check --format json`."""
+    if run.exit not in (0, 1):
+        raise ValueError(f"exit {run.exit}: {last_line(run.stderr)}")
+    try:
+        payload = json.loads(run.stdout)
+        summary = payload["summary"]
+        findings = json.dumps(payload["findings"], sort_keys=True)
+        return int(summary["errors"]), int(summary["warnings"]), hashlib.sha256(findings.encode()).hexdigest()
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"exit {run.exit}, unreadable JSON output ({type(error).__name__}); "
+                         f"stderr: {last_line(run.stderr)}") from error
+
+
+# --------------------------------------------------------------------------------------------
+# The repository under test
+# --------------------------------------------------------------------------------------------
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchmarkError(f"git {' '.join(args)} failed in {root}: {last_line(done.stderr)}")
+    return done.stdout.strip()
+
+
+class BenchmarkError(Exception):
+    """The benchmark cannot go on (the generator failed, git failed): exit 1 with this message."""
+
+
+def repository_key(people: int, seed: int, today: dt.date) -> str:
+    return f"people-{people}-seed-{seed}-today-{today.isoformat()}"
+
+
+def prepare_repository(work: Path, people: int, seed: int, today: dt.date) -> tuple[Path, dict]:
+    """The generated repository for (people, seed, today), reused when its marker says so.
+
+    The marker (a JSON file next to the repository) is written only after `crmtool demo` and
+    its commit succeeded, so a half-written repository is never reused. The repository is
+    reset to the generated commit, which also undoes a run that stopped mid-way.
+    """
+    key = repository_key(people, seed, today)
+    root, marker = work / key, work / f"{key}.json"
+    wanted = {"people": people, "seed": seed, "today": today.isoformat()}
+    if marker.is_file() and root.is_dir():
+        try:
+            info = json.loads(marker.read_text())
+        except ValueError:
+            info = {}
+        if {k: info.get(k) for k in wanted} == wanted and info.get("commit"):
+            try:
+                git(root, "reset", "-q", "--hard", info["commit"])
+                return root, {**info, "reused": True}
+            except BenchmarkError:
+                pass  # not the repository the marker describes: make it anew
+    marker.unlink(missing_ok=True)
+    if root.exists():
+        shutil.rmtree(root)
+    command = [sys.executable, "-m", "crmtool", "demo", "--people", str(people), "--seed", str(seed),
+               "--out", str(root), "--today", today.isoformat()]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise BenchmarkError(f"crmtool demo failed (exit {done.returncode}): {last_line(done.stderr)}")
+    info = {**wanted, "commit": git(root, "rev-parse", "HEAD"), "generated_seconds": round(seconds, 2),
+            "generator": f"crmtool demo --people {people} --seed {seed} --today {today.isoformat()}"}
+    marker.write_text(json.dumps(info, indent=2) + "\n")
+    return root, {**info, "reused": False}
+
+
+def record_files(root: Path) -> dict[str, list[str]]:
+    """Record files per folder, as paths relative to the root, sorted."""
+    records = root / "records"
+    found: dict[str, list[str]] = {}
+    for folder in FOLDER_TYPES:
+        paths = []
+        for dirpath, dirnames, names in os.walk(records / folder):
+            dirnames.sort()
+            paths.extend(os.path.relpath(os.path.join(dirpath, n), root)
+                         for n in sorted(names) if n.endswith(".yaml"))
+        if paths:
+            found[folder] = paths
+    return found
+
+
+def free_text_edit(text: str) -> str | None:
+    """The record's text with one free-text value extended, or None when it has none.
+
+    Changes the interaction's `summary` or the last note's `text` (people, roles): harmless
+    to every rule, and a real change of a value, not only of the bytes. The new value is
+    written as a JSON string (valid YAML double-quoted scalar) over the old one's span, and
+    the result is re-read to prove that nothing else changed.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        before = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+    scalar, path = _free_text_scalar(node)
+    if scalar is None:
+        return None
+    span = text[scalar.start_mark.index:scalar.end_mark.index]
+    trailing = span[len(span.rstrip()):]
+    new_value = scalar.value + TOUCH_SUFFIX
+    edited = (text[:scalar.start_mark.index] + json.dumps(new_value, ensure_ascii=False) + trailing
+              + text[scalar.end_mark.index:])
+    try:
+        after = yaml.load(edited, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+    target = before
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = new_value
+    return edited if after == before else None
+
+
+def _free_text_scalar(node):
+    """The scalar node to edit and its path of keys/indices, or (None, None)."""
+    def value_of(mapping, key):
+        for k, v in mapping.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+        return None
+
+    def text_scalar(value, path):
+        if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:str" and value.value:
+            return value, path
+        if isinstance(value, yaml.MappingNode) and value.value:  # multilingual {nl: ..., en: ...}
+            k, v = value.value[0]
+            if isinstance(v, yaml.ScalarNode) and v.tag == "tag:yaml.org,2002:str" and v.value:
+                return v, [*path, k.value]
+        return None, None
+
+    if not isinstance(node, yaml.MappingNode):
+        return None, None
+    summary = value_of(node, "summary")
+    if summary is not None:
+        return text_scalar(summary, ["summary"])
+    notes = value_of(node, "notes")
+    if isinstance(notes, yaml.SequenceNode) and notes.value and isinstance(notes.value[-1], yaml.MappingNode):
+        text = value_of(notes.value[-1], "text")
+        if text is not None:
+            return text_scalar(text, ["notes", len(notes.value) - 1, "text"])
+    return None, None
+
+
+def touch_records(root: Path, files: dict[str, list[str]], seed: int) -> dict[str, int]:
+    """Edit TOUCH_COUNT records chosen by the seed, taking people, roles and interactions in turn."""
+    rng = random.Random(seed)
+    queues = {}
+    for folder in TOUCH_FOLDERS:
+        paths = list(files.get(folder, []))
+        rng.shuffle(paths)
+        queues[folder] = paths[:TOUCH_TRIES_PER_FOLDER]
+    touched: dict[str, int] = {}
+    while sum(touched.values()) < TOUCH_COUNT and any(queues.values()):
+        for folder in TOUCH_FOLDERS:
+            if sum(touched.values()) >= TOUCH_COUNT:
+                break
+            while queues[folder]:
+                path = root / queues[folder].pop()
+                edited = free_text_edit(path.read_text(encoding="utf-8"))
+                if edited is not None:
+                    path.write_text(edited, encoding="utf-8")
+                    touched[folder] = touched.get(folder, 0) + 1
+                    break
+    return touched
+
+
+def argument_batches(paths: list[str], budget: int) -> list[list[str]]:
+    """Split paths so that each batch's arguments stay within `budget` bytes."""
+    batches, batch, size = [], [], 0
+    for path in paths:
+        cost = len(os.fsencode(path)) + 1 + 8  # the string, its NUL, its argv pointer
+        if batch and size + cost > budget:
+            batches.append(batch)
+            batch, size = [], 0
+        batch.append(path)
+        size += cost
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def argument_budget() -> int:
+    """Room for file arguments: half of ARG_MAX less the environment, so the OS never refuses."""
+    try:
+        arg_max = os.sysconf("SC_ARG_MAX")
+    except (ValueError, OSError):
+        arg_max = 128 * 1024
+    environment = sum(len(k) + len(v) + 2 + 8 for k, v in os.environ.items())
+    return max(16 * 1024, arg_max // 2 - environment)
+
+
+# --------------------------------------------------------------------------------------------
+# The measurements
+# --------------------------------------------------------------------------------------------
+
+def check_command(today: dt.date, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "crmtool", "check", *extra, "--today", today.isoformat(), "--format", "json"]
+
+
+def measure_size(root: Path, info: dict, args, report) -> SizeResult:
+    files = record_files(root)
+    total_bytes = sum((root / p).stat().st_size for paths in files.values() for p in paths)
+    if info.get("reused"):
+        made = f"reused (generated earlier by `{info['generator']}` in {info['generated_seconds']} s)"
+    else:
+        made = f"generated by `{info['generator']}` in {info['generated_seconds']} s"
+    result = SizeResult(info["people"], {f: len(p) for f, p in files.items()}, total_bytes, made)
+    m = result.measurements
+    repeat, today = args.repeat, args.today
+
+    def record(measurement: Measurement) -> None:
+        m[measurement.key] = measurement
+        report(result, measurement)
+
+    floor = [sys.executable, "-c", FLOOR_PROGRAM, str(root)]
+    baseline = [sys.executable, "-c", BASELINE_PROGRAM, str(root)]
+    all_read = files_read(sum(result.files.values()))
+    run_measured(floor, root)  # warm the page cache, untimed
+    record(summarise("floor", [run_measured(floor, root) for _ in range(repeat)], all_read))
+    record(summarise("baseline", [run_measured(baseline, root) for _ in range(repeat)], all_read))
+
+    cold_runs = []
+    for _ in range(repeat):
+        shutil.rmtree(root / "build", ignore_errors=True)
+        cold_runs.append(run_measured(check_command(today), root))
+    record(summarise("cold", cold_runs, crmtool_result))
+    record(summarise("warm", [run_measured(check_command(today), root) for _ in range(repeat)],
+                     crmtool_result))
+
+    original = git(root, "rev-parse", "HEAD")
+    try:
+        result.touched = touch_records(root, files, args.seed)
+        if not result.touched:
+            record(Measurement("changed", skipped="no record with free text to edit"))
+        else:
+            git(root, "add", "-A", "records")
+            git(root, "-c", "user.name=crmtool benchmark", "-c", "user.email=benchmark@example.invalid",
+                "commit", "-q", "--no-verify", "-m", "Benchmark: edit free text in a few records")
+            record(summarise("changed", [run_measured(check_command(today, "--changed-since", "HEAD~1",
+                                                                    "--no-cache"), root)
+                                         for _ in range(repeat)], crmtool_result))
+    finally:
+        git(root, "reset", "-q", "--hard", original)
+
+    record(measure_check_jsonschema(root, files, args.cjs_repeat or repeat, result))
+    return result
+
+
+def check_jsonschema_available() -> bool:
+    return importlib.util.find_spec("check_jsonschema") is not None
+
+
+def measure_check_jsonschema(root: Path, files: dict[str, list[str]], repeat: int,
+                             result: SizeResult) -> Measurement:
+    """One run per folder against its schema, batched under the OS argument limit; summed."""
+    if not check_jsonschema_available():
+        return Measurement("cjs", skipped="check-jsonschema is not installed (pip install -e '.[bench]')")
+    budget = argument_budget()
+    jobs = []
+    for folder, paths in files.items():
+        schema = root / "schemas" / f"{FOLDER_TYPES[folder]}.schema.json"
+        if schema.is_file():
+            jobs.extend((schema, batch) for batch in argument_batches(paths, budget))
+    if not jobs:
+        return Measurement("cjs", skipped="no schemas found under schemas/")
+    result.cjs_batches = len(jobs)
+    totals = []
+    for _ in range(repeat):
+        runs = [run_measured([sys.executable, "-m", "check_jsonschema", "--output-format", "json",
+                              "--schemafile", str(schema), *batch], root) for schema, batch in jobs]
+        errors = 0
+        for run in runs:
+            try:
+                payload = json.loads(run.stdout)
+                errors += len(payload.get("errors", [])) + len(payload.get("parse_errors", []))
+            except ValueError:
+                return Measurement("cjs", seconds=(sum(r.seconds for r in runs),),
+                                   exits=tuple(r.exit for r in runs),
+                                   problem=f"exit {run.exit}: {last_line(run.stderr)}")
+        totals.append(Run(sum(r.seconds for r in runs), max(r.peak_bytes for r in runs), None,
+                          max(r.exit for r in runs), str(errors), ""))
+    return summarise("cjs", totals, lambda run: (int(run.stdout), None, None))
+
+
+def profile_cold_check(root: Path, today: dt.date, work: Path, top: int = 30) -> tuple[list, float]:
+    """The cold check under cProfile: the top functions by cumulative time, and the wall time."""
+    import pstats
+
+    shutil.rmtree(root / "build", ignore_errors=True)
+    output = work / f"{root.name}.prof"
+    argv = [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "crmtool", "check",
+            "--today", today.isoformat(), "--format", "json"]
+    run = run_measured(argv, root)
+    if not output.is_file():
+        raise BenchmarkError(f"the profiled check wrote no profile (exit {run.exit}): {last_line(run.stderr)}")
+    stats = pstats.Stats(str(output))
+    stats.sort_stats("cumulative")
+    rows = []
+    for func in stats.fcn_list[:top]:
+        _calls, calls, own, cumulative, _callers = stats.stats[func]
+        rows.append((function_name(func), calls, own, cumulative))
+    return rows, run.seconds
+
+
+def function_name(func: tuple[str, int, str]) -> str:
+    """`path:line(name)` with the path shortened to the package (crmtool/check.py, yaml/...)."""
+    filename, line, name = func
+    if filename == "~":
+        return name
+    parts = Path(filename).parts
+    for anchor in ("site-packages", "dist-packages"):
+        if anchor in parts:
+            parts = parts[parts.index(anchor) + 1:]
+            break
+    else:
+        try:
+            parts = Path(filename).resolve().relative_to(PROJECT).parts
+        except ValueError:
+            parts = parts[-2:]
+    return f"{'/'.join(parts)}:{line}({name})"
+
+
+# --------------------------------------------------------------------------------------------
+# The machine and the report
+# --------------------------------------------------------------------------------------------
+
+def package_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine() -> list[tuple[str, str]]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    ram = f"{int(line.split()[1]) / 2 ** 20:.1f} GiB"
+                    break
+    except OSError:
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    try:
+        system = f"{platform.freedesktop_os_release()['PRETTY_NAME']} (kernel {platform.release()})"
+    except (OSError, KeyError, AttributeError):
+        pass
+    try:
+        libyaml = yaml._yaml.get_version_string() if yaml.__with_libyaml__ else "not available"
+    except AttributeError:
+        libyaml = "not available"
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT,
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    if subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT,
+                      capture_output=True, text=True).stdout.strip():
+        commit += " with uncommitted changes"
+    return [
+        ("CPU", cpu),
+        ("cores", str(os.cpu_count())),
+        ("memory", ram),
+        ("OS", system),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("crmtool", f"{package_version('crmtool')} at commit {commit}"),
+        ("PyYAML / libyaml", f"{package_version('PyYAML')} / {libyaml}"),
+        ("jsonschema-rs", package_version("jsonschema-rs")),
+        ("check-jsonschema", package_version("check-jsonschema")),
+    ]
+
+
+def shown_command(argv: list[str]) -> str:
+    executable = Path(sys.executable)
+    try:
+        executable = executable.relative_to(Path.cwd())
+    except ValueError:
+        pass
+    script = Path(argv[0])
+    try:
+        script = script.resolve().relative_to(Path.cwd())
+    except ValueError:
+        pass
+    return shlex.join([str(executable), str(script), *argv[1:]])
+
+
+def render_results(*, started: dt.datetime, command: str, args, system: list[tuple[str, str]],
+                   sizes: list[SizeResult], profile: tuple[list, float] | None, elapsed: float) -> str:
+    out = ["# Benchmark results\n",
+           "Written by `benchmarks/run.py`; every number below comes from the run it describes. "
+           "What the rows mean and how to read the ratios: [README.md](README.md).\n",
+           f"To reproduce (from the project root):\n\n```sh\n{DOCUMENTED_COMMAND}\n```\n",
+           f"This run: `{command}`, started {started.strftime('%Y-%m-%d %H:%M UTC')}, "
+           f"took {elapsed / 60:.1f} min. Every check ran with `--today {args.today.isoformat()}`; "
+           f"repositories from `crmtool demo` with seed {args.seed}; each row repeated "
+           f"{args.repeat}×" + (f" (check-jsonschema {args.cjs_repeat}×)"
+                                 if args.cjs_repeat and args.cjs_repeat != args.repeat else "") + ".\n",
+           "## Machine\n",
+           markdown_table(["", ""], [[k, v] for k, v in system])]
+    for size in sizes:
+        out.append(f"## {size.people:,} people\n")
+        out.append(f"Repository {size.repository}: {sum(size.files.values()):,} record files, "
+                   f"{size.total_bytes / MIB:.1f} MiB.\n")
+        out.append(measurement_table(size.measurements))
+        if size.cold_warm_differ:
+            out.append("**Warning: the cold and the warm check gave different results. They must not: "
+                       "the cache changed a result.**\n")
+        if size.touched:
+            touched = ", ".join(f"{n} {folder}" for folder, n in size.touched.items())
+            out.append(f"`--changed-since HEAD~1` ran after a commit that edited free text in "
+                       f"{sum(size.touched.values())} records ({touched}), chosen by seed {args.seed}.\n")
+        out.append("<details><summary>Record files per folder</summary>\n")
+        out.append(files_table(size.files))
+        out.append("</details>\n")
+    if sizes:
+        largest = max(sizes, key=lambda s: s.people)
+        out.append(f"## Targets at {largest.people:,} people\n")
+        out.append(targets_table(evaluate_targets(largest.measurements)))
+        out.append(target_summary(evaluate_targets(largest.measurements)))
+    out.append("## Notes\n")
+    out.append("".join(f"- {note}\n" for note in notes(args, sizes)))
+    if profile:
+        rows, seconds = profile
+        out.append(f"## Profile\n\nThe cold check at {max(s.people for s in sizes):,} people under "
+                   f"cProfile ({format_seconds(seconds)} s with the profiler's overhead), top "
+                   f"{len(rows)} functions by cumulative time. Only the main process is profiled: "
+                   "time spent in worker processes shows as waiting.\n")
+        out.append(profile_table(rows))
+    return "\n".join(out)
+
+
+def target_summary(targets: list[Target]) -> str:
+    met = [t.name for t in targets if t.met is True]
+    missed = [t.name for t in targets if t.met is False]
+    unknown = [t.name for t in targets if t.met is None]
+    parts = [f"{len(met)} of {len(targets)} met"]
+    if missed:
+        parts.append("missed: " + "; ".join(missed))
+    if unknown:
+        parts.append("not measured: " + "; ".join(unknown))
+    return "In short: " + ". ".join(parts) + ".\n"
+
+
+def notes(args, sizes: list[SizeResult]) -> list[str]:
+    batches = ", ".join(f"{s.cjs_batches} at {s.people:,} people" for s in sizes if s.cjs_batches)
+    return [
+        "Every row is a fresh `python` process (start-up included), timed from spawn to exit. "
+        "Seconds are the median of the repeats with min–max in brackets; × floor and × baseline "
+        "divide medians.",
+        "Peak MiB is `ru_maxrss` from `os.wait4`, the largest over the repeats: the process's own "
+        "peak (or that of its largest child). Where a check ran worker processes, `tree ≤` adds "
+        "the sampled sum of resident memory over the process tree (every 50 ms, shared pages "
+        "counted once per process, so an upper bound); the memory target uses the larger value.",
+        "The page cache is warmed by one untimed read of all files before the floor, so every "
+        "row reads from memory, as the second run of a CI job would.",
+        "Cold deletes `build/` before every repeat; warm runs right after, with the cache the "
+        "cold run left. Their findings are compared (a digest of the JSON findings and the exit code).",
+        "`--changed-since` runs with `--no-cache`, as CI on a fresh clone; the repository is "
+        "reset to its generated commit afterwards.",
+        "check-jsonschema runs once per record folder with `--schemafile schemas/<type>.schema.json` "
+        "and `--output-format json`; the file arguments are split into batches that stay under "
+        "half the OS argument limit"
+        + (f" (batches: {batches})" if batches else "")
+        + ". The seconds are summed and the peak memory is the maximum over the batches; each "
+        "batch pays its own start-up. Its findings count schema errors plus files it could not parse.",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# The command
+# --------------------------------------------------------------------------------------------
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
+    return value
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="benchmarks/run.py",
+        description="Measure crmtool check against the floor, libyaml and check-jsonschema "
+                    "on generated repositories, and write benchmarks/RESULTS.md.")
+    parser.add_argument("--people", type=positive, nargs="+", default=[10000, 100000], metavar="N",
+                        help="sizes to measure (default: 10000 100000)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S", help="seed for crmtool demo and the edits (default: 1)")
+    parser.add_argument("--today", type=iso_date, default=dt.date(2026, 11, 24), metavar="YYYY-MM-DD",
+                        help="the day every check takes as today (default: 2026-11-24)")
+    parser.add_argument("--repeat", type=positive, default=3, metavar="N",
+                        help="runs per row; the median is reported with min–max (default: 3)")
+    parser.add_argument("--cjs-repeat", type=positive, default=None, metavar="N",
+                        help="runs of check-jsonschema, the slowest row by far (default: --repeat)")
+    parser.add_argument("--work", type=Path, default=None, metavar="DIR",
+                        help="where repositories are generated and reused (default: a temporary folder)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="FILE",
+                        help="the Markdown report (default: benchmarks/RESULTS.md)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile the cold check at the largest size and add a Profile section")
+    return parser.parse_args(argv)
+
+
+def console_row(people: int, m: Measurement, floor: Measurement | None, baseline: Measurement | None) -> str:
+    cells = [f"{people:>9,}", f"{m.label:<37}", f"{seconds_cell(m):>26}",
+             f"{format_ratio(ratio(m, floor)):>8}", f"{format_ratio(ratio(m, baseline)):>10}",
+             f"{memory_cell(m):>9}", f"{'/'.join(map(str, sorted(set(m.exits)))) or '—':>5}",
+             findings_cell(m)]
+    return "  ".join(cells)
+
+
+CONSOLE_HEADER = "  ".join([f"{'people':>9}", f"{'measurement':<37}", f"{'seconds (median, min–max)':>26}",
+                            f"{'× floor':>8}", f"{'× baseline':>10}", f"{'peak MiB':>9}", f"{'exit':>5}",
+                            "findings"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv if argv is None else argv
+    args = parse_args(argv[1:])
+    started = dt.datetime.now(dt.timezone.utc)
+    system = machine()  # now: the code measured is the code at the start of the run
+    clock = time.perf_counter()
+    temporary = None
+    if args.work is None:
+        temporary = tempfile.TemporaryDirectory(prefix="crmtool-bench-")
+        work = Path(temporary.name)
+    else:
+        work = args.work.resolve()
+        try:
+            work.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            print(f"benchmarks/run.py: error: --work {args.work}: {error.strerror}", file=sys.stderr)
+            return 2
+
+    def report(size: SizeResult, m: Measurement) -> None:
+        print(console_row(size.people, m, size.measurements.get("floor"), size.measurements.get("baseline")),
+              flush=True)
+        if m.key == "warm" and size.cold_warm_differ:
+            print("WARNING: the cold and the warm check gave different results (they must not).", flush=True)
+
+    if not check_jsonschema_available():
+        print("check-jsonschema is not installed: its row is skipped (pip install -e '.[bench]').", flush=True)
+    sizes: list[SizeResult] = []
+    profile = None
+    try:
+        print(f"Repositories under {work}", flush=True)
+        print(CONSOLE_HEADER, flush=True)
+        for people in args.people:
+            root, info = prepare_repository(work, people, args.seed, args.today)
+            sizes.append(measure_size(root, info, args, report))
+        if args.profile:
+            largest = max(args.people)
+            root, _ = prepare_repository(work, largest, args.seed, args.today)
+            print(f"Profiling the cold check at {largest:,} people ...", flush=True)
+            profile = profile_cold_check(root, args.today, work)
+    except BenchmarkError as error:
+        print(f"benchmark stopped: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if temporary is not None:
+            temporary.cleanup()
+
+    text = render_results(started=started, command=shown_command(argv), args=args, system=system,
+                          sizes=sizes, profile=profile, elapsed=time.perf_counter() - clock)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    largest = max(sizes, key=lambda s: s.people)
+    print(f"\nTargets at {largest.people:,} people:")
+    for target in evaluate_targets(largest.measurements):
+        verdict = {True: "met", False: "MISSED", None: "not measured"}[target.met]
+        print(f"  {target.name:<36} {target.required:<20} {target.measured:<24} {verdict}")
+    print(f"\nWrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
