@@ -15,7 +15,7 @@ from . import i18n, waivers
 from .blobs import file_hashes, git_state
 from .cache import CheckCache, FileEntry, tool_key
 from .changes import POLICY_FOLDERS, changes_since, record_of
-from .filecheck import check_file, check_files, record_findings, run_repository_rules
+from .filecheck import check_file, check_files, record_findings, run_repository_rules, without_gc
 from .findings import Finding, summarise
 from .load import load_document
 from .model import Model, Record
@@ -100,9 +100,10 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
     if findings is None:
         model = Model(config=config, today=today)
         findings = list(config_findings)
-        findings.extend(_load_records(repo, files, model, schemas, FILE_RULES, cache, blobs, stats, progress))
-        context = RepoContext(model, schemas, Locator(repo.root), files, strays)
-        findings.extend(run_repository_rules(context, REPOSITORY_RULES))
+        with without_gc():
+            findings.extend(_load_records(repo, files, model, schemas, FILE_RULES, cache, blobs, stats, progress))
+            context = RepoContext(model, schemas, Locator(repo.root), files, strays)
+            findings.extend(run_repository_rules(context, REPOSITORY_RULES))
         if cache and key:
             cache.store_result(key, findings)
     if cache:

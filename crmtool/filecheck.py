@@ -8,8 +8,10 @@ repository is done in this process, because starting workers costs more than it 
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -63,6 +65,24 @@ def record_findings(record: Record, schemas: SchemaSet, config: dict, locator, r
     return [finding for rule in rules for finding in rule.check(context)]
 
 
+@contextmanager
+def without_gc():
+    """Python's cycle collector off for the duration.
+
+    Loaded records are plain dicts, lists and strings without reference cycles, so the
+    collector finds nothing in them, yet it walks the whole growing model again and again
+    while a large repository loads: measured at 100,000 people, a quarter of the time of the
+    loading phase. Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def workers() -> int:
     """How many processes to use: the cores this process may run on (CRMTOOL_JOBS overrides)."""
     wanted = os.environ.get("CRMTOOL_JOBS", "")
@@ -101,6 +121,7 @@ def check_files(root: Path, files: list[RecordFile], schemas: SchemaSet, rules: 
 def _start_worker(root: str, schema_dir: str, language: str, config: dict, rule_ids: list[str],
                   record_rule_ids: list[str]) -> None:
     from .rules import RULES
+    gc.disable()  # see `without_gc`: a worker's garbage is acyclic and freed by reference counting
     i18n.use(language)
     _worker.update(root=Path(root), schemas=SchemaSet(Path(schema_dir)), config=config,
                    rules=[RULES[rule_id] for rule_id in rule_ids],
