@@ -6,6 +6,7 @@ addition, because ids are file names: a renamed record is a removed id and a new
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,8 +50,10 @@ def changes_since(root: Path, base: str) -> Changes:
     if git(root, "rev-parse", "--verify", "-q", f"{base}^{{commit}}") is None:
         raise UsageError(f"--changed-since {base}: git knows no such revision here "
                          "(in CI, fetch the base branch first, e.g. with fetch-depth: 0)")
-    diff = git(root, "diff", "--name-status", "-z", "--no-renames", "--relative", base, "--")
-    untracked = git(root, "ls-files", "--others", "--exclude-standard", "-z", "--")
+    with ThreadPoolExecutor(2) as pool:  # both walk the whole tree: let them do it side by side
+        diff_job = pool.submit(git, root, "diff", "--name-status", "-z", "--no-renames", "--relative", base, "--")
+        untracked_job = pool.submit(git, root, "ls-files", "--others", "--exclude-standard", "-z", "--")
+        diff, untracked = diff_job.result(), untracked_job.result()
     if diff is None or untracked is None:
         raise UsageError(f"--changed-since {base}: git could not compare the working tree with it")
     changes = Changes(base)

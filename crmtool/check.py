@@ -19,7 +19,7 @@ from .filecheck import check_file, check_files, record_findings, run_repository_
 from .findings import Finding, summarise
 from .load import load_document
 from .model import Model, Record
-from .repo import CONFIG_FILE, Repository, UsageError
+from .repo import CONFIG_FILE, Listing, RecordFile, Repository, UsageError
 from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references
 from .rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from .rules.base import FileContext, Locator, RepoContext
@@ -153,12 +153,18 @@ def _run_partial(repo: Repository, today: dt.date, changes, paths: list[str] | N
     schemas = load_schemas(repo)
     i18n.use("en")
     config, config_findings = load_config(repo, schemas)
-    files, strays = repo.scan()
-    by_id = {(f.folder, f.id): f for f in files}
-    by_path = {f.path: f for f in files}
+    listed = Listing(repo.root)
+    duplicates = listed.duplicates()
     model = Model(config=config, today=today)
-    for file in files:
-        model.ids[file.folder].add(file.id)
+    for folder, ids in listed.ids.items():
+        model.ids[folder].update(ids)
+
+    def files_of(keys) -> list[RecordFile]:
+        return [file for folder, rid in sorted(keys) for file in [listed.file(folder, rid)] if file]
+
+    def files_at(paths) -> list[RecordFile]:
+        return [file for path in sorted(paths) for file in [listed.at(path)] if file]
+
     findings: list[Finding] = []
     loaded: dict[str, Record] = {}
 
@@ -176,32 +182,36 @@ def _run_partial(repo: Repository, today: dt.date, changes, paths: list[str] | N
                 records.append(record)
         return records
 
-    load([f for f in files if f.folder in POLICY_FOLDERS])
-    touched = load([by_path[p] for p in sorted(changes.touched) if p in by_path], FILE_RULES)
+    load(files_of((folder, rid) for folder in POLICY_FOLDERS for rid in listed.ids[folder]))
+    touched = load(files_at(changes.touched), FILE_RULES)
     out = {(folder, value) for record in touched for _p, folder, value in references(record, schemas)
            if folder not in POLICY_FOLDERS}
-    out_records = load([by_id[key] for key in sorted(out) if key in by_id])
+    out_records = load(files_of(out))
     removed = {(folder, rid) for folder, ids in changes.removed_ids().items() for rid in ids}
     seeds = {(r.folder, r.id) for r in touched} | removed
     around = {key for r in out_records for key in [(r.folder, r.id)] if r.folder in BACK_FROM_CONTEXT}
     around |= {key for r in touched for key in back_reference_targets(r, schemas)}
     found = candidates(repo.root, seeds | around, schemas)
-    referrers = load([by_path[p] for p in sorted(found) if p in by_path])
+    load(files_at(found))
     referrers = [r for r in loaded.values() if r.folder not in POLICY_FOLDERS
                  and any((folder, value) in seeds for _p, folder, value in references(r, schemas))]
     reported = {r.path for r in touched} | {r.path for r in out_records} | {r.path for r in referrers}
-    reported |= {p for p in changes.touched if p not in by_path}  # strays
+    strays = []
+    if any(listed.at(p) is None for p in changes.touched):  # a stray among the changes: classify it
+        strays = [s for s in repo.scan()[1] if s.path in changes.touched]
+        reported |= {s.path for s in strays}
     context = {key for r in list(loaded.values()) if r.folder not in POLICY_FOLDERS
                for _p, folder, value in references(r, schemas) for key in [(folder, value)]
                if folder not in POLICY_FOLDERS}
-    load([by_id[key] for key in sorted(context) if key in by_id])
-    ctx = RepoContext(model, schemas, Locator(repo.root), files,
-                      [s for s in strays if s.path in changes.touched], base=changes.base)
-    for record in loaded.values():
-        if record.path in reported:
-            findings.extend(record_findings(record, schemas, config, ctx.locator, RECORD_RULES))
-    for rule in REPOSITORY_RULES:
-        findings.extend(f for f in rule.check(ctx) if f.path in reported)
+    load(files_of(context))
+    files = [listed.at(p) for p in loaded] + [f for f in duplicates if f.path not in loaded]
+    ctx = RepoContext(model, schemas, Locator(repo.root), files, strays, base=changes.base)
+    with without_gc():
+        for record in loaded.values():
+            if record.path in reported:
+                findings.extend(record_findings(record, schemas, config, ctx.locator, RECORD_RULES))
+        for rule in REPOSITORY_RULES:
+            findings.extend(f for f in rule.check(ctx) if f.path in reported)
     findings = _downgrade_dated(list(config_findings) + findings, changes.touched)
     return _finish(findings, config, today, paths, len(reported))
 

@@ -61,9 +61,10 @@ def back_reference_targets(record: Record, schemas: SchemaSet) -> Iterator[tuple
 
 
 def candidates(root: Path, targets: Iterable[tuple[str, str]], schemas: SchemaSet) -> set[str]:
-    """Paths of the record files that may point to any of `targets` ((folder, id) pairs).
+    """Paths of the tracked record files that may point to any of `targets` ((folder, id) pairs).
 
     A superset: a note that mentions an id matches too; callers confirm with `references`.
+    Files git does not track yet are part of the change, so they are read anyway.
     """
     ids_by_source: dict[str, set[str]] = {}
     sources = referring_folders(schemas)
@@ -73,7 +74,7 @@ def candidates(root: Path, targets: Iterable[tuple[str, str]], schemas: SchemaSe
     found: set[str] = set()
     for source, ids in sorted(ids_by_source.items()):
         patterns = [arg for record_id in sorted(ids) for arg in ("-e", record_id)]
-        output = git(root, "grep", "-l", "-z", "-F", "-w", "--untracked", *patterns,
+        output = git(root, "grep", "-l", "-z", "-F", "-w", *patterns,
                      "--", f"{RECORDS}/{source}")
         if output:
             found.update(path for path in output.split("\0") if path.endswith(".yaml"))

@@ -119,6 +119,67 @@ class Repository:
                 strays.append(Stray(path, "extension"))
 
 
+class Listing:
+    """Which record ids exist, from the folder listings alone.
+
+    What `check --changed-since` needs to know which references resolve, at a fraction of the
+    cost of `Repository.scan` (no object per file, no sorting): at 100,000 people a few tenths
+    of a second instead of two. Strays are not looked for here; an id under two paths (two
+    years of contact moments) is kept as a duplicate, which S006 reports.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.ids: dict[str, set[str]] = {}
+        self.nested: dict[str, dict[str, list[str]]] = {}
+        for folder in FOLDERS:
+            base = f"{RECORDS}/{folder}"
+            if folder not in NESTED:
+                try:
+                    names = os.listdir(root / base)
+                except OSError:
+                    names = []
+                self.ids[folder] = {name[:-5] for name in names if name.endswith(".yaml")}
+                continue
+            paths: dict[str, list[str]] = {}
+            pending = [base]
+            while pending:
+                directory = pending.pop()
+                try:
+                    names = os.listdir(root / directory)
+                except OSError:
+                    continue
+                for name in names:
+                    if name.endswith(".yaml"):
+                        paths.setdefault(name[:-5], []).append(f"{directory}/{name}")
+                    elif not name.startswith(".") and "." not in name:
+                        pending.append(f"{directory}/{name}")
+            self.nested[folder] = paths
+            self.ids[folder] = set(paths)
+
+    def file(self, folder: str, record_id: str) -> RecordFile | None:
+        """The record file of an id, or None when there is none."""
+        if folder in self.nested:
+            found = self.nested[folder].get(record_id)
+            return RecordFile(sorted(found)[0], folder, record_id) if found else None
+        if record_id in self.ids.get(folder, ()):
+            return RecordFile(f"{RECORDS}/{folder}/{record_id}.yaml", folder, record_id)
+        return None
+
+    def at(self, path: str) -> RecordFile | None:
+        """The record file at `path`, or None when no record lies there."""
+        parts = path.split("/")
+        if len(parts) < 3 or parts[0] != RECORDS or parts[1] not in FOLDERS or not parts[-1].endswith(".yaml"):
+            return None
+        folder, record_id = parts[1], parts[-1][:-5]
+        if folder in self.nested:
+            return RecordFile(path, folder, record_id) if path in self.nested[folder].get(record_id, ()) else None
+        return RecordFile(path, folder, record_id) if len(parts) == 3 and record_id in self.ids[folder] else None
+
+    def duplicates(self) -> list[RecordFile]:
+        return [RecordFile(path, folder, rid) for folder, paths in self.nested.items()
+                for rid, found in paths.items() if len(found) > 1 for path in sorted(found)]
+
+
 def find_root(start: Path, explicit: Path | None = None) -> Repository:
     """The repository that `start` lies in, or the one named with `--root`."""
     if explicit is not None:
