@@ -15,7 +15,7 @@ from . import i18n, waivers
 from .blobs import file_hashes, git_state
 from .cache import CheckCache, FileEntry, tool_key
 from .changes import POLICY_FOLDERS, changes_since, record_of
-from .filecheck import check_file, check_files, record_findings, run_repository_rules, without_gc
+from .filecheck import check_file, check_files, record_findings, without_gc
 from .findings import Finding, summarise
 from .load import load_document
 from .model import Model, Record
@@ -103,7 +103,8 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
         with without_gc():
             findings.extend(_load_records(repo, files, model, schemas, FILE_RULES, cache, blobs, stats, progress))
             context = RepoContext(model, schemas, Locator(repo.root), files, strays)
-            findings.extend(run_repository_rules(context, REPOSITORY_RULES))
+            for rule in REPOSITORY_RULES:  # in this process: see docs/decisions.md, "Rules across records"
+                findings.extend(rule.check(context))
         if cache and key:
             cache.store_result(key, findings)
     if cache:

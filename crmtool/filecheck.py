@@ -132,27 +132,3 @@ def _check_chunk(files: list[RecordFile]) -> list[FileEntry]:
     w = _worker
     return [check_file(w["root"], file, w["schemas"], w["rules"], w["config"], w["record_rules"]) for file in files]
 
-
-def run_repository_rules(context, rules: list) -> list:
-    """The findings of the rules across records, the rules shared out over the cores.
-
-    The workers are forked after the model is complete, so they read it from shared memory
-    instead of receiving a copy; each runs every n-th rule and sends back only findings.
-    Where processes cannot be forked, or the repository is small, the rules run here.
-    """
-    jobs = min(workers(), len(rules))
-    if jobs < 2 or len(context.files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [finding for rule in rules for finding in rule.check(context)]
-    _worker["context"], _worker["rule_list"] = context, rules
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_run_rules, [list(range(i, len(rules), jobs)) for i in range(jobs)])
-    finally:
-        _worker.pop("context", None)
-        _worker.pop("rule_list", None)
-    return [finding for part in parts for finding in part]
-
-
-def _run_rules(indices: list[int]) -> list:
-    context, rules = _worker["context"], _worker["rule_list"]
-    return [finding for i in indices for finding in rules[i].check(context)]

@@ -1,4 +1,4 @@
-"""Reading files and running rules in several processes gives exactly the serial result."""
+"""Reading files in several processes gives exactly the serial result."""
 from __future__ import annotations
 
 import shutil
