@@ -42,3 +42,26 @@ def test_workers_follow_the_environment(monkeypatch):
     assert filecheck.workers() == 3
     monkeypatch.setenv("CRMTOOL_JOBS", "zero")
     assert filecheck.workers() >= 1
+
+
+def test_progress_hears_every_file_read(broken_examples, monkeypatch):
+    heard: dict = {"total": None, "done": 0}
+
+    def progress(total):
+        heard["total"] = total
+
+        def advance(done):
+            heard["done"] += done
+        return advance
+    monkeypatch.setattr(filecheck, "PARALLEL_FROM", 1)
+    monkeypatch.setenv("CRMTOOL_JOBS", "2")
+    result = run_check(broken_examples, TODAY, use_cache=False, progress=progress)
+    assert heard["total"] == heard["done"] == result.files - 1  # every record file, not crmtool.yaml
+
+
+def test_no_progress_bar_in_ci_or_for_small_repositories(monkeypatch):
+    import importlib
+    command = importlib.import_module("crmtool.cli.check")
+    monkeypatch.setenv("CI", "true")
+    assert not command._interactive()
+    assert command.progress_bar(10) is None
