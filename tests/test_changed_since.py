@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from .conftest import TODAY, git
 from crmtool.changes import changes_since
-from crmtool.check import run_changed, run_check
+from crmtool.check import run_check
+from crmtool.partial import run_changed
 from crmtool.cli import cli
 from crmtool.repo import Repository, UsageError
 

@@ -30,7 +30,8 @@ def check(paths: tuple[Path, ...], root: Path | None, today: str | None, output_
     so references into and out of them are checked). With --changed-since, read only what the
     change touched and what it reaches: the mode for pull requests.
     """
-    from ..check import run_changed, run_check  # the rules and their libraries: only when checking
+    from ..check import run_check  # the rules and their libraries: only when checking
+    from ..partial import run_changed
     from ..reporters import REPORTERS
     day = resolve_today(today)
     repo = resolve_repo(root)
