@@ -43,6 +43,7 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
     hashes: dict[str, str] = {}
     stats: dict[str, str] = {}
     from_git: dict[str, str] | None = None
+    written = 0
     for path in paths:
         try:
             stat = os.stat(root / path)
@@ -55,9 +56,9 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
             hashes[path] = seen[1]
             continue
         if from_git is None:
-            from_git = _from_git(root)
-        sha = from_git.get(path) if from_git else None
-        if sha is not None and stat.st_ctime_ns < from_git["\0written"] - 1_000_000_000:
+            from_git, written = _from_git(root)
+        sha = from_git.get(path)
+        if sha is not None and stat.st_ctime_ns < written - 1_000_000_000:
             hashes[path] = sha
             continue
         try:
@@ -67,9 +68,9 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
     return hashes, stats
 
 
-def _from_git(root: Path) -> dict:
+def _from_git(root: Path) -> tuple[dict[str, str], int]:
     """Hashes of the tracked files under records/ whose working copy git considers unchanged,
-    and under the key "\\0written" the time git last wrote its index.
+    and the time (ns) git last wrote its index; ({}, 0) outside git.
 
     Both git commands run in `root` print paths relative to it, also when the git repository
     starts higher up.
@@ -78,12 +79,12 @@ def _from_git(root: Path) -> dict:
     staged = git(root, "ls-files", "-s", "-z", "--", RECORDS)
     modified = git(root, "diff-files", "--name-only", "-z", "--relative", "--", RECORDS)
     if index is None or staged is None or modified is None:
-        return {}
+        return {}, 0
     try:
         written = os.stat(root / index.strip()).st_mtime_ns
     except OSError:
-        return {}
-    hashes: dict[str, str] = {"\0written": written}
+        return {}, 0
+    hashes: dict[str, str] = {}
     for entry in staged.split("\0"):
         if not entry:
             continue
@@ -94,7 +95,7 @@ def _from_git(root: Path) -> dict:
         hashes[name] = sha
     for name in modified.split("\0"):
         hashes.pop(name, None)
-    return hashes
+    return hashes, written
 
 
 def git_state(root: Path) -> bytes:

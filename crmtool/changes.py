@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .gitcmd import run as git
-from .repo import CONFIG_FILE, FOLDERS, RECORDS, UsageError
+from .repo import CONFIG_FILE, RECORDS, UsageError, record_of
 
 POLICY_FOLDERS = frozenset({"purposes", "processors", "lists", "staff", "fields", "vocabularies"})
 """Records that many others depend on (every person names a purpose): a change to one of them,
@@ -33,14 +33,6 @@ class Changes:
             if folder:
                 result.setdefault(folder, set()).add(record_id)
         return result
-
-
-def record_of(path: str) -> tuple[str | None, str]:
-    """The folder and id a path under records/ names, or (None, "") for anything else."""
-    parts = path.split("/")
-    if len(parts) >= 3 and parts[0] == RECORDS and parts[1] in FOLDERS and parts[-1].endswith(".yaml"):
-        return parts[1], parts[-1][: -len(".yaml")]
-    return None, ""
 
 
 def changes_since(root: Path, base: str) -> Changes:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 from . import i18n
-from .changes import POLICY_FOLDERS, Changes, changes_since, record_of
+from .changes import POLICY_FOLDERS, Changes, changes_since
 from .check import CheckResult, Progress, finish, load_config, load_schemas, run_check
 from .filecheck import check_file, record_findings, without_gc
 from .findings import Finding
 from .model import Model, Record
 from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references
-from .repo import Listing, RecordFile, Repository
+from .repo import Listing, RecordFile, Repository, record_of
 from .rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from .rules.base import Locator, RepoContext
 from .schema import SchemaSet

@@ -119,6 +119,14 @@ class Repository:
                 strays.append(Stray(path, "extension"))
 
 
+def record_of(path: str) -> tuple[str | None, str]:
+    """The folder and id a path under records/ names, or (None, "") for anything else."""
+    parts = path.split("/")
+    if len(parts) >= 3 and parts[0] == RECORDS and parts[1] in FOLDERS and parts[-1].endswith(".yaml"):
+        return parts[1], parts[-1][: -len(".yaml")]
+    return None, ""
+
+
 class Listing:
     """Which record ids exist, from the folder listings alone.
 
@@ -167,13 +175,12 @@ class Listing:
 
     def at(self, path: str) -> RecordFile | None:
         """The record file at `path`, or None when no record lies there."""
-        parts = path.split("/")
-        if len(parts) < 3 or parts[0] != RECORDS or parts[1] not in FOLDERS or not parts[-1].endswith(".yaml"):
+        folder, record_id = record_of(path)
+        if folder is None:
             return None
-        folder, record_id = parts[1], parts[-1][:-5]
         if folder in self.nested:
             return RecordFile(path, folder, record_id) if path in self.nested[folder].get(record_id, ()) else None
-        return RecordFile(path, folder, record_id) if len(parts) == 3 and record_id in self.ids[folder] else None
+        return RecordFile(path, folder, record_id) if path.count("/") == 2 and record_id in self.ids[folder] else None
 
     def duplicates(self) -> list[RecordFile]:
         return [RecordFile(path, folder, rid) for folder, paths in self.nested.items()
