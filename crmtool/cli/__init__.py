@@ -14,10 +14,28 @@ from .. import __version__
 from ..repo import UsageError
 from .check import check, rules
 from .demo import demo
+from .index import index, query, search, sql, who
 from .review import review
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class BadUsage(click.ClickException):
+    """A usage error from the core, shown as `Error: ...` with exit status 2."""
+
+    exit_code = 2
+
+
+class Group(click.Group):
+    """The command group: the core's UsageError becomes a click error here, so CliRunner and
+    the entry point report it the same way."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            raise BadUsage(str(error)) from error
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="crmtool")
 def cli() -> None:
     """A CRM that lives in git: check records and the data-protection rules."""
@@ -27,6 +45,8 @@ cli.add_command(check)
 cli.add_command(rules)
 cli.add_command(review)
 cli.add_command(demo)
+for command in (index, who, query, search, sql):
+    cli.add_command(command)
 
 
 def main() -> None:
