@@ -268,3 +268,31 @@ def by_folder() -> dict[str, list[Table]]:
 
 
 SHARED = tuple(t for t in TABLES if t.owner == ("folder", "record"))
+
+
+def markdown() -> str:
+    """docs/index.md: the tables and their columns, generated from the list above (a test
+    compares the committed file with this, so the reference cannot drift)."""
+    out = ["# The index: tables and columns", "",
+           "Generated from `crmtool/index/tables.py`; do not edit by hand. `crmtool index` writes",
+           "`build/index.sqlite`; `crmtool sql`, Datasette (`datasette build/index.sqlite`) and plain",
+           "`sqlite3` read it. Dates are ISO text (`YYYY-MM-DD`), so they compare as text; a role is",
+           "current on day D when `start <= D AND (\"end\" IS NULL OR \"end\" >= D)` (quote `end`: it is an",
+           "SQL keyword). References are declared as foreign keys (Datasette links them) but not enforced:",
+           "a reference to a missing record stays, and `crmtool check` reports it. Texts that a record",
+           "keeps in two languages are in the repository's language (`language:` in crmtool.yaml); the",
+           "whole record is in `records.data` as JSON for anything else (`json_extract`).", ""]
+    for table in TABLES:
+        out += [f"## {table.name}", "", table.doc, "", "| column | type | meaning |", "| --- | --- | --- |"]
+        for column in table.columns:
+            meaning = column.doc + (f" → `{column.references}`" if column.references else "")
+            out.append(f"| `{column.name}` | {column.type} | {meaning} |")
+        out.append("")
+    out += ["## search", "", SEARCH_DOC, "",
+            "| column | meaning |", "| --- | --- |",
+            "| `folder` | people, organisations, requests or interactions |", "| `record` | the record id |",
+            "| `name` | the name or title |", "| `text` | tags, notes, email addresses, places, summary |", "",
+            "Example: `SELECT record, name FROM search WHERE search MATCH 'jans*' ORDER BY rank`.", ""]
+    for name, (doc, sql) in VIEWS.items():
+        out += [f"## {name} (view)", "", doc, "", "```sql", sql + ";", "```", ""]
+    return "\n".join(out)
