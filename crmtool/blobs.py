@@ -44,9 +44,10 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
     stats: dict[str, str] = {}
     from_git: dict[str, str] | None = None
     written = 0
+    base = os.path.join(root, "")  # string joins: pathlib costs more than the stat itself here
     for path in paths:
         try:
-            stat = os.stat(root / path)
+            stat = os.stat(base + path)
         except OSError:
             continue
         key = stat_key(stat)
@@ -62,7 +63,8 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
             hashes[path] = sha
             continue
         try:
-            hashes[path] = blob_hash((root / path).read_bytes())
+            with open(base + path, "rb") as file:
+                hashes[path] = blob_hash(file.read())
         except OSError:
             del stats[path]
     return hashes, stats

@@ -19,7 +19,7 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .findings import Finding
 
@@ -146,18 +146,28 @@ class CheckCache:
             return found
         return found
 
+    def loaded(self, blobs: dict[str, str]) -> Iterator[tuple[str, bool, object]]:
+        """(path, loaded, data) of the cached files whose path and blob hash match `blobs`,
+        one at a time: the index reads a large repository's records from here without holding
+        them all."""
+        if self.db is None or not blobs:
+            return
+        try:
+            rows = self.db.execute("SELECT path, blob, loaded, data FROM files")
+            for path, blob, loaded, data in rows:
+                value = _decoded(loaded, data) if blobs.get(path) == blob else None
+                if value is not None:
+                    yield path, bool(loaded), value[0]
+        except sqlite3.Error:
+            return
+
     @staticmethod
     def _entry(path, blob, loaded, data, findings) -> FileEntry | None:
         decoded = findings_from_json(findings) if isinstance(findings, str) else None
-        if decoded is None or not isinstance(data, str) or loaded not in (0, 1):
+        value = _decoded(loaded, data)
+        if decoded is None or value is None:
             return None
-        try:
-            value = json.loads(data)
-        except ValueError:
-            return None
-        if loaded and not isinstance(value, dict):
-            return None
-        return FileEntry(path, blob, bool(loaded), value, decoded)
+        return FileEntry(path, blob, bool(loaded), value[0], decoded)
 
     def store_files(self, entries: Iterable[FileEntry], keep: set[str]) -> None:
         """Write new entries and forget files that are gone (not in `keep`)."""
@@ -200,3 +210,15 @@ class CheckCache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def _decoded(loaded, data) -> tuple[object] | None:
+    """A stored record's data, wrapped in a tuple; None when the row is not what we write (a
+    loaded record is a JSON object; anything else means a tampered or foreign row)."""
+    if loaded not in (0, 1) or not isinstance(data, str):
+        return None
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    return None if loaded and not isinstance(value, dict) else (value,)

@@ -16,9 +16,10 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 from ..blobs import file_hashes
+from ..cache import CACHE_FILE
 from ..filecheck import check_files, without_gc
 from ..load import load_document
 from ..repo import CONFIG_FILE, Repository, UsageError
@@ -28,6 +29,8 @@ from .tables import SHARED, TABLES, by_folder, ddl
 
 INDEX_FILE = "build/index.sqlite"
 SCHEMA_VERSION = 1
+CACHE_KIB = 128 * 1024
+"""SQLite's page cache while building: the tables' B-trees of a large repository stay in memory."""
 
 
 @dataclass
@@ -87,14 +90,19 @@ def build_index(repo: Repository, out: Path | None = None,
         temporary.unlink(missing_ok=True)
         connection = sqlite3.connect(temporary)
         try:
-            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA journal_mode = OFF")  # a failed whole build is thrown away
             connection.execute("PRAGMA synchronous = OFF")
-            for statement in ddl():
+            connection.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
+            tables, indexes = ddl()
+            for statement in tables:
                 connection.execute(statement)
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             connection.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("code", key), ("language", language), ("schema_version", str(SCHEMA_VERSION))])
             _update(repo, connection, language, result, progress)
+            for statement in indexes:
+                connection.execute(statement)
+            connection.execute("ANALYZE")
             connection.commit()
             connection.close()
             os.replace(temporary, path)
@@ -104,6 +112,7 @@ def build_index(repo: Repository, out: Path | None = None,
             raise
         return result
     try:
+        existing.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
         existing.execute("BEGIN IMMEDIATE")
         _update(repo, existing, language, result, progress)
         existing.commit()
@@ -136,83 +145,133 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
     hashes, stats = file_hashes(repo.root, [f.path for f in files],
                                 {p: (stat, blob) for p, (_r, blob, stat) in stored.items() if blob})
     current = {f.path for f in files}
-    changed = [f for f in files if f.path not in stored or stored[f.path][1] != hashes.get(f.path)
-               or hashes.get(f.path) is None]
+    changed = [f for f in files if hashes.get(f.path) is None or stored.get(f.path, (0, None))[1] != hashes[f.path]]
     gone = [p for p in stored if p not in current]
-    _forget(db, [p for p in gone] + [f.path for f in changed if f.path in stored])
-    result.removed = len(gone)
-    result.read = len(changed)
+    freed = _forget(db, gone + [f.path for f in changed if f.path in stored])
+    result.removed, result.read = len(gone), len(changed)
+    writer = _Writer(db, language, whole=result.whole)
+    by_path = {f.path: f for f in changed}
     done = progress(len(changed)) if progress and changed else None
-    next_rowid = (db.execute("SELECT coalesce(max(rowid), 0) FROM records").fetchone()[0]) + 1
-    entries: list[tuple] = []
     with without_gc():
-        for entry in check_files(repo.root, changed, SchemaSet(repo.schema_dir), [], {}, [], done):
-            entries.append(entry)
-    by_path = {f.path: f for f in files}
-    new_rows = []
-    for entry in entries:
-        file = by_path[entry.path]
-        data = json.dumps(entry.data, ensure_ascii=False, sort_keys=True) if entry.loaded else None
-        new_rows.append((next_rowid, file.folder, file.id, file.path, hashes.get(file.path),
-                         stats.get(file.path), data, 0))
-        next_rowid += 1
-    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new_rows)
-    folders = {file.folder for file in changed} | {p.split("/")[1] for p in gone}
-    _index_pending(db, language)
-    if "organisations" in folders or result.whole:
+        for path, loaded, data in _loaded(repo, changed, hashes, done):
+            file = by_path[path]
+            writer.add(file.folder, file.id, path, hashes.get(path), stats.get(path), data if loaded else None)
+    for folder, rid in sorted(freed):  # a record that waited behind a duplicate id now gone
+        waiting = db.execute("SELECT rowid, path, data FROM records WHERE folder = ? AND id = ? AND indexed = 0 "
+                             "AND data IS NOT NULL ORDER BY path LIMIT 1", (folder, rid)).fetchone()
+        if waiting and writer.free(folder, rid):
+            writer.fill(waiting[0], folder, rid, waiting[1], json.loads(waiting[2]))
+            db.execute("UPDATE records SET indexed = 1 WHERE rowid = ?", (waiting[0],))
+    writer.flush()
+    if result.whole or any(f.folder == "organisations" for f in changed) or any("/organisations/" in p for p in gone):
         _organisation_context(db)
     result.records = db.execute("SELECT count(*) FROM records WHERE indexed = 1").fetchone()[0]
-    result.skipped = [(path, "duplicate id" if data is not None else "could not be read")
-                      for path, data in db.execute("SELECT path, data FROM records WHERE indexed = 0 ORDER BY path")]
+    result.skipped = [(path, "duplicate id" if has_data else "could not be read") for path, has_data in
+                      db.execute("SELECT path, data IS NOT NULL FROM records WHERE indexed = 0 ORDER BY path")]
 
 
-def _forget(db: sqlite3.Connection, paths: list[str]) -> None:
-    """Delete the rows that the records at `paths` own, and their bookkeeping."""
-    if not paths:
-        return
-    owned = by_folder()
-    doomed = [row for path in paths for row in
-              db.execute("SELECT rowid, folder, id, indexed FROM records WHERE path = ?", (path,))]
-    for rowid, folder, rid, indexed in doomed:
+def _loaded(repo: Repository, changed: list, hashes: dict[str, str], done) -> Iterator[tuple[str, bool, Any]]:
+    """(path, loaded, data) of each changed file: from the check cache when it holds the same
+    bytes (after `crmtool check`, nothing needs parsing again), else read and parsed here."""
+    from_cache: set[str] = set()
+    cache = _check_cache(repo)
+    if cache is not None:
+        try:
+            for path, loaded, data in cache.loaded({f.path: hashes[f.path] for f in changed if f.path in hashes}):
+                from_cache.add(path)
+                yield path, loaded, data
+                if done:
+                    done(1)
+        finally:
+            cache.close()
+    todo = [f for f in changed if f.path not in from_cache]
+    for entry in check_files(repo.root, todo, SchemaSet(repo.schema_dir), [], {}, [], done):
+        yield entry.path, entry.loaded, entry.data
+
+
+def _check_cache(repo: Repository):
+    """The check's cache, when `crmtool check` left one for this very tool and settings."""
+    if not (repo.root / CACHE_FILE).is_file():
+        return None
+    from ..check import _open_cache
+    return _open_cache(repo)
+
+
+class _Writer:
+    """Rows of records on their way into the tables, written in batches so that a whole build
+    of a large repository never holds more than a batch in memory."""
+
+    BATCH = 5000
+
+    def __init__(self, db: sqlite3.Connection, language: str, whole: bool) -> None:
+        self.db, self.language = db, language
+        self.columns = {table.name: len(table.columns) for table in TABLES if table.name != "records"}
+        self.rows: dict[str, list[tuple]] = {name: [] for name in self.columns}
+        self.records: list[tuple] = []
+        self.search: list[tuple] = []
+        self.whole = whole
+        self.taken: set[tuple[str, str]] = set()
+        """Ids taken during this build; an incremental build also asks the index."""
+        self.next_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM records").fetchone()[0] + 1
+
+    def free(self, folder: str, rid: str) -> bool:
+        """Whether no record has this id in the index yet; if so, the caller takes it."""
+        if (folder, rid) in self.taken or (not self.whole and self.db.execute(
+                "SELECT 1 FROM records WHERE folder = ? AND id = ? AND indexed = 1", (folder, rid)).fetchone()):
+            return False
+        self.taken.add((folder, rid))
+        return True
+
+    def add(self, folder: str, rid: str, path: str, blob: str | None, stat: str | None, data: Any) -> None:
+        rowid, self.next_rowid = self.next_rowid, self.next_rowid + 1
+        indexed = isinstance(data, dict) and self.free(folder, rid)
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True) if data is not None else None
+        self.records.append((rowid, folder, rid, path, blob, stat, text, int(indexed)))
         if indexed:
+            self.fill(rowid, folder, rid, path, data)
+        if len(self.records) >= self.BATCH:
+            self.flush()
+
+    def fill(self, rowid: int, folder: str, rid: str, path: str, data: dict) -> None:
+        maker = rowmaker.ROWS.get(folder)
+        if maker:
+            maker(rid, path, data, self.language, self.rows)
+        found = rowmaker.searchable(folder, data, self.language)
+        if found:
+            self.search.append((rowid, folder, rid, *found))
+
+    def flush(self) -> None:
+        self.db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.records)
+        for name, rows in self.rows.items():
+            if rows:
+                marks = ", ".join("?" * self.columns[name])
+                self.db.executemany(f"INSERT OR IGNORE INTO {name} VALUES ({marks})", rows)
+                rows.clear()
+        self.db.executemany("INSERT INTO search (rowid, folder, record, name, text) VALUES (?, ?, ?, ?, ?)",
+                            self.search)
+        self.records.clear()
+        self.search.clear()
+
+
+def _forget(db: sqlite3.Connection, paths: list[str]) -> set[tuple[str, str]]:
+    """Delete the rows that the records at `paths` own, and their bookkeeping; return the
+    (folder, id) pairs whose indexed record went, so a waiting duplicate can take its place."""
+    owned = by_folder()
+    freed: set[tuple[str, str]] = set()
+    for path in paths:
+        found = db.execute("SELECT rowid, folder, id, indexed FROM records WHERE path = ?", (path,)).fetchone()
+        if found is None:
+            continue
+        rowid, folder, rid, indexed = found
+        if indexed:
+            freed.add((folder, rid))
             for table in owned.get(folder, []):
                 db.execute(f"DELETE FROM {table.name} WHERE \"{table.owner[0]}\" = ?", (rid,))
             for table in SHARED:
                 db.execute(f"DELETE FROM {table.name} WHERE folder = ? AND record = ?", (folder, rid))
             db.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
         db.execute("DELETE FROM records WHERE rowid = ?", (rowid,))
-
-
-def _index_pending(db: sqlite3.Connection, language: str) -> None:
-    """Fill the tables from every readable record not yet in them whose id is free: the new
-    ones, and one that waited behind a duplicate id that is now gone."""
-    taken = {(folder, rid) for folder, rid in db.execute("SELECT folder, id FROM records WHERE indexed = 1")}
-    pending = db.execute("SELECT rowid, folder, id, path, data FROM records "
-                         "WHERE indexed = 0 AND data IS NOT NULL ORDER BY path").fetchall()
-    columns = {table.name: len(table.columns) for table in TABLES}
-    rows: dict[str, list[tuple]] = {name: [] for name in columns}
-    search: list[tuple] = []
-    indexed: list[tuple[int]] = []
-    for rowid, folder, rid, path, text in pending:
-        if (folder, rid) in taken:
-            continue
-        data = json.loads(text)
-        if not isinstance(data, dict):
-            continue
-        taken.add((folder, rid))
-        indexed.append((rowid,))
-        maker = rowmaker.ROWS.get(folder)
-        if maker:
-            maker(rid, path, data, language, rows)
-        found = rowmaker.searchable(folder, data, language)
-        if found:
-            search.append((rowid, folder, rid, *found))
-    for name, table_rows in rows.items():
-        if table_rows:
-            marks = ", ".join("?" * columns[name])
-            db.executemany(f"INSERT OR IGNORE INTO {name} VALUES ({marks})", table_rows)
-    db.executemany("INSERT INTO search (rowid, folder, record, name, text) VALUES (?, ?, ?, ?, ?)", search)
-    db.executemany("UPDATE records SET indexed = 1 WHERE rowid = ?", indexed)
+    return freed
 
 
 def _organisation_context(db: sqlite3.Connection) -> None:

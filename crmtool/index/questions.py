@@ -56,13 +56,14 @@ def _suggest(word: str, candidates: Iterable[str]) -> str:
 
 
 def organisation_id(db: sqlite3.Connection, text: str, kind: str | None = None) -> str:
-    """The id of the organisation named `text`: its id, or its name or short name exactly
-    (case ignored); with `kind`, among organisations of that kind first."""
+    """The id of the organisation named `text`: its id, its name or short name exactly (case
+    ignored) or an identifier (CBS code GM0034, KvK number); with `kind`, among organisations
+    of that kind first."""
     if db.execute("SELECT 1 FROM organisations WHERE id = ?", (text,)).fetchone():
         return text
     found = [r for r, in db.execute(
         "SELECT id FROM organisations WHERE lower(name) = lower(:t) OR lower(short_name) = lower(:t) "
-        "OR id = :prefixed ORDER BY id", {"t": text, "prefixed": f"gemeente-{text.lower()}"})]
+        "UNION SELECT organisation FROM identifiers WHERE upper(value) = upper(:t) ORDER BY 1", {"t": text})]
     if kind and len(found) > 1:
         of_kind = [r for r in found if db.execute("SELECT kind FROM organisations WHERE id = ?", (r,)).fetchone()[0] == kind]
         found = of_kind or found

@@ -74,7 +74,7 @@ TABLES: tuple[Table, ...] = (
            C("data", TEXT, "the record as JSON; NULL when the file could not be read"),
            C("indexed", INT, "1 when the record is in the tables below; 0 when it could not be read "
                              "or its id is already taken by another file")),
-          indexes=(("folder", "id"),)),
+          indexes=(("folder", "id"), ("indexed", "path"), ("path", "blob", "stat"))),
     _record("people", "people", "One row per person.",
             C("name", TEXT, "the full name: given, prefix, family"),
             C("given", TEXT, "given name"), C("prefix", TEXT, "family-name prefix (van, de)"),
@@ -232,9 +232,10 @@ LEFT JOIN organisation_context x ON x.organisation = r.organisation"""),
 }
 
 
-def ddl() -> list[str]:
-    """Every CREATE statement of the index, tables first."""
-    statements = []
+def ddl() -> tuple[list[str], list[str]]:
+    """The CREATE statements of the index: tables and views, and the indexes apart (a whole
+    build creates those after the rows are in, which is several times faster)."""
+    statements, indexes = [], []
     for table in TABLES:
         if table.name == "records":
             statements.append("CREATE TABLE records (rowid INTEGER PRIMARY KEY, folder TEXT NOT NULL, "
@@ -252,10 +253,10 @@ def ddl() -> list[str]:
             statements.append(f"CREATE TABLE {table.name} ({', '.join(columns)})")
         for number, columns in enumerate(table.indexes):
             quoted = ", ".join(f'"{c}"' for c in columns)
-            statements.append(f"CREATE INDEX {table.name}_{number} ON {table.name} ({quoted})")
+            indexes.append(f"CREATE INDEX {table.name}_{number} ON {table.name} ({quoted})")
     statements.append(SEARCH_DDL)
     statements.extend(sql for _doc, sql in VIEWS.values())
-    return statements
+    return statements, indexes
 
 
 def by_folder() -> dict[str, list[Table]]:
