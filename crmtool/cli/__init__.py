@@ -14,6 +14,7 @@ from .. import __version__
 from ..repo import UsageError
 from .check import check, rules
 from .demo import demo
+from .end_role import end_role
 from .history import history
 from .index import index, query, search, sql, who
 from .review import review
@@ -46,6 +47,7 @@ cli.add_command(check)
 cli.add_command(rules)
 cli.add_command(review)
 cli.add_command(demo)
+cli.add_command(end_role)
 cli.add_command(history)
 for command in (index, who, query, search, sql):
     cli.add_command(command)

@@ -1,0 +1,88 @@
+"""`crmtool end-role`: end a role and every role held on its behalf, in one change."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from ..i18n import _
+from ..model import parse_date
+from .options import format_option, resolve_repo, root_option
+
+
+@click.command("end-role")
+@click.argument("role")
+@click.option("--on", "on", metavar="YYYY-MM-DD", required=True,
+              help="The last day the role holds (inclusive), e.g. the day before the new council is installed.")
+@click.option("--reason", required=True, metavar="REASON",
+              help="Why it ends: a value of records/vocabularies/end-reasons.yaml, such as not-re-elected.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@root_option
+@format_option("text", "json")
+def end_role(role: str, on: str, reason: str, dry_run: bool, root: Path | None, output_format: str) -> None:
+    """End ROLE on a day, and every role held on its behalf, in one change of the files.
+
+    Roles held on behalf of ROLE (a committee seat held as alderman), and on behalf of those,
+    end on the same day with the reason derived-role-ended; roles that had already ended are
+    left alone. Only the end and end_reason lines change; comments stay. All files are written
+    at once, or none: an interrupted run is rolled back by the next one. --on and --reason are
+    required, because an end date typed by mistake is the typical error.
+    """
+    from ..atomic import AtomicError
+    from ..end_role import Refused
+    from ..end_role import end_role as compute
+    day = _day(on)
+    try:
+        outcome = compute(resolve_repo(root), role, day, reason, dry_run=dry_run)
+    except (Refused, AtomicError) as error:
+        raise click.ClickException(str(error)) from error
+    if output_format == "json":
+        click.echo(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(outcome), nl=False)
+
+
+def _day(value: str) -> dt.date:
+    day = parse_date(value)
+    if day is None:
+        raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=value), param_hint="--on")
+    return day
+
+
+def render_text(outcome) -> str:
+    """What changed (or would change), a role a line with the holder's name next to the id."""
+    lines = []
+    if outcome.recovered:
+        lines.append(_("An earlier change was interrupted; it was rolled back first. Restored:"))
+        lines += [f"  {path}" for path in outcome.recovered]
+        lines.append("")
+    if outcome.pending:
+        lines.append(_("An earlier change was interrupted; a run without --dry-run rolls it back first. "
+                       "This preview reads the files as they are now. To be restored:"))
+        lines += [f"  {path}" for path in outcome.pending]
+        lines.append("")
+    day = outcome.day.isoformat()
+    if not outcome.endings:
+        lines.append(_("Nothing to change: {role} and the roles held on its behalf already end on {day}.").format(
+            role=outcome.role, day=day))
+    else:
+        heading = _("Roles that would end on {day}:") if outcome.dry_run else _("Roles ended on {day}:")
+        lines.append(heading.format(day=day))
+        for ending in outcome.endings:
+            who = f"{ending.holder} ({ending.holder_name})" if ending.holder_name else ending.holder
+            lines.append(f"  {ending.role}: {who}, " + _("{function} at {organisation}").format(
+                function=ending.function, organisation=ending.organisation))
+            detail = _("end {old} -> {new}, reason {reason}").format(
+                old=ending.old_end or _("open"), new=ending.new_end, reason=ending.reason)
+            if ending.on_behalf_of:
+                detail += "; " + _("held on behalf of {role}").format(role=ending.on_behalf_of)
+            lines.append(f"    {detail}")
+    if outcome.left_alone:
+        lines += ["", _("Left alone (held on behalf of an ending role, but already ended):")]
+        lines += [f"  {item.role}: " + _("ended {day}").format(day=item.end) for item in outcome.left_alone]
+    if outcome.written:
+        lines += ["", _("Would write:") if outcome.dry_run else _("Written:")]
+        lines += [f"  {path}" for path in outcome.written]
+    return "\n".join(lines) + "\n"
