@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import random
+import re
 import shlex
 import shutil
 import statistics
@@ -70,6 +71,11 @@ MEASUREMENTS = {
     "cold": "crmtool check, cold",
     "warm": "crmtool check, warm",
     "changed": "crmtool check --changed-since HEAD~1",
+    "index-cold": "crmtool index, whole, no check cache",
+    "index-after-check": "crmtool index, whole, after a check",
+    "index-same": "crmtool index, nothing changed",
+    "index-changed": "crmtool index after 10 changed files",
+    "who": "crmtool query mayor (refresh + answer)",
     "cjs": "check-jsonschema",
 }
 """Row key → label, in the order the rows are measured and shown."""
@@ -691,6 +697,8 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
     record(summarise("warm", [run_measured(check_command(today), root) for _ in range(repeat)],
                      crmtool_result))
 
+    measure_index(root, repeat, record)
+
     original = git(root, "rev-parse", "HEAD")
     try:
         result.touched = touch_records(root, files, args.seed)
@@ -703,11 +711,75 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
             record(summarise("changed", [run_measured(check_command(today, "--changed-since", "HEAD~1",
                                                                     "--no-cache"), root)
                                          for _ in range(repeat)], crmtool_result))
+            record(measure_index_change(root, original, repeat))
     finally:
         git(root, "reset", "-q", "--hard", original)
 
     record(measure_check_jsonschema(root, files, args.cjs_repeat or repeat, result))
     return result
+
+
+INDEX = [sys.executable, "-m", "crmtool", "index"]
+
+
+def index_result(run: Run) -> tuple[None, None, str]:
+    """From `crmtool index`: the records in the index and the files it read (the same in
+    every repeat of a row, or the row is not to be trusted)."""
+    if run.exit != 0:
+        raise ValueError(f"exit {run.exit}: {last_line(run.stderr)}")
+    found = re.search(r"(\d+) records, (\d+) files read", run.stdout)
+    if not found:
+        raise ValueError(f"unreadable output: {last_line(run.stdout)}")
+    return None, None, f"{found[1]} records, {found[2]} read"
+
+
+def answer_result(run: Run) -> tuple[None, None, str]:
+    if run.exit != 0:
+        raise ValueError(f"exit {run.exit}: {last_line(run.stderr)}")
+    return None, None, hashlib.sha256(run.stdout.encode()).hexdigest()
+
+
+def measure_index(root: Path, repeat: int, record) -> None:
+    """The index: built whole without and with the check's cache, refreshed with nothing to
+    do, and a question asked (which refreshes first). Runs after the warm check, so the
+    check cache is there to be used."""
+    build = root / "build"
+    cache = build / "check-cache.sqlite"
+    aside = root.parent / f"{root.name}.check-cache.sqlite"
+    runs = []
+    shutil.move(cache, aside)
+    try:
+        for _ in range(repeat):
+            (build / "index.sqlite").unlink(missing_ok=True)
+            runs.append(run_measured(INDEX, root))
+    finally:
+        shutil.move(aside, cache)
+    record(summarise("index-cold", runs, index_result))
+    runs = []
+    for _ in range(repeat):
+        (build / "index.sqlite").unlink(missing_ok=True)
+        runs.append(run_measured(INDEX, root))
+    record(summarise("index-after-check", runs, index_result))
+    record(summarise("index-same", [run_measured(INDEX, root) for _ in range(repeat)], index_result))
+    municipality = sorted((root / "records" / "organisations").glob("gemeente-*.yaml"))[0].stem
+    ask = [sys.executable, "-m", "crmtool", "query", "mayor", municipality, "--format", "json"]
+    record(summarise("who", [run_measured(ask, root) for _ in range(repeat)], answer_result))
+
+
+def measure_index_change(root: Path, original: str, repeat: int) -> Measurement:
+    """`crmtool index` after the benchmark's commit of edited records: each repeat first
+    returns the index to the original commit (untimed), then times the refresh."""
+    branch, edited = git(root, "rev-parse", "--abbrev-ref", "HEAD"), git(root, "rev-parse", "HEAD")
+    runs = []
+    try:
+        for _ in range(repeat):
+            git(root, "checkout", "-q", original)
+            subprocess.run(INDEX, cwd=root, capture_output=True)
+            git(root, "checkout", "-q", edited)
+            runs.append(run_measured(INDEX, root))
+    finally:
+        git(root, "checkout", "-q", branch)
+    return summarise("index-changed", runs, index_result)
 
 
 def check_jsonschema_available() -> bool:
@@ -928,6 +1000,13 @@ def notes(args, sizes: list[SizeResult]) -> list[str]:
         "cold run left. Their findings are compared (a digest of the JSON findings and the exit code).",
         "`--changed-since` runs with `--no-cache`, as CI on a fresh clone; the repository is "
         "reset to its generated commit afterwards.",
+        "The index rows (issue 5) run after the warm check. *Whole, no check cache* deletes "
+        "`build/index.sqlite` and sets the check cache aside, so every record is parsed; *whole, "
+        "after a check* deletes only the index, so the records come from the check cache; "
+        "*nothing changed* refreshes an up-to-date index (stat of every file); *after 10 changed "
+        "files* checks out the benchmark's edit commit after an untimed refresh at the generated "
+        "commit; *query mayor* asks `crmtool query mayor` about one municipality, which refreshes "
+        "the index first. Their \"findings\" column is empty: they find nothing.",
         "check-jsonschema runs once per record folder with `--schemafile schemas/<type>.schema.json` "
         "and `--output-format json`; the file arguments are split into batches that stay under "
         "half the OS argument limit"

@@ -175,3 +175,30 @@ def test_the_index_is_plain_sqlite_for_other_tools(repo):
 def test_the_table_reference_is_up_to_date():
     assert (PROJECT / "docs" / "index.md").read_text(encoding="utf-8") == markdown(), \
         "run: python3 -c 'from crmtool.index.tables import markdown; print(markdown(), end=\"\")' > docs/index.md"
+
+
+def test_after_a_check_the_index_reads_the_records_from_the_check_cache(repo, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from crmtool.check import run_check
+    from crmtool.index import build
+    run_check(repo, dt.date(2026, 11, 24))
+    parsed: list[str] = []
+    real = build.check_files
+
+    def counting(root, files, *args, **kwargs):
+        parsed.extend(f.path for f in files)
+        return real(root, files, *args, **kwargs)
+
+    monkeypatch.setattr(build, "check_files", counting)
+    result = build_index(repo)
+    assert result.whole and result.read == result.records and parsed == []
+    assert dump(result.path) == whole_without_cache(repo, tmp_path)
+
+
+def whole_without_cache(repo: Repository, tmp_path: Path) -> dict[str, list]:
+    (repo.root / "build/check-cache.sqlite").rename(tmp_path / "aside.sqlite")
+    try:
+        return whole(repo, tmp_path)
+    finally:
+        (tmp_path / "aside.sqlite").rename(repo.root / "build/check-cache.sqlite")
