@@ -32,6 +32,7 @@ from .repo import CONFIG_FILE, ID_PATTERN, Listing, RecordFile, Repository, Usag
 from .rules import FILE_RULES, RECORD_RULES
 from .rules.base import FileContext, Locator
 from .schema import SchemaSet
+from .texts import full_name, localised
 
 REASONS = "end-reasons"
 DERIVED_REASON = "derived-role-ended"
@@ -336,11 +337,9 @@ def _holder(repo: Repository, listing: Listing, role: Record) -> tuple[str, str]
     file = listing.file(folder, holder)
     record = _load_record(repo, file) if file else None
     name = record.get("name") if record else None
-    if folder == "people" and isinstance(name, dict):
-        return holder, " ".join(str(name[k]) for k in ("given", "prefix", "family") if name.get(k))
-    if isinstance(name, dict):
-        name = name.get(i18n.language()) or next(iter(name.values()), "")
-    return holder, name if isinstance(name, str) else ""
+    if folder == "people":
+        return holder, full_name(name) if isinstance(name, dict) else ""
+    return holder, localised(name, i18n.language()) or ""
 
 
 def _load_record(repo: Repository, file: RecordFile) -> Record | None:

@@ -29,6 +29,7 @@ from .gitcmd import run as git
 from .gitcmd import run_bytes as git_bytes
 from .load import load_document
 from .repo import FOLDERS, ID_PATTERN, NESTED, RECORDS, Repository, UsageError, record_of
+from .texts import full_name
 
 ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
 """What happened to the file in one entry."""
@@ -531,6 +532,4 @@ def _tree_entry(path: str, raw: bytes | None, committed: bytes | None, staged: t
 def person_name(data: Any) -> str:
     """A person's name as staff read it (`given prefix family`), or "" when there is none."""
     name = data.get("name") if isinstance(data, dict) else None
-    if not isinstance(name, dict):
-        return ""
-    return " ".join(str(name[k]) for k in ("given", "prefix", "family") if name.get(k))
+    return full_name(name) if isinstance(name, dict) else ""

@@ -202,3 +202,11 @@ def whole_without_cache(repo: Repository, tmp_path: Path) -> dict[str, list]:
         return whole(repo, tmp_path)
     finally:
         (tmp_path / "aside.sqlite").rename(repo.root / "build/check-cache.sqlite")
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 command-line shell is not installed")
+def test_the_sqlite3_shell_reads_the_index(repo):
+    path = build_index(repo).path
+    done = subprocess.run(["sqlite3", str(path), "SELECT place FROM places WHERE organisation = 'gemeente-zwolle' "
+                           "ORDER BY position;"], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:3] == ["Zwolle", "Windesheim", "Wijthmen"]

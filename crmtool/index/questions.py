@@ -19,6 +19,7 @@ from typing import Any, Iterable
 from .. import i18n
 from ..pipeline import Pipeline
 from ..repo import UsageError
+from ..texts import localised
 
 CURRENT = "(h.start IS NULL OR h.start <= :on) AND (h.\"end\" IS NULL OR h.\"end\" >= :on)"
 BELOW = """WITH RECURSIVE below(id) AS (
@@ -404,6 +405,4 @@ def _name(db: sqlite3.Connection, organisation_id: str) -> str:
 
 
 def _label(label: Any) -> str | None:
-    if isinstance(label, dict):
-        return label.get(i18n.language()) or next(iter(label.values()), None)
-    return label if isinstance(label, str) else None
+    return localised(label, i18n.language())

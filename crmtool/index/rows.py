@@ -9,16 +9,15 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable
 
+from ..texts import full_name, localised
+
 Rows = dict[str, list[tuple]]
 
 
 def text(value: Any, language: str = "nl") -> str | None:
     """A scalar as text; a multilingual map `{nl: ..., en: ...}` in `language` (else any)."""
     if isinstance(value, dict):
-        chosen = value.get(language)
-        if not isinstance(chosen, str):
-            chosen = next((v for v in value.values() if isinstance(v, str)), None)
-        return chosen
+        return localised(value, language)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
@@ -42,12 +41,9 @@ def mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def full_name(name: Any) -> str | None:
-    """given prefix family, as people write it ("Anna van Dijk")."""
-    if isinstance(name, str):
-        return name
-    parts = [text(mapping(name).get(k)) for k in ("given", "prefix", "family")]
-    return " ".join(p for p in parts if p) or None
+def strings(value: Any) -> list[str]:
+    """The texts of a list of ids or tags (anything else in it is the check's to report)."""
+    return [v for v in items(value) if isinstance(v, str)]
 
 
 def _contacts(data: dict, folder: str, rid: str, rows: Rows) -> None:
@@ -62,9 +58,8 @@ def _contacts(data: dict, folder: str, rid: str, rows: Rows) -> None:
 
 def _common(data: dict, folder: str, rid: str, rows: Rows) -> None:
     """Tags, notes and custom fields, which several record types carry."""
-    for tag in items(data.get("tags")):
-        if isinstance(tag, str):
-            rows["tags"].append((folder, rid, tag))
+    for tag in strings(data.get("tags")):
+        rows["tags"].append((folder, rid, tag))
     for n, note in maps(data.get("notes")):
         rows["notes"].append((folder, rid, n, text(note.get("date")), text(note.get("by")), text(note.get("text"))))
     for name, value in mapping(data.get("fields")).items():
@@ -73,16 +68,15 @@ def _common(data: dict, folder: str, rid: str, rows: Rows) -> None:
 
 def person(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
     name = mapping(data.get("name"))
-    rows["people"].append((rid, path, full_name(data.get("name")), text(name.get("given")), text(name.get("prefix")),
+    rows["people"].append((rid, path, full_name(data.get("name")) or None, text(name.get("given")), text(name.get("prefix")),
                            text(name.get("family")), text(data.get("language")), text(data.get("owner")),
                            text(data.get("status")), text(data.get("inactive_since"))))
     for _n, label in maps(data.get("purposes")):
         rows["person_purposes"].append((rid, *(text(label.get(k)) for k in ("purpose", "since", "source", "notified", "until"))))
     for _n, consent in maps(data.get("consents")):
         rows["consents"].append((rid, *(text(consent.get(k)) for k in ("purpose", "given", "withdrawn", "channel", "wording"))))
-    for name_of_list in items(data.get("subscriptions")):
-        if isinstance(name_of_list, str):
-            rows["subscriptions"].append((rid, name_of_list))
+    for name_of_list in strings(data.get("subscriptions")):
+        rows["subscriptions"].append((rid, name_of_list))
     _contacts(data, "people", rid, rows)
     _common(data, "people", rid, rows)
 
@@ -93,9 +87,8 @@ def organisation(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None
                                                                 "start", "end", "successor", "owner"))))
     for scheme, value in mapping(data.get("identifiers")).items():
         rows["identifiers"].append((rid, scheme, text(value)))
-    for n, place in enumerate(items(data.get("places"))):
-        if isinstance(place, str):
-            rows["places"].append((rid, n, place))
+    for n, place in enumerate(strings(data.get("places"))):
+        rows["places"].append((rid, n, place))
     _contacts(data, "organisations", rid, rows)
     _common(data, "organisations", rid, rows)
 
@@ -104,12 +97,8 @@ def role(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
     rows["roles"].append((rid, path, *(text(data.get(k)) for k in ("person", "member_organisation", "organisation",
                                                                   "function", "party", "start", "end", "end_reason",
                                                                   "on_behalf_of")), flag(data.get("public"))))
-    for qualifier in items(data.get("qualifiers")):
-        if isinstance(qualifier, str):
-            rows["role_qualifiers"].append((rid, qualifier))
-    for portfolio in items(data.get("portfolio")):
-        if isinstance(portfolio, str):
-            rows["role_portfolios"].append((rid, portfolio))
+    rows["role_qualifiers"].extend((rid, qualifier) for qualifier in strings(data.get("qualifiers")))
+    rows["role_portfolios"].extend((rid, portfolio) for portfolio in strings(data.get("portfolio")))
     _contacts(data, "roles", rid, rows)
     _common(data, "roles", rid, rows)
 
@@ -123,9 +112,7 @@ def request(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
                              text(data.get("closed")), text(outcome.get("decision")), text(data.get("owner"))))
     for n, step in maps(data.get("history")):
         rows["request_history"].append((rid, n, *(text(step.get(k), lang) for k in ("date", "stage", "by", "assignee", "note"))))
-    for topic in items(data.get("topics")):
-        if isinstance(topic, str):
-            rows["request_topics"].append((rid, topic))
+    rows["request_topics"].extend((rid, topic) for topic in strings(data.get("topics")))
     _common(data, "requests", rid, rows)
 
 
@@ -133,9 +120,7 @@ def interaction(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
     rows["interactions"].append((rid, path, text(data.get("date")), text(data.get("kind")), text(data.get("summary"), lang),
                                  *(text(data.get(k)) for k in ("purpose", "request", "follow_up", "owner"))))
     for field, kind in (("people", "person"), ("organisations", "organisation"), ("roles", "role"), ("staff", "staff")):
-        for ref in items(data.get(field)):
-            if isinstance(ref, str):
-                rows["interaction_links"].append((rid, kind, ref))
+        rows["interaction_links"].extend((rid, kind, ref) for ref in strings(data.get(field)))
     _common(data, "interactions", rid, rows)
 
 
@@ -161,12 +146,8 @@ def mailing_list(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None
 def staff(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
     rows["staff"].append((rid, path, text(data.get("name")), text(data.get("email")), text(data.get("github")),
                           flag(data.get("active"))))
-    for team in items(data.get("teams")):
-        if isinstance(team, str):
-            rows["staff_teams"].append((rid, team))
-    for topic in items(data.get("topics")):
-        if isinstance(topic, str):
-            rows["staff_topics"].append((rid, topic))
+    rows["staff_teams"].extend((rid, team) for team in strings(data.get("teams")))
+    rows["staff_topics"].extend((rid, topic) for topic in strings(data.get("topics")))
 
 
 def vocabulary(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
@@ -189,13 +170,13 @@ def searchable(folder: str, data: dict, lang: str) -> tuple[str, str] | None:
     """The name and the text under which a record is found by `crmtool search`, or None for
     record types that are not part of the address book."""
     notes = [text(n.get("text"), lang) or "" for _i, n in maps(data.get("notes"))]
-    tags = [t for t in items(data.get("tags")) if isinstance(t, str)]
+    tags = strings(data.get("tags"))
     if folder == "people":
         emails = [text(e.get("address")) or "" for _i, e in maps(data.get("emails"))]
         return full_name(data.get("name")) or "", " ".join([*tags, *emails, *notes])
     if folder == "organisations":
         names = [text(data.get("name"), lang) or "", text(data.get("short_name"), lang) or ""]
-        places = [p for p in items(data.get("places")) if isinstance(p, str)]
+        places = strings(data.get("places"))
         return " ".join(n for n in names if n), " ".join([*tags, *places, *notes])
     if folder == "requests":
         return text(data.get("title"), lang) or "", " ".join([*tags, *notes])

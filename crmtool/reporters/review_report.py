@@ -12,6 +12,7 @@ from itertools import groupby
 
 from ..i18n import _
 from ..model import Model
+from ..texts import full_name
 from ..review import KINDS, NO_OWNER, Item
 
 
@@ -31,10 +32,7 @@ def _when(item: Item, today: dt.date) -> str:
 
 def person_name(model: Model, record_id: str) -> str:
     person = model.get("people", record_id)
-    name = person.get("name") if person else None
-    if not isinstance(name, dict):
-        return ""
-    return " ".join(str(name.get(k)) for k in ("given", "prefix", "family") if name.get(k))
+    return full_name(person.get("name")) if person else ""
 
 
 def render_text(items: list[Item], model: Model, today: dt.date, days: int) -> str:
