@@ -187,3 +187,15 @@ def test_who_in_a_real_process(root):
                           env={"CRMTOOL_TODAY": TODAY, "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert pick(json.loads(done.stdout), "role") == ["r-almere-wethouder-2026-a", "r-lelystad-wethouder-2026-b"]
+
+
+def test_the_cooperatives_follow_up_view_and_pipeline(tmp_path):
+    root = tmp_path / "cooperative"
+    shutil.copytree(PROJECT / "examples" / "cooperative", root, ignore=shutil.ignore_patterns("build"))
+    assert pick(ask(root, "query", "follow-up"), "assignee", "request", "overdue") == [
+        ("ines", "rq-2026-038", False), ("jef", "rq-2026-034", True), ("lotte", "rq-2026-042", False),
+        ("lotte", "rq-2026-040", False), ("wout", "rq-2026-039", False), ("wout", "rq-2026-031", False)]
+    assert pick(ask(root, "query", "pipeline"), "stage", "requests") == [
+        ("received", 1), ("triage", 1), ("in-progress", 2), ("proposal", 1), ("approved", 1), ("rejected", 1),
+        ("closed", 1)]
+    assert pick(ask(root, "search", "hanne"), "id") == ["p-tj5xfr"]
