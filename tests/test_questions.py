@@ -161,14 +161,16 @@ def test_sql_reads_and_refuses_to_write(root):
     for statement in ("DELETE FROM roles", "UPDATE people SET name = 'x'", "DROP TABLE roles",
                       "ATTACH DATABASE 'other.db' AS other", "PRAGMA journal_mode = WAL", "CREATE TABLE t (a)"):
         output = ask(root, "sql", statement, code=2)
-        assert "read-only" in output or "may not be modified" in output, statement
+        assert output.startswith("Error: SQL: ") and "Traceback" not in output, statement
     assert ask(root, "sql", "SELECT count(*) AS n FROM roles")[0]["n"] == 69
     assert "no such table" in ask(root, "sql", "SELECT * FROM nowhere", code=2)
 
 
 def test_names_that_match_nothing_are_usage_errors_with_a_suggestion(root):
-    assert "did you mean gemeente-almere" in ask(root, "query", "mayor", "gemeente-almeer", code=2)
-    assert "not in the vocabulary functions" in ask(root, "who", "--function", "king", code=2)
+    output = ask(root, "query", "mayor", "gemeente-almeer", code=2)  # in the repository's language, Dutch
+    assert "'gemeente-almeer'" in output and "gemeente-almere" in output.split("'gemeente-almeer'")[1]
+    output = ask(root, "who", "--function", "king", code=2)
+    assert "--function king" in output and "functions" in output
     assert "Traceback" not in ask(root, "query", "person", "Nobody Known", code=2)
 
 

@@ -77,7 +77,7 @@ def render_text(result, show_values: bool) -> str:
     for entry in result.entries:
         lines.append("")
         if entry.working_tree:
-            lines.append(f"{_('working tree (not committed)')}: {words[entry.change]}")
+            lines.append(_("working tree (not committed)") + f": {words[entry.change]}")
         else:
             lines.append(f"{entry.commit}  {entry.date}  {entry.author}: {words[entry.change]}")
             lines.append(f"    {entry.subject}")

@@ -111,13 +111,14 @@ ROLE_TABLE = ["name", "person", "function_label", "qualifiers", "portfolio", "or
 @answer_format
 def who(root, functions, organisation, portfolio, party, province, region, qualifier, person, on, output_format):
     """Who holds which role: current (or on day --on) role holders matching every filter."""
+    from ..i18n import N_
     from ..index import questions
     day = _day(on)
     session = Session(root)
     filters = questions.resolve(session.db, functions, organisation, portfolio, party, province, region,
                                 person, qualifier)
     answer = questions.who(session.db, filters, day)
-    answer.title, answer.values = "Role holders on {on}", {"on": day.isoformat()}
+    answer.title, answer.values = N_("Role holders on {on}"), {"on": day.isoformat()}
     show(answer, output_format, ROLE_TABLE)
 
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator
 from ..blobs import file_hashes
 from ..cache import CACHE_FILE
 from ..filecheck import check_files, without_gc
+from ..i18n import N_
 from ..load import load_document
 from ..repo import CONFIG_FILE, Repository, UsageError
 from ..schema import SchemaSet
@@ -29,6 +30,8 @@ from .tables import SHARED, TABLES, by_folder, ddl
 
 INDEX_FILE = "build/index.sqlite"
 SCHEMA_VERSION = 1
+DUPLICATE, UNREADABLE = N_("duplicate id"), N_("could not be read")
+"""Why a record file is left out of the tables (message ids: the CLI translates them)."""
 CACHE_KIB = 128 * 1024
 """SQLite's page cache while building: the tables' B-trees of a large repository stay in memory."""
 
@@ -166,7 +169,7 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
     if result.whole or any(f.folder == "organisations" for f in changed) or any("/organisations/" in p for p in gone):
         _organisation_context(db)
     result.records = db.execute("SELECT count(*) FROM records WHERE indexed = 1").fetchone()[0]
-    result.skipped = [(path, "duplicate id" if has_data else "could not be read") for path, has_data in
+    result.skipped = [(path, DUPLICATE if has_data else UNREADABLE) for path, has_data in
                       db.execute("SELECT path, data IS NOT NULL FROM records WHERE indexed = 0 ORDER BY path")]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .. import i18n
+from ..i18n import N_, _
 from ..pipeline import Pipeline
 from ..repo import UsageError
 from ..texts import localised
@@ -53,7 +54,7 @@ def rows_of(db: sqlite3.Connection, sql: str, parameters: dict | tuple = ()) -> 
 
 def _suggest(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(close)}?" if close else ""
+    return " " + _("Did you mean {candidates}?").format(candidates=", ".join(close)) if close else ""
 
 
 def organisation_id(db: sqlite3.Connection, text: str, kind: str | None = None) -> str:
@@ -71,9 +72,10 @@ def organisation_id(db: sqlite3.Connection, text: str, kind: str | None = None) 
     if len(found) == 1:
         return found[0]
     if found:
-        raise UsageError(f"'{text}' names several organisations: {', '.join(found)}; give the id")
+        raise UsageError(_("'{text}' names several organisations: {ids}; give the id").format(
+            text=text, ids=", ".join(found)))
     ids = [r for r, in db.execute("SELECT id FROM organisations")]
-    raise UsageError(f"no organisation '{text}'{_suggest(text, ids)}")
+    raise UsageError(_("There is no organisation '{text}'.").format(text=text) + _suggest(text, ids))
 
 
 def person_id(db: sqlite3.Connection, text: str) -> str:
@@ -84,8 +86,8 @@ def person_id(db: sqlite3.Connection, text: str) -> str:
     if len(found) == 1:
         return found[0]
     if found:
-        raise UsageError(f"'{text}' names several people: {', '.join(found)}; give the id")
-    raise UsageError(f"no person '{text}'; give the id (crmtool search finds it)")
+        raise UsageError(_("'{text}' names several people: {ids}; give the id").format(text=text, ids=", ".join(found)))
+    raise UsageError(_("There is no person '{text}'; give the id (`crmtool search` finds it).").format(text=text))
 
 
 def value_id(db: sqlite3.Connection, vocabulary: str, text: str, option: str) -> str:
@@ -99,7 +101,8 @@ def value_id(db: sqlite3.Connection, vocabulary: str, text: str, option: str) ->
         if wanted in (str(row["value"]).casefold(), str(row["label_nl"] or "").casefold(),
                       str(row["label_en"] or "").casefold()):
             return row["value"]
-    raise UsageError(f"{option} {text}: not in the vocabulary {vocabulary}{_suggest(text, [r['value'] for r in known])}")
+    raise UsageError(_("{option} {text}: not in the vocabulary {vocabulary}.").format(
+        option=option, text=text, vocabulary=vocabulary) + _suggest(text, [r["value"] for r in known]))
 
 
 def labels(db: sqlite3.Connection, vocabulary: str) -> dict[str, str]:
@@ -206,7 +209,7 @@ def mayor(db: sqlite3.Connection, municipality: str, on: dt.date) -> Answer:
     """Who heads the municipality: the mayor, or the acting mayor."""
     found = organisation_id(db, municipality, "municipality")
     answer = who(db, Filters(functions=HEAD_FUNCTIONS, organisation=found), on)
-    answer.title, answer.values = "Mayor of {organisation} on {on}", {"organisation": _name(db, found), "on": on.isoformat()}
+    answer.title, answer.values = N_("Mayor of {organisation} on {on}"), {"organisation": _name(db, found), "on": on.isoformat()}
     return answer
 
 
@@ -214,7 +217,7 @@ def aldermen(db: sqlite3.Connection, on: dt.date, portfolio: str | None = None, 
              municipality: str | None = None) -> Answer:
     filters = resolve(db, functions=("wethouder",), portfolio=portfolio, province=province, organisation=municipality)
     answer = who(db, filters, on)
-    answer.title, answer.values = "Aldermen on {on}", {"on": on.isoformat()}
+    answer.title, answer.values = N_("Aldermen on {on}"), {"on": on.isoformat()}
     return answer
 
 
@@ -227,7 +230,7 @@ def seats(db: sqlite3.Connection, municipality: str, on: dt.date) -> Answer:
         LEFT JOIN organisations party ON party.id = h.party
         WHERE {CURRENT} AND h.function = 'raadslid' AND o.kind = 'council' AND h.municipality = :m
         GROUP BY h.party ORDER BY seats DESC, party_name""", {"on": on.isoformat(), "m": found})
-    return Answer(["party", "party_name", "seats"], rows, "Seats in the council of {organisation} on {on}",
+    return Answer(["party", "party_name", "seats"], rows, N_("Seats in the council of {organisation} on {on}"),
                   {"organisation": _name(db, found), "on": on.isoformat()})
 
 
@@ -245,7 +248,7 @@ def committee(db: sqlite3.Connection, name: str, on: dt.date) -> Answer:
     answer.rows.sort(key=lambda r: not r["chair"])
     answer.columns = ["role", "person", "name", "function", "function_label", "chair", "qualifiers",
                       "on_behalf_of", "for_municipality", "start", "end"]
-    answer.title, answer.values = "Members of {organisation} on {on}", {"organisation": _name(db, found), "on": on.isoformat()}
+    answer.title, answer.values = N_("Members of {organisation} on {on}"), {"organisation": _name(db, found), "on": on.isoformat()}
     return answer
 
 
@@ -255,7 +258,7 @@ def group_leaders(db: sqlite3.Connection, on: dt.date, municipality: str | None 
     answer = who(db, filters, on)
     answer.columns = ["role", "person", "name", "party", "party_name", "organisation", "organisation_name",
                       "municipality", "start", "end"]
-    answer.title, answer.values = "Party group leaders on {on}", {"on": on.isoformat()}
+    answer.title, answer.values = N_("Party group leaders on {on}"), {"on": on.isoformat()}
     return answer
 
 
@@ -263,9 +266,9 @@ def regional(db: sqlite3.Connection, functions: tuple[str, ...], on: dt.date, pr
              region: str | None = None) -> Answer:
     """Whom to invite for a regional meeting: holders of the functions in the province or region."""
     if not functions or not (province or region):
-        raise UsageError("give at least one --function and --province or --region")
+        raise UsageError(_("Give at least one --function, and --province or --region."))
     answer = who(db, resolve(db, functions=functions, province=province, region=region), on)
-    answer.title, answer.values = "Invitations for a regional meeting on {on}", {"on": on.isoformat()}
+    answer.title, answer.values = N_("Invitations for a regional meeting on {on}"), {"on": on.isoformat()}
     return answer
 
 
@@ -296,14 +299,14 @@ def partnership(db: sqlite3.Connection, name: str, on: dt.date) -> Answer:
                          "contacts": [contact["name"] or contact["person"]], "contact_people": [contact["person"]],
                          "contact_roles": [contact["role"]]})
     return Answer(["member", "member_name", "start", "contacts", "contact_people", "contact_roles"], rows,
-                  "Members of {organisation} on {on} and their contact persons",
+                  N_("Members of {organisation} on {on} and their contact persons"),
                   {"organisation": _name(db, found), "on": on.isoformat()})
 
 
 def places(db: sqlite3.Connection, municipality: str) -> Answer:
     found = organisation_id(db, municipality, "municipality")
     rows = rows_of(db, "SELECT place FROM places WHERE organisation = ? ORDER BY position", (found,))
-    return Answer(["place"], rows, "Place names of {organisation}", {"organisation": _name(db, found)})
+    return Answer(["place"], rows, N_("Place names of {organisation}"), {"organisation": _name(db, found)})
 
 
 def person_now(db: sqlite3.Connection, text: str, on: dt.date, pipeline: Pipeline) -> Answer:
@@ -319,7 +322,7 @@ def person_now(db: sqlite3.Connection, text: str, on: dt.date, pipeline: Pipelin
               "start": r["received"], "end": None}
              for r in _requests_on(db, on, pipeline, open_only=True) if r["from_person"] == found]
     name = db.execute("SELECT name FROM people WHERE id = ?", (found,)).fetchone()[0]
-    return Answer(["kind", "id", "what", "where", "start", "end"], rows, "{person} on {on}",
+    return Answer(["kind", "id", "what", "where", "start", "end"], rows, N_("{person} on {on}"),
                   {"person": f"{name or ''} ({found})".strip(), "on": on.isoformat()})
 
 
@@ -356,7 +359,7 @@ def follow_up(db: sqlite3.Connection, on: dt.date, pipeline: Pipeline, assignee:
             and (kind is None or r["kind"] == kind)]
     rows.sort(key=lambda r: (r["assignee"] or "~", r["_order"], r["follow_up"] or "9999", r["request"]))
     return Answer(["assignee", "assignee_name", "stage", "stage_label", "request", "kind", "title", "from_name",
-                   "received", "follow_up", "overdue"], rows, "Open requests on {on}", {"on": on.isoformat()})
+                   "received", "follow_up", "overdue"], rows, N_("Open requests on {on}"), {"on": on.isoformat()})
 
 
 def pipeline_counts(db: sqlite3.Connection, on: dt.date, pipeline: Pipeline, kind: str | None = None) -> Answer:
@@ -368,7 +371,7 @@ def pipeline_counts(db: sqlite3.Connection, on: dt.date, pipeline: Pipeline, kin
     rows = [{"stage": s, "stage_label": _label(d.get("label")) or s, "requests": counts.pop(s, 0)}
             for s, d in pipeline.stages.items()]
     rows += [{"stage": s, "stage_label": s, "requests": n} for s, n in sorted(counts.items(), key=lambda i: str(i[0]))]
-    return Answer(["stage", "stage_label", "requests"], rows, "Requests per stage on {on}", {"on": on.isoformat()})
+    return Answer(["stage", "stage_label", "requests"], rows, N_("Requests per stage on {on}"), {"on": on.isoformat()})
 
 
 def search(db: sqlite3.Connection, text: str, folder: str | None = None, limit: int = 50) -> Answer:
@@ -376,14 +379,14 @@ def search(db: sqlite3.Connection, text: str, folder: str | None = None, limit: 
     one), accents and case ignored; the best matches first."""
     words = re.findall(r"\w+", text)
     if not words:
-        raise UsageError("give at least one word to search for")
+        raise UsageError(_("Give at least one word to search for."))
     query = " ".join(f'"{w}"*' for w in words)
     where = "search MATCH :q" + (" AND folder = :folder" if folder else "")
     rows = rows_of(db, f"""SELECT folder AS type, record AS id, name,
                              snippet(search, 3, '[', ']', '…', 10) AS found
                            FROM search WHERE {where} ORDER BY rank, record LIMIT :limit""",
                    {"q": query, "folder": folder, "limit": limit})
-    return Answer(["type", "id", "name", "found"], rows, "Found for {text}", {"text": text})
+    return Answer(["type", "id", "name", "found"], rows, N_("Found for {text}"), {"text": text})
 
 
 def sql(db: sqlite3.Connection, statement: str) -> Answer:
@@ -393,7 +396,7 @@ def sql(db: sqlite3.Connection, statement: str) -> Answer:
     except sqlite3.DatabaseError as error:
         message = str(error)
         if "not authorized" in message or "readonly" in message:
-            message = "the index is read-only here: only SELECT (and WITH ... SELECT) statements may run"
+            message = _("the index is read-only here: only SELECT (and WITH ... SELECT) statements may run")
         raise UsageError(f"SQL: {message}") from error
     columns = [d[0] for d in cursor.description or []]
     return Answer(columns, [dict(zip(columns, row)) for row in cursor], headings=False)
