@@ -210,3 +210,10 @@ def test_the_sqlite3_shell_reads_the_index(repo):
     done = subprocess.run(["sqlite3", str(path), "SELECT place FROM places WHERE organisation = 'gemeente-zwolle' "
                            "ORDER BY position;"], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:3] == ["Zwolle", "Windesheim", "Wijthmen"]
+
+
+def test_an_unwritable_build_folder_is_a_clear_failure(repo):
+    (repo.root / "build").write_text("a file where the folder should be\n")
+    result = CliRunner().invoke(cli, ["who", "--root", str(repo.root)])
+    assert result.exit_code == 1
+    assert "build/index.sqlite" in result.output and "Traceback" not in result.output

@@ -40,10 +40,10 @@ class Session:
 
     def __init__(self, root: Path | None) -> None:
         from .. import i18n
-        from ..index.build import build_index, open_index, repository_language
+        from ..index.build import open_index, repository_language
         self.repo = resolve_repo(root)
         i18n.use(repository_language(self.repo))
-        result = build_index(self.repo)
+        result = refresh(self.repo)
         if result.skipped:
             click.echo(i18n._("Note: {count} record files are left out of the answer (unreadable or a "
                               "duplicate id); `crmtool check` says why.").format(count=len(result.skipped)),
@@ -54,6 +54,21 @@ class Session:
         from ..index.build import repository_config
         from ..pipeline import pipeline_of
         return pipeline_of(repository_config(self.repo))
+
+
+def refresh(repo, out: Path | None = None, progress=None):
+    """Build or update the index; a file system that refuses it is a failed operation (exit 1)
+    with the reason, not an internal error."""
+    import sqlite3
+
+    from ..index.build import build_index
+    try:
+        return build_index(repo, out, progress)
+    except (OSError, sqlite3.Error) as error:
+        from ..i18n import _
+        target = out or repo.root / "build" / "index.sqlite"
+        raise click.ClickException(_("The index {path} cannot be written: {reason}").format(
+            path=target, reason=getattr(error, "strerror", None) or error)) from error
 
 
 def show(answer, output_format: str, columns: list[str] | None = None) -> None:
@@ -72,11 +87,11 @@ def index(root: Path | None, out: Path | None) -> None:
     Datasette and plain sqlite3; docs/index.md describes its tables.
     """
     from .. import i18n
-    from ..index.build import build_index, repository_language
+    from ..index.build import repository_language
     from .check import _interactive, progress_bar
     repo = resolve_repo(root)
     i18n.use(repository_language(repo))
-    result = build_index(repo, out.resolve() if out else None, progress_bar if _interactive() else None)
+    result = refresh(repo, out.resolve() if out else None, progress_bar if _interactive() else None)
     _ = i18n._
     what = _("built anew") if result.whole else _("updated")
     click.echo(_("Index {path} {what}: {records} records, {read} files read, {removed} removed.").format(

@@ -239,12 +239,12 @@ def committee(db: sqlite3.Connection, name: str, on: dt.date) -> Answer:
     municipality they sit for (through the role they sit on behalf of)."""
     found = organisation_id(db, name)
     answer = who(db, Filters(organisation=found), on)
-    behalf = dict(db.execute("SELECT r.id, x.municipality FROM roles r JOIN organisation_context x "
-                             "ON x.organisation = r.organisation"))
-    names = dict(db.execute("SELECT id, name FROM organisations"))
     for row in answer.rows:
         row["chair"] = row["function"] == CHAIR or CHAIR in row["qualifiers"]
-        row["for_municipality"] = names.get(behalf.get(row["on_behalf_of"]))
+        found_for = db.execute("SELECT m.name FROM roles r JOIN organisation_context x ON x.organisation = r.organisation "
+                               "JOIN organisations m ON m.id = x.municipality WHERE r.id = ?",
+                               (row["on_behalf_of"],)).fetchone()
+        row["for_municipality"] = found_for[0] if found_for else None
     answer.rows.sort(key=lambda r: not r["chair"])
     answer.columns = ["role", "person", "name", "function", "function_label", "chair", "qualifiers",
                       "on_behalf_of", "for_municipality", "start", "end"]
