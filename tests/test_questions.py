@@ -201,3 +201,15 @@ def test_the_cooperatives_follow_up_view_and_pipeline(tmp_path):
         ("received", 1), ("triage", 1), ("in-progress", 2), ("proposal", 1), ("approved", 1), ("rejected", 1),
         ("closed", 1)]
     assert pick(ask(root, "search", "hanne"), "id") == ["p-tj5xfr"]
+
+
+def test_sql_keeps_columns_of_the_same_name_apart(root):
+    rows = ask(root, "sql", "SELECT f.type, a.type FROM field_definitions f JOIN field_applies_to a ON a.field = f.id "
+                            "WHERE f.id = 'grensgemeente'")
+    assert rows == [{"type": "boolean", "type_2": "organisation"}]
+
+
+def test_the_policy_is_in_the_index_too(root):
+    rows = ask(root, "sql", "SELECT item FROM purpose_items WHERE purpose = 'events' AND list = 'processors' "
+                            "ORDER BY position")
+    assert pick(rows, "item") == ["event-organiser", "mail-provider", "hosting"]

@@ -398,7 +398,11 @@ def sql(db: sqlite3.Connection, statement: str) -> Answer:
         if "not authorized" in message or "readonly" in message:
             message = _("the index is read-only here: only SELECT (and WITH ... SELECT) statements may run")
         raise UsageError(f"SQL: {message}") from error
-    columns = [d[0] for d in cursor.description or []]
+    columns: list[str] = []
+    seen: dict[str, int] = {}
+    for name in (d[0] for d in cursor.description or []):  # `a.type, b.type`: keep both, as type and type_2
+        seen[name] = seen.get(name, 0) + 1
+        columns.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
     return Answer(columns, [dict(zip(columns, row)) for row in cursor], headings=False)
 
 

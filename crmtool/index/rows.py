@@ -130,6 +130,23 @@ def purpose(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
                              text(retention.get("period")), text(retention.get("after")), text(retention.get("then")),
                              flag(data.get("profiling")), text(review.get("last")), text(review.get("every")),
                              text(data.get("owner"))))
+    purpose_lists(rid, data, lang, rows)
+
+
+PURPOSE_LISTS = ("data_subjects", "data_categories", "special_categories", "sources", "recipients", "processors")
+
+
+def purpose_lists(rid: str, data: dict, lang: str, rows: Rows) -> None:
+    for name in PURPOSE_LISTS:
+        rows["purpose_items"].extend((rid, name, n, text(item, lang)) for n, item in enumerate(items(data.get(name))))
+
+
+def field_definition(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
+    rows["field_definitions"].append((rid, path, text(data.get("label"), lang), text(data.get("type")),
+                                      text(data.get("vocabulary")), flag(data.get("multiple")),
+                                      flag(data.get("required")), text(data.get("category"))))
+    applies = data.get("applies_to")
+    rows["field_applies_to"].extend((rid, kind) for kind in ([applies] if isinstance(applies, str) else strings(applies)))
 
 
 def processor(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
@@ -162,7 +179,7 @@ def vocabulary(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
 ROWS: dict[str, Callable[[str, str, dict, str, Rows], None]] = {
     "people": person, "organisations": organisation, "roles": role, "requests": request,
     "interactions": interaction, "purposes": purpose, "processors": processor, "lists": mailing_list,
-    "staff": staff, "vocabularies": vocabulary,
+    "staff": staff, "vocabularies": vocabulary, "fields": field_definition,
 }
 
 
