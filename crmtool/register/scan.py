@@ -1,0 +1,143 @@
+"""The register's own proof that it holds no personal data.
+
+After rendering, every file of the site is searched for what `records/people/` holds about
+anyone: full names, email addresses, phone numbers and street addresses. Texts are compared
+normalised (accents and case ignored, any run of spaces one space, HTML entities decoded), so
+"J.  JANSEN@Example.org" or "Dijkstra" spelled "Dijkstrà" is still found; phone numbers are
+compared as numbers (`phonenumbers`), so "06-12 34 56 78" is the same as "+31 6 12345678".
+
+Names and addresses are looked up as whole words: the text of each line is cut into runs of
+two to six words and each run is looked up in a set, which costs the same for 30 people as
+for 100,000 (a substring search per person would not). A single word is never a name here: a
+family name alone ("Kok", "Stam") is too often an ordinary word to be told apart.
+
+A hit names the file, line and column, the person's id and what kind of data it is, never the
+data itself: the message goes to a CI log, which is not the place for it.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import phonenumbers
+
+from ..texts import full_name
+
+TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".xml", ".js", ".css", ".svg", ".md"}
+LONGEST_RUN = 6
+"""Words in the longest name or street address looked for ("Anna van der Berg-Jansen")."""
+
+NAME, EMAIL, PHONE, ADDRESS = "name", "email address", "phone number", "street address"
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_EMAIL = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+\.[a-z]{2,}", re.IGNORECASE)
+_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Personal data found in the output: where, whose, and what kind (never the value)."""
+
+    path: str
+    line: int
+    column: int
+    person: str
+    kind: str
+
+    def message(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.kind} of {self.person}"
+
+
+def normalise(text: str) -> str:
+    """Accents and case removed, every run of whitespace one space."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text))
+
+
+@dataclass
+class Needles:
+    """What to look for, normalised, each mapped to the person it belongs to."""
+
+    phrases: dict[tuple[str, ...], tuple[str, str]]  # words → (person, kind)
+    emails: dict[str, str]
+    phones: dict[str, str]  # E.164 → person
+    region: str
+
+    @classmethod
+    def of(cls, people: Iterable[tuple[str, dict]], region: str = "NL") -> "Needles":
+        phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+        emails: dict[str, str] = {}
+        phones: dict[str, str] = {}
+        for person, data in people:
+            name = data.get("name") if isinstance(data.get("name"), dict) else {}
+            for variant in (full_name(name), full_name({k: v for k, v in name.items() if k != "prefix"})):
+                words = tuple(_words(variant))
+                if 2 <= len(words) <= LONGEST_RUN:
+                    phrases.setdefault(words, (person, NAME))
+            for email in data.get("emails") or []:
+                if isinstance(email, dict) and isinstance(email.get("address"), str):
+                    emails.setdefault(normalise(email["address"]), person)
+            for phone in data.get("phones") or []:
+                if isinstance(phone, dict):
+                    number = _e164(str(phone.get("number", "")), region)
+                    if number:
+                        phones.setdefault(number, person)
+            for address in data.get("addresses") or []:
+                if isinstance(address, dict) and address.get("street") and address.get("number"):
+                    words = tuple(_words(f"{address['street']} {address['number']}"))
+                    if 2 <= len(words) <= LONGEST_RUN:
+                        phrases.setdefault(words, (person, ADDRESS))
+        return cls(phrases, emails, phones, region)
+
+
+def _e164(text: str, region: str) -> str | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def scan_text(path: str, text: str, needles: Needles) -> list[Hit]:
+    """Every piece of personal data in one file's text, by line."""
+    hits: list[Hit] = []
+    for number, raw in enumerate(html.unescape(text).splitlines(), start=1):
+        line = normalise(raw)
+        if not line:
+            continue
+        for found in _EMAIL.finditer(line):
+            person = needles.emails.get(found.group().strip("."))
+            if person:
+                hits.append(Hit(path, number, found.start() + 1, person, EMAIL))
+        for found in _PHONE.finditer(line):
+            person = needles.phones.get(_e164(found.group(), needles.region) or "")
+            if person:
+                hits.append(Hit(path, number, found.start() + 1, person, PHONE))
+        words = list(_WORD.finditer(line))
+        texts = [w.group() for w in words]
+        for start in range(len(words)):
+            for length in range(2, min(LONGEST_RUN, len(words) - start) + 1):
+                match = needles.phrases.get(tuple(texts[start:start + length]))
+                if match:
+                    hits.append(Hit(path, number, words[start].start() + 1, match[0], match[1]))
+    return hits
+
+
+def scan_folder(folder: Path, needles: Needles) -> list[Hit]:
+    """Every hit in every text file under `folder`, paths relative to it, in a stable order."""
+    hits: list[Hit] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES):
+        text = path.read_bytes().decode("utf-8", "replace")
+        hits.extend(scan_text(path.relative_to(folder).as_posix(), text, needles))
+    return hits
