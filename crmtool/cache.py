@@ -78,6 +78,11 @@ class FileEntry:
         self.stat = stat
 
 
+LOOKUP_AT_MOST = 5000
+"""Up to this many wanted files are looked up one by one; more, and one pass over the table is
+cheaper (measured at 100,000 people: the pass costs about 1.5 s, a lookup some microseconds)."""
+
+
 class CheckCache:
     """The cache of one repository. Every method fails soft: an error means "not cached"."""
 
@@ -153,7 +158,11 @@ class CheckCache:
         if self.db is None or not blobs:
             return
         try:
-            rows = self.db.execute("SELECT path, blob, loaded, data FROM files")
+            if len(blobs) <= LOOKUP_AT_MOST:  # a few changed files: look them up, do not read them all
+                rows = (row for path in sorted(blobs) for row in self.db.execute(
+                    "SELECT path, blob, loaded, data FROM files WHERE path = ?", (path,)))
+            else:
+                rows = self.db.execute("SELECT path, blob, loaded, data FROM files")
             for path, blob, loaded, data in rows:
                 value = _decoded(loaded, data) if blobs.get(path) == blob else None
                 if value is not None:

@@ -177,11 +177,14 @@ def test_the_table_reference_is_up_to_date():
         "run: python3 -c 'from crmtool.index.tables import markdown; print(markdown(), end=\"\")' > docs/index.md"
 
 
-def test_after_a_check_the_index_reads_the_records_from_the_check_cache(repo, tmp_path, monkeypatch):
+@pytest.mark.parametrize("lookup_at_most", [5000, 0], ids=["looked-up", "one-pass"])
+def test_after_a_check_the_index_reads_the_records_from_the_check_cache(repo, tmp_path, monkeypatch, lookup_at_most):
     import datetime as dt
 
+    from crmtool import cache
     from crmtool.check import run_check
     from crmtool.index import build
+    monkeypatch.setattr(cache, "LOOKUP_AT_MOST", lookup_at_most)
     run_check(repo, dt.date(2026, 11, 24))
     parsed: list[str] = []
     real = build.check_files

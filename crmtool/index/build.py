@@ -176,6 +176,8 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
 def _loaded(repo: Repository, changed: list, hashes: dict[str, str], done) -> Iterator[tuple[str, bool, Any]]:
     """(path, loaded, data) of each changed file: from the check cache when it holds the same
     bytes (after `crmtool check`, nothing needs parsing again), else read and parsed here."""
+    if not changed:
+        return
     from_cache: set[str] = set()
     cache = _check_cache(repo)
     if cache is not None:
