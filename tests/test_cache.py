@@ -184,9 +184,21 @@ def test_hashes_from_git_index_without_reading(repo, monkeypatch):
     expected[PERSON] = blob_hash((repo.root / PERSON).read_bytes())
     read = []
     monkeypatch.setattr("crmtool.blobs.blob_hash", lambda data: read.append(data) or blob_hash(data))
+    monkeypatch.setattr("crmtool.blobs.ASK_GIT_FROM", 0)  # the examples are too few to ask git otherwise
     hashes, _stats = file_hashes(repo.root, files)
     assert hashes == expected
     assert len(read) == 1
+
+
+def test_a_few_unknown_files_are_hashed_without_asking_git(repo, monkeypatch):
+    files = [f.path for f in repo.scan()[0]]
+    asked = []
+    monkeypatch.setattr("crmtool.blobs._from_git", lambda root: asked.append(root) or ({}, 0))
+    hashes, _stats = file_hashes(repo.root, files)
+    assert asked == [] and hashes == {path: blob_hash((repo.root / path).read_bytes()) for path in files}
+    monkeypatch.setattr("crmtool.blobs.ASK_GIT_FROM", len(files) - 1)
+    file_hashes(repo.root, files)
+    assert asked == [repo.root]
 
 
 def test_an_unwritable_cache_folder_only_slows_down(repo):
