@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from ..repo import UsageError
+from .build import build
 from .check import check, rules
 from .demo import demo
 from .end_role import end_role
@@ -49,6 +50,7 @@ cli.add_command(review)
 cli.add_command(demo)
 cli.add_command(end_role)
 cli.add_command(history)
+cli.add_command(build)
 for command in (index, who, query, search, sql):
     cli.add_command(command)
 

@@ -134,10 +134,17 @@ def scan_text(path: str, text: str, needles: Needles) -> list[Hit]:
     return hits
 
 
-def scan_folder(folder: Path, needles: Needles) -> list[Hit]:
-    """Every hit in every text file under `folder`, paths relative to it, in a stable order."""
+def scan_folder(folder: Path, needles: Needles,
+                allowed: Iterable[tuple[str, str, str]] = ()) -> list[Hit]:
+    """Every hit in every text file under `folder`, paths relative to it, in a stable order.
+
+    `allowed` holds (relative path, person, kind) triples that are not hits: what one page
+    may show on purpose (the directory shows the names it lists), and nothing more.
+    """
+    permitted = set(allowed)
     hits: list[Hit] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES):
         text = path.read_bytes().decode("utf-8", "replace")
-        hits.extend(scan_text(path.relative_to(folder).as_posix(), text, needles))
+        hits.extend(hit for hit in scan_text(path.relative_to(folder).as_posix(), text, needles)
+                    if (hit.path, hit.person, hit.kind) not in permitted)
     return hits

@@ -1,0 +1,65 @@
+"""The aggregate counts the register publishes: people per purpose and requests per kind
+per year, with small counts suppressed.
+
+A count of 1 or 2 next to a purpose or a kind of request can point at a person ("the one
+erasure request from our municipality this year"), so every count from 1 up to the threshold
+minus 1 is shown as "< threshold". A 0 is shown as 0: that nobody is in a group reveals
+nobody.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..model import Model, parse_date
+from ..retention import labels_in_force
+
+DEFAULT_THRESHOLD = 5
+REQUEST_KINDS = ("question", "project", "access", "rectification", "erasure", "portability",
+                 "objection", "restriction", "complaint", "other")
+"""The kinds of the request schema, in its order: a kind nobody asked for still shows its 0."""
+
+
+def threshold(config: dict) -> int:
+    """`register.threshold` in crmtool.yaml (the schema keeps it a whole number from 1), else 5."""
+    register = config.get("register") if isinstance(config.get("register"), dict) else {}
+    value = register.get("threshold")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else DEFAULT_THRESHOLD
+
+
+def shown(count: int, limit: int) -> str:
+    """A count as published: "0", "< 5" for 1 to 4 (with the default threshold), else the number."""
+    if 0 < count < limit:
+        return f"< {limit}"
+    return str(count)
+
+
+def people_per_purpose(model: Model, day: dt.date) -> dict[str, int]:
+    """For every purpose, how many people have a label for it in force on `day` (held, or
+    ended but still within its retention period: their data is still kept for it)."""
+    counts = {record.id: 0 for record in model.of("purposes")}
+    for person in model.of("people"):
+        for purpose in {label.purpose for label in labels_in_force(model, person, day)}:
+            if purpose in counts:
+                counts[purpose] += 1
+    return counts
+
+
+@dataclass
+class RequestCounts:
+    years: list[int]  # oldest first
+    kinds: list[str]
+    counts: dict[tuple[str, int], int]  # (kind, year) → requests received
+
+
+def requests_per_kind(model: Model, day: dt.date) -> RequestCounts:
+    """Requests received up to `day`, per kind and calendar year of receipt."""
+    counts: dict[tuple[str, int], int] = {}
+    for request in model.of("requests"):
+        received, kind = parse_date(request.get("received")), request.get("kind")
+        if received is None or received > day or not isinstance(kind, str):
+            continue
+        counts[(kind, received.year)] = counts.get((kind, received.year), 0) + 1
+    years = sorted({year for _kind, year in counts})
+    extra = sorted({kind for kind, _year in counts} - set(REQUEST_KINDS))
+    return RequestCounts(years, [*REQUEST_KINDS, *extra], counts)

@@ -1,0 +1,226 @@
+"""What the register's pages show, in one language: the controller, every purpose and
+processor in plain words, as plain values that the templates only lay out.
+
+Nothing here reads `records/people/`: the pages describe the policy, not the people. The
+counts (`numbers.py`) and the directory (`directory.py`) are the only parts that read people,
+and each says why what it shows is allowed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+
+from ..model import Model, Record, parse_date
+from ..policy import latest_wording, list_of
+from . import words
+from .words import Gettext
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text from a record with the language it is really in: a purpose written only in
+    Dutch shows in Dutch on the English page too, marked `lang="nl"` for screen readers."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date as machines (`<time datetime>`) and people ("10 December 2025") read it."""
+
+    iso: str
+    text: str
+
+
+@dataclass
+class Language:
+    """One language of the site: its code and its translations."""
+
+    code: str
+    gettext: Gettext
+
+    def text(self, value: Any) -> Text:
+        """A record text (a string or `{nl: ..., en: ...}`) in this language when it has it."""
+        if isinstance(value, dict):
+            chosen = value.get(self.code)
+            if isinstance(chosen, str):
+                return Text(chosen.strip(), self.code)
+            for code, text in value.items():  # else the first language written, as texts.localised
+                if isinstance(text, str):
+                    return Text(text.strip(), str(code))
+            return Text("", self.code)
+        return Text(value.strip() if isinstance(value, str) else "", self.code)
+
+    def day(self, value: Any) -> Day | None:
+        parsed = value if isinstance(value, dt.date) else parse_date(value)
+        if parsed is None:
+            return None
+        return Day(parsed.isoformat(), format_date(parsed, format="long", locale=self.code))
+
+    def country(self, code: Any) -> str:
+        if not isinstance(code, str) or not code:
+            return ""
+        return Locale(self.code).territories.get(code.upper(), code)
+
+
+@dataclass
+class Processor:
+    id: str
+    name: Text
+    service: Text
+    country: str
+    location: Text
+    signed: Day | None
+    start: Day | None
+    end: Day | None
+
+
+@dataclass
+class Purpose:
+    id: str
+    title: Text
+    summary: Text
+    description: Text
+    basis: str  # the code, e.g. legitimate-interests
+    basis_name: str
+    basis_article: str
+    basis_meaning: str
+    balancing: Text
+    data_subjects: list[str]
+    data_categories: list[str]
+    special_categories: list[str]
+    exception_article: str
+    exception_meaning: str
+    retention: str
+    sources: list[str]
+    collection: Text
+    recipients: list[Text]
+    processors: list[Processor]
+    profiling: bool | None
+    transfers: Text
+    security: Text
+    review: Day | None
+    consent_wording: Text | None = None
+
+
+_WEB = re.compile(r"https?://", re.IGNORECASE)
+"""A website is linked only as http(s): `javascript:` is a valid URI too."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])")
+
+
+def first_sentence(text: Text) -> Text:
+    """The one-line summary of a description on the list of purposes."""
+    return Text(_SENTENCE_END.split(text.text, maxsplit=1)[0], text.lang)
+
+
+def _labels(lang: Language, model: Model, vocabulary: str | None, table: dict[str, str], values: Any) -> list[str]:
+    """Codes as words: the repository's vocabulary first (its own words), then ours."""
+    known = (model.vocabulary(vocabulary) if vocabulary else None) or {}
+    result = []
+    for value in list_of(values):
+        if not isinstance(value, str):
+            continue
+        entry = known.get(value)
+        text = lang.text(entry.get("label")).text if entry else ""
+        result.append(text or words.label(lang.gettext, table, value))
+    return result
+
+
+def processor(lang: Language, record: Record) -> Processor:
+    agreement = record.get("agreement") if isinstance(record.get("agreement"), dict) else {}
+    return Processor(record.id, lang.text(record.get("name")) or Text(record.id, lang.code),
+                     lang.text(record.get("service")), lang.country(record.get("country")),
+                     lang.text(record.get("data_location")), lang.day(agreement.get("signed")),
+                     lang.day(agreement.get("start")), lang.day(agreement.get("end")))
+
+
+def purpose(lang: Language, model: Model, record: Record) -> Purpose:
+    _ = lang.gettext
+    basis = record.get("legal_basis") if isinstance(record.get("legal_basis"), str) else ""
+    exception = record.get("article9_exception")
+    special = _labels(lang, model, None, words.SPECIAL_CATEGORIES, record.get("special_categories"))
+    review = record.get("review") if isinstance(record.get("review"), dict) else {}
+    description = lang.text(record.get("description"))
+    title = lang.text(record.get("title")) or Text(record.id, lang.code)
+    wording = latest_wording(model, record.id)
+    processors = [processor(lang, found) for found in
+                  (model.get("processors", p) for p in sorted(set(list_of(record.get("processors"))), key=str))
+                  if found is not None]
+    profiling = record.get("profiling")
+    basis_name, basis_article, basis_meaning = words.legal_basis(_, basis)
+    exception_article, exception_meaning = words.exception(_, exception) if special else ("", "")
+    return Purpose(
+        id=record.id, title=title, summary=first_sentence(description), description=description,
+        basis=basis, basis_name=basis_name, basis_article=basis_article, basis_meaning=basis_meaning,
+        balancing=lang.text(record.get("legitimate_interest")),
+        data_subjects=_labels(lang, model, "data-subjects", words.DATA_SUBJECTS, record.get("data_subjects")),
+        data_categories=_labels(lang, model, None, words.DATA_CATEGORIES, record.get("data_categories")),
+        special_categories=special,
+        exception_article=exception_article, exception_meaning=exception_meaning,
+        retention=words.retention(_, record.get("retention")),
+        sources=_labels(lang, model, "sources", {}, record.get("sources")),
+        collection=lang.text(record.get("collection")),
+        recipients=[t for t in (lang.text(r) for r in list_of(record.get("recipients"))) if t],
+        processors=processors,
+        profiling=profiling if isinstance(profiling, bool) else None,
+        transfers=lang.text(record.get("transfers")), security=lang.text(record.get("security")),
+        review=lang.day(review.get("last")),
+        consent_wording=lang.text(wording.get("text")) if wording else None,
+    )
+
+
+def purposes(lang: Language, model: Model) -> list[Purpose]:
+    """Every purpose, by title in this language (then id, so equal titles keep one order)."""
+    found = [purpose(lang, model, record) for record in model.of("purposes")]
+    return sorted(found, key=lambda p: (p.title.text.casefold(), p.id))
+
+
+@dataclass
+class Contact:
+    name: Text
+    email: str
+    phone: str
+    website: str
+    address: list[str]
+
+
+def controller(lang: Language, config: dict) -> tuple[Contact, Contact | None]:
+    """The controller and the data protection officer from crmtool.yaml (the DPO is None
+    when the settings name none)."""
+    data = config.get("controller") if isinstance(config.get("controller"), dict) else {}
+    address = data.get("address") if isinstance(data.get("address"), dict) else {}
+    lines = [" ".join(str(address[k]) for k in ("street", "number", "addition") if address.get(k)),
+             " ".join(str(address[k]) for k in ("postcode", "city") if address.get(k)),
+             lang.country(address.get("country"))]
+    website = _str(data.get("website"))
+    main = Contact(lang.text(data.get("name")), _str(data.get("email")), _str(data.get("phone")),
+                   website if _WEB.match(website) else "", [line for line in lines if line])
+    dpo = config.get("dpo") if isinstance(config.get("dpo"), dict) else None
+    officer = Contact(lang.text(dpo.get("name")), _str(dpo.get("email")), _str(dpo.get("phone")), "", []) \
+        if dpo else None
+    return main, officer
+
+
+def controller_country(config: dict) -> str:
+    """The country of the controller's address (NL when it has none): it decides the
+    supervisory authority and how phone numbers without a country code are read."""
+    data = config.get("controller") if isinstance(config.get("controller"), dict) else {}
+    address = data.get("address") if isinstance(data.get("address"), dict) else {}
+    country = address.get("country")
+    return country.upper() if isinstance(country, str) and len(country) == 2 else "NL"
+
+
+def _str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
