@@ -19,6 +19,7 @@ from .end_role import end_role
 from .history import history
 from .index import index, query, search, sql, who
 from .review import review
+from .subject import subject
 
 
 class BadUsage(click.ClickException):
@@ -48,6 +49,7 @@ cli.add_command(check)
 cli.add_command(rules)
 cli.add_command(review)
 cli.add_command(demo)
+cli.add_command(subject)
 cli.add_command(end_role)
 cli.add_command(history)
 cli.add_command(build)

@@ -1,0 +1,101 @@
+"""The erasure log: proof that a person was erased or anonymised, without keeping who.
+
+An organisation must be able to show that it honoured an erasure request (Art. 5(2)), yet
+the proof must not bring the erased data back. The log therefore holds, per erasure, the
+day, the request and salted hashes of the id, the email addresses and the full name; never
+a value in clear (an id may be a name slug under `id_style: name`). The salt is random per
+repository and kept in the log's header: staff may see it, its only job is to stop a
+dictionary lookup by someone who has the log but not the repository. With it,
+`crmtool subject verify-erased` can still recognise the person's identifiers in a file or in
+the history after the person's own record is gone.
+
+The log lives at the repository root (`erasure-log.yaml`), outside `records/`: it is not a
+record type, and the schemas must not have to accept it.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from ..register.scan import _WORD, normalise
+from ..repo import UsageError
+from ..texts import full_name
+
+LOG_FILE = "erasure-log.yaml"
+HEADER = ("# The erasure log of crmtool subject erase / anonymise: salted sha256 hashes only, never\n"
+          "# a value in clear. The salt is not secret from staff; it prevents dictionary lookups\n"
+          "# outside this repository. Do not edit by hand.\n")
+ERASED, ANONYMISED = "erased", "anonymised"
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass
+class ErasureLog:
+    """The log as read (or a new, empty one with a fresh salt)."""
+
+    salt: str
+    entries: list[dict] = field(default_factory=list)
+    exists: bool = False
+
+    def hash(self, value: str) -> str:
+        """sha256 of salt + the normalised value (case, accents and spacing ignored)."""
+        return hashlib.sha256((self.salt + normalise(value)).encode("utf-8")).hexdigest()
+
+    def entry(self, day: str, kind: str, request: str | None, person_id: str, data: dict) -> dict:
+        """The log entry for a person about to be erased: hashes of id, emails and name."""
+        entry: dict = {"date": day, "kind": kind}
+        if request:
+            entry["request"] = request
+        entry["id_hash"] = self.hash(person_id)
+        entry["email_hashes"] = sorted({self.hash(address) for address in emails_of(data)})
+        name = name_key(data)
+        if name:
+            entry["name_hash"] = self.hash(name)
+        return entry
+
+    def find(self, person_or_hash: str) -> dict | None:
+        """The entry for a person id (hashed here) or an id_hash given as such."""
+        wanted = person_or_hash.lower() if _HASH.match(person_or_hash.lower()) else self.hash(person_or_hash)
+        return next((e for e in self.entries if e.get("id_hash") == wanted), None)
+
+    def text(self) -> str:
+        """The log as YAML: the header comment, the salt, one flow mapping per entry."""
+        lines = [HEADER.rstrip("\n"), f"salt: {self.salt}", "entries:" if self.entries else "entries: []"]
+        for entry in self.entries:
+            parts = []
+            for key, value in entry.items():
+                shown = "[" + ", ".join(value) + "]" if isinstance(value, list) else str(value)
+                parts.append(f"{key}: {shown}")
+            lines.append("- {" + ", ".join(parts) + "}")
+        return "\n".join(lines) + "\n"
+
+
+def read(root: Path) -> ErasureLog:
+    """The repository's log, or a new one (not yet written) with a random salt."""
+    path = Path(root) / LOG_FILE
+    if not path.exists():
+        return ErasureLog(secrets.token_hex(16))
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as error:
+        raise UsageError(f"{LOG_FILE}: cannot be read ({error})") from error
+    if not isinstance(data, dict) or not isinstance(data.get("salt"), str) or not isinstance(data.get("entries", []), list):
+        raise UsageError(f"{LOG_FILE}: not an erasure log (a `salt` and a list of `entries` expected)")
+    entries = [{k: (str(v) if not isinstance(v, list) else [str(x) for x in v]) for k, v in e.items()}
+               for e in data.get("entries") or [] if isinstance(e, dict)]
+    return ErasureLog(data["salt"], entries, True)
+
+
+def emails_of(data: dict) -> list[str]:
+    return [e["address"] for e in data.get("emails") or [] if isinstance(e, dict) and isinstance(e.get("address"), str)]
+
+
+def name_key(data: dict) -> str:
+    """The full name as the words a text search compares ("teun jansen")."""
+    return " ".join(_WORD.findall(normalise(full_name(data.get("name")))))
