@@ -18,11 +18,12 @@ MO = PO.with_suffix(".mo")
 
 
 def code_messages() -> set[str]:
-    """The messages of the code and of the register's templates (`{% trans %}` blocks are
-    gettext calls to the Jinja2 extractor), as crmtool/locale/babel.cfg extracts them."""
+    """The messages of the code and of the templates (the register's and the export's;
+    `{% trans %}` blocks are gettext calls to the Jinja2 extractor), as
+    crmtool/locale/babel.cfg extracts them."""
     code = extract_from_dir(str(PROJECT / "crmtool"), keywords={"_": None, "N_": None},
                             method_map=[("**.py", "python")])
-    templates = extract_from_dir(str(PROJECT / "templates" / "register"), keywords={"_": None, "gettext": None},
+    templates = extract_from_dir(str(PROJECT / "templates"), keywords={"_": None, "gettext": None},
                                  method_map=[("**.html", "jinja2")], options_map={"**.html": {"silent": "false"}})
     return {message for _file, _line, message, _comments, _context in [*code, *templates]}
 
