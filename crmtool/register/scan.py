@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import phonenumbers
 
@@ -33,9 +33,11 @@ LONGEST_RUN = 6
 
 NAME, EMAIL, PHONE, ADDRESS = "name", "email address", "phone number", "street address"
 
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-_EMAIL = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+\.[a-z]{2,}", re.IGNORECASE)
-_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+EMAIL_LIKE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+\.[a-z]{2,}", re.IGNORECASE)
+PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+"""How a word, an email address and a phone number look in free text: shared by the scan,
+erasure (`subject/identifiers.py`), the erasure log, `verify-erased` and the export."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,22 @@ def normalise(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(normalise(text))
+def words(text: str) -> list[str]:
+    """The normalised words of a text, as every comparison of names here sees them."""
+    return WORD.findall(normalise(text))
+
+
+def name_runs(name: Any) -> set[tuple[str, ...]]:
+    """A person's full name as runs of normalised words, with and without the prefix ("anna van
+    dijk", "anna dijk"); a single word is never a name."""
+    name = name if isinstance(name, dict) else {}
+    variants = (full_name(name), full_name({k: v for k, v in name.items() if k != "prefix"}))
+    return {run for run in (tuple(words(v)) for v in variants) if len(run) >= 2}
+
+
+def email_addresses(data: dict) -> list[str]:
+    """The email addresses a person record holds, as written."""
+    return [e["address"] for e in data.get("emails") or [] if isinstance(e, dict) and isinstance(e.get("address"), str)]
 
 
 @dataclass
@@ -78,28 +94,26 @@ class Needles:
         emails: dict[str, str] = {}
         phones: dict[str, str] = {}
         for person, data in people:
-            name = data.get("name") if isinstance(data.get("name"), dict) else {}
-            for variant in (full_name(name), full_name({k: v for k, v in name.items() if k != "prefix"})):
-                words = tuple(_words(variant))
-                if 2 <= len(words) <= LONGEST_RUN:
-                    phrases.setdefault(words, (person, NAME))
-            for email in data.get("emails") or []:
-                if isinstance(email, dict) and isinstance(email.get("address"), str):
-                    emails.setdefault(normalise(email["address"]), person)
+            for run in sorted(name_runs(data.get("name"))):
+                if len(run) <= LONGEST_RUN:
+                    phrases.setdefault(run, (person, NAME))
+            for address in email_addresses(data):
+                emails.setdefault(normalise(address), person)
             for phone in data.get("phones") or []:
                 if isinstance(phone, dict):
-                    number = _e164(str(phone.get("number", "")), region)
+                    number = e164(str(phone.get("number", "")), region)
                     if number:
                         phones.setdefault(number, person)
             for address in data.get("addresses") or []:
                 if isinstance(address, dict) and address.get("street") and address.get("number"):
-                    words = tuple(_words(f"{address['street']} {address['number']}"))
-                    if 2 <= len(words) <= LONGEST_RUN:
-                        phrases.setdefault(words, (person, ADDRESS))
+                    run = tuple(words(f"{address['street']} {address['number']}"))
+                    if 2 <= len(run) <= LONGEST_RUN:
+                        phrases.setdefault(run, (person, ADDRESS))
         return cls(phrases, emails, phones, region)
 
 
-def _e164(text: str, region: str) -> str | None:
+def e164(text: str, region: str) -> str | None:
+    """A phone number in E.164 form, or None when it is not a possible number."""
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -116,21 +130,21 @@ def scan_text(path: str, text: str, needles: Needles) -> list[Hit]:
         line = normalise(raw)
         if not line:
             continue
-        for found in _EMAIL.finditer(line):
+        for found in EMAIL_LIKE.finditer(line):
             person = needles.emails.get(found.group().strip("."))
             if person:
                 hits.append(Hit(path, number, found.start() + 1, person, EMAIL))
-        for found in _PHONE.finditer(line):
-            person = needles.phones.get(_e164(found.group(), needles.region) or "")
+        for found in PHONE_LIKE.finditer(line):
+            person = needles.phones.get(e164(found.group(), needles.region) or "")
             if person:
                 hits.append(Hit(path, number, found.start() + 1, person, PHONE))
-        words = list(_WORD.finditer(line))
-        texts = [w.group() for w in words]
-        for start in range(len(words)):
-            for length in range(2, min(LONGEST_RUN, len(words) - start) + 1):
+        found_words = list(WORD.finditer(line))
+        texts = [w.group() for w in found_words]
+        for start in range(len(found_words)):
+            for length in range(2, min(LONGEST_RUN, len(found_words) - start) + 1):
                 match = needles.phrases.get(tuple(texts[start:start + length]))
                 if match:
-                    hits.append(Hit(path, number, words[start].start() + 1, match[0], match[1]))
+                    hits.append(Hit(path, number, found_words[start].start() + 1, match[0], match[1]))
     return hits
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from ..register.scan import _WORD, normalise
+from ..register.scan import email_addresses, normalise, words
 from ..repo import UsageError
 from ..texts import full_name
 
@@ -53,7 +53,7 @@ class ErasureLog:
         if request:
             entry["request"] = request
         entry["id_hash"] = self.hash(person_id)
-        entry["email_hashes"] = sorted({self.hash(address) for address in emails_of(data)})
+        entry["email_hashes"] = sorted({self.hash(address) for address in email_addresses(data)})
         name = name_key(data)
         if name:
             entry["name_hash"] = self.hash(name)
@@ -92,10 +92,6 @@ def read(root: Path) -> ErasureLog:
     return ErasureLog(data["salt"], entries, True)
 
 
-def emails_of(data: dict) -> list[str]:
-    return [e["address"] for e in data.get("emails") or [] if isinstance(e, dict) and isinstance(e.get("address"), str)]
-
-
 def name_key(data: dict) -> str:
     """The full name as the words a text search compares ("teun jansen")."""
-    return " ".join(_WORD.findall(normalise(full_name(data.get("name")))))
+    return " ".join(words(full_name(data.get("name"))))

@@ -23,9 +23,9 @@ from ..i18n import _
 from ..model import Model, Period, Record
 from ..policy import from_subject, labels, list_of
 from ..register import words
-from ..register.scan import _PHONE as PHONE
+from ..register.scan import PHONE_LIKE as PHONE
 from ..register.scan import Needles
-from ..register.scan import _e164 as e164
+from ..register.scan import e164
 from ..register.site import AUTHORITIES
 from ..register.views import controller_country
 from ..repo import UsageError

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..register.scan import _WORD, normalise
-from ..texts import full_name
+from ..register.scan import WORD, email_addresses, name_runs, normalise
 
 REMOVED = "[removed]"
 
@@ -26,15 +25,9 @@ class Identifiers:
     @classmethod
     def of(cls, person_id: str, data: dict) -> "Identifiers":
         aliases = [a for a in data.get("aliases") or [] if isinstance(a, str)]
-        emails = [e["address"] for e in data.get("emails") or []
-                  if isinstance(e, dict) and isinstance(e.get("address"), str)]
-        name = data.get("name") if isinstance(data.get("name"), dict) else {}
-        names = set()
-        for variant in (full_name(name), full_name({k: v for k, v in name.items() if k != "prefix"})):
-            words = tuple(_WORD.findall(normalise(variant)))
-            if len(words) >= 2:
-                names.add(words)
-        return cls(tuple([person_id, *aliases]), tuple(emails), tuple(sorted(names, key=len, reverse=True)))
+        names = name_runs(data.get("name"))
+        return cls(tuple([person_id, *aliases]), tuple(email_addresses(data)),
+                   tuple(sorted(names, key=len, reverse=True)))
 
     def _token_pattern(self) -> re.Pattern | None:
         tokens = [re.escape(t) for t in (*self.emails, *self.ids) if t]
@@ -49,7 +42,7 @@ class Identifiers:
         pattern = self._token_pattern()
         if pattern is not None:
             text, count = pattern.subn(REMOVED, text)
-        words = list(_WORD.finditer(text))
+        words = list(WORD.finditer(text))
         keys = [normalise(w.group()) for w in words]
         spans = []
         index = 0

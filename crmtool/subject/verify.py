@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _
-from ..register.scan import _EMAIL, _WORD, LONGEST_RUN, normalise
+from ..register.scan import EMAIL_LIKE, WORD, LONGEST_RUN, normalise
 from ..repo import Repository, UsageError
 from . import erasure_log
 from .identifiers import Identifiers
@@ -60,9 +60,9 @@ class Hashes:
         kinds = []
         if any(self._hash(t) in self.ids for t in _TOKEN.findall(line)):
             kinds.append(ID)
-        if any(self._hash(m.group().strip(".")) in self.emails for m in _EMAIL.finditer(line)):
+        if any(self._hash(m.group().strip(".")) in self.emails for m in EMAIL_LIKE.finditer(line)):
             kinds.append(EMAIL)
-        words = _WORD.findall(line)
+        words = WORD.findall(line)
         if self.names and any(self._hash(" ".join(words[start:start + length])) in self.names
                               for start in range(len(words))
                               for length in range(2, min(LONGEST_RUN, len(words) - start) + 1)):
