@@ -16,6 +16,7 @@ from typing import Callable
 from . import i18n, waivers
 from .blobs import file_hashes, git_state
 from .cache import CheckCache, FileEntry, tool_key
+from .codeowners import PATH as CODEOWNERS
 from .filecheck import check_files, without_gc
 from .findings import Finding, summarise
 from .load import load_document
@@ -141,8 +142,9 @@ def _open_cache(repo: Repository) -> CheckCache:
 
 def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict) -> str | None:
     """Everything a whole result depends on besides the tool key: the day, every file's
-    content and the git state that the commit-message rule reads. None when a file could not
-    be hashed (it is unreadable, and reported as such every time)."""
+    content, the git state that the commit-message rule reads and `.github/CODEOWNERS` that
+    W005 reads. None when a file could not be hashed (it is unreadable, and reported as such
+    every time)."""
     if any(f.path not in blobs for f in files):
         return None
     digest = hashlib.sha256(today.isoformat().encode())
@@ -151,6 +153,10 @@ def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blo
     for stray in strays:
         digest.update(f"\n{stray.path} {stray.reason}".encode())
     digest.update(b"\n" + git_state(repo.root))
+    try:
+        digest.update(b"\n" + (repo.root / CODEOWNERS).read_bytes())
+    except OSError:
+        pass
     return digest.hexdigest()
 
 

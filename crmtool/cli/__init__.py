@@ -14,6 +14,7 @@ from .. import __version__
 from ..repo import UsageError
 from .build import build
 from .check import check, rules
+from .codeowners import codeowners
 from .demo import demo
 from .end_role import end_role
 from .history import history
@@ -53,6 +54,7 @@ cli.add_command(subject)
 cli.add_command(end_role)
 cli.add_command(history)
 cli.add_command(build)
+cli.add_command(codeowners)
 for command in (index, who, query, search, sql):
     cli.add_command(command)
 

@@ -21,7 +21,7 @@ from . import (
     p020_identifying_id, p021_identifying_commit, p022_source_allowed, p023_profiling_consent,
     q001_email, q002_phone, q003_postcode, q004_identifier, q005_duplicate_person,
     q006_duplicate_organisation, w001_unknown_stage, w002_transition, w003_no_assignee,
-    w004_follow_up_passed,
+    w004_follow_up_passed, w005_codeowners,
 )
 
 RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
@@ -38,7 +38,7 @@ RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
     p020_identifying_id, p021_identifying_commit, p022_source_allowed, p023_profiling_consent,
     q001_email, q002_phone, q003_postcode, q004_identifier, q005_duplicate_person,
     q006_duplicate_organisation, w001_unknown_stage, w002_transition, w003_no_assignee,
-    w004_follow_up_passed,
+    w004_follow_up_passed, w005_codeowners,
 )}
 
 FILE_RULES = [m for m in RULES.values() if m.RULE.scope == "file"]
