@@ -24,13 +24,12 @@ from dataclasses import asdict, dataclass, field
 
 from . import atomic, i18n, roundtrip
 from .check import load_config, load_schemas
-from .filecheck import check_files, record_findings
+from .filecheck import check_file, check_files
 from .i18n import _
 from .load import load_document
 from .model import Model, Period, Record
 from .repo import CONFIG_FILE, ID_PATTERN, Listing, RecordFile, Repository, UsageError
 from .rules import FILE_RULES, RECORD_RULES
-from .rules.base import FileContext, Locator
 from .schema import SchemaSet
 from .texts import full_name, localised
 
@@ -318,13 +317,9 @@ def _verify(repo: Repository, schemas: SchemaSet, config: dict, record: Record, 
 
 
 def _errors(repo: Repository, schemas: SchemaSet, config: dict, record: Record, text: str) -> set[tuple[str, str]]:
-    document = load_document(record.path, text.encode("utf-8"))
-    context = FileContext(record.path, record.type, document, schemas, RecordFile(record.path, record.folder, record.id))
-    findings = [f for rule in FILE_RULES for f in rule.check_file(context)]
-    if document.loaded and isinstance(document.data, dict):
-        edited = Record(record.folder, record.id, record.path, document.data)
-        findings += record_findings(edited, schemas, config, Locator(repo.root, {record.path: document}), RECORD_RULES)
-    return {(f.rule, f.message) for f in findings if f.severity == "error"}
+    file = RecordFile(record.path, record.folder, record.id)
+    entry = check_file(repo.root, file, schemas, FILE_RULES, config, RECORD_RULES, raw=text.encode("utf-8"))
+    return {(f.rule, f.message) for f in entry.findings if f.severity == "error"}
 
 
 def _holder(repo: Repository, listing: Listing, role: Record) -> tuple[str, str]:

@@ -31,14 +31,18 @@ _worker: dict = {}
 
 
 def check_file(root: Path, file: RecordFile, schemas: SchemaSet, rules: list,
-               config: dict | None = None, record_rules: list = ()) -> FileEntry:
+               config: dict | None = None, record_rules: list = (), raw: bytes | None = None) -> FileEntry:
     """Load one record file and run the per-file `rules` on it, then the `record_rules` on
-    the record it holds (with `config`, the settings those may read)."""
+    the record it holds (with `config`, the settings those may read).
+
+    `raw` checks those bytes instead of the file on disk: commands that write records check
+    the text they are about to write, before anything is written."""
     from .rules.base import FileContext, Locator
-    try:
-        raw = (root / file.path).read_bytes()
-    except OSError:
-        raw = b"\x00"  # unreadable: reported as not a text file
+    if raw is None:
+        try:
+            raw = (root / file.path).read_bytes()
+        except OSError:
+            raw = b"\x00"  # unreadable: reported as not a text file
     doc = load_document(file.path, raw)
     findings = []
     if rules:
