@@ -18,6 +18,7 @@ from .codeowners import codeowners
 from .demo import demo
 from .end_role import end_role
 from .history import history
+from .merge import merge
 from .index import index, query, search, sql, who
 from .review import review
 from .subject import subject
@@ -55,6 +56,7 @@ cli.add_command(end_role)
 cli.add_command(history)
 cli.add_command(build)
 cli.add_command(codeowners)
+cli.add_command(merge)
 for command in (index, who, query, search, sql):
     cli.add_command(command)
 
