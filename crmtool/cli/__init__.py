@@ -17,6 +17,7 @@ from .check import check, rules
 from .codeowners import codeowners
 from .demo import demo
 from .end_role import end_role
+from .exchange import export, import_
 from .history import history
 from .merge import merge
 from .index import index, query, search, sql, who
@@ -57,6 +58,8 @@ cli.add_command(history)
 cli.add_command(build)
 cli.add_command(codeowners)
 cli.add_command(merge)
+cli.add_command(import_)
+cli.add_command(export)
 for command in (index, who, query, search, sql):
     cli.add_command(command)
 

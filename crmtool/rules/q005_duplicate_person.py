@@ -36,13 +36,14 @@ Failing::
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import Any, Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Period, Record
+from ..model import Model, Period, Record
 from .base import RepoContext, Rule
 from .q002_phone import default_country, e164
 
@@ -90,9 +91,9 @@ def _by_email(people: list[Record]) -> dict[str, list[tuple[Record, tuple]]]:
     groups: dict[str, list[tuple[Record, tuple]]] = {}
     for person in people:
         for index, item in _items(person.get("emails")):
-            address = item.get("address")
-            if isinstance(address, str) and address.strip():
-                _add(groups, address.strip().lower(), person, ("emails", index, "address"))
+            key = email_key(item.get("address"))
+            if key:
+                _add(groups, key, person, ("emails", index, "address"))
     return groups
 
 
@@ -112,12 +113,27 @@ def _by_name_and_organisation(ctx: RepoContext, people: list[Record]) -> dict[tu
         name = full_name(person.get("name"))
         if not name:
             continue
-        for role in ctx.model.roles_of(person.id):
-            organisation = role.get("organisation")
-            if isinstance(organisation, str) and Period.of(role.data).holds_on(ctx.today):
-                target = ctx.model.get("organisations", organisation)
-                _add(groups, (name, target.id if target else organisation), person, ("name",))
+        for organisation in current_organisations(ctx.model, person.id, ctx.today):
+            _add(groups, (name, organisation), person, ("name",))
     return groups
+
+
+def email_key(address: Any) -> str | None:
+    """An email address as Q005 compares it (case and surrounding spaces ignored); None when
+    there is none. `crmtool import` matches its rows with it too."""
+    return address.strip().lower() if isinstance(address, str) and address.strip() else None
+
+
+def current_organisations(model: Model, person_id: str, day: dt.date) -> list[str]:
+    """The organisations (ids, aliases resolved) where a person holds a role on `day`: the
+    second half of the name-and-organisation judgement, shared with `crmtool import`."""
+    found = []
+    for role in model.roles_of(person_id):
+        organisation = role.get("organisation")
+        if isinstance(organisation, str) and Period.of(role.data).holds_on(day):
+            target = model.get("organisations", organisation)
+            found.append(target.id if target else organisation)
+    return found
 
 
 def full_name(name: Any) -> str:

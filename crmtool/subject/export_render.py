@@ -108,28 +108,7 @@ def _type(kind: object) -> str:
 def render_vcard(result: Export) -> str:
     """One vCard 4.0 of the person: name, emails, phones, addresses, current roles as ORG and
     TITLE (grouped, so each title stays with its organisation)."""
-    person = result.data["person"]
-    name = person["name"]
-    family = " ".join(v for v in (name.get("prefix"), name.get("family")) if v)
-    lines = ["BEGIN:VCARD", "VERSION:4.0",
-             "FN:" + escape_value(person["full_name"] or person["id"]),
-             "N:" + ";".join(escape_value(v) for v in (family, name.get("given") or "", "", "", "")),
-             "UID:urn:crmtool:" + escape_value(person["id"])]
-    if person.get("language"):
-        lines.append("LANG:" + escape_value(person["language"]))
-    for email in person["emails"]:
-        if email.get("address"):
-            lines.append(f"EMAIL{_type(email.get('kind'))}:" + escape_value(str(email["address"])))
-    for phone in person["phones"]:
-        if phone.get("number"):
-            kind = {"mobile": "cell", "home": "home", "work": "work"}.get(phone.get("kind"))
-            lines.append(f"TEL;VALUE=text{_type(kind)}:" + escape_value(str(phone["number"])))
-    for address in person["addresses"]:
-        street = " ".join(str(address[k]) for k in ("street", "number", "addition") if address.get(k))
-        parts = ("", "", street, address.get("city") or "", "", address.get("postcode") or "",
-                 address.get("country") or "NL")
-        kind = {"home": "home", "work": "work"}.get(address.get("kind"))
-        lines.append(f"ADR{_type(kind)}:" + ";".join(escape_value(str(p)) for p in parts))
+    lines = contact_lines(result.data["person"])
     number = 0
     for role in result.data["roles"]:
         if not role["current"] or not role["organisation"]:
@@ -139,5 +118,38 @@ def render_vcard(result: Export) -> str:
         lines.append(f"role{number}.ORG:" + escape_value(organisation))
         if role["function"]:
             lines.append(f"role{number}.TITLE:" + escape_value(role["function"]["label"]))
-    lines.append("END:VCARD")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    return card(lines)
+
+
+def contact_lines(person: dict) -> list[str]:
+    """The content lines of a person's card, as `export.py`'s `person` holds it: FN, N, UID,
+    LANG, EMAIL, TEL, ADR. Keys left out (an export whose purpose does not cover addresses)
+    give no lines; without a name, FN is the id (vCard 4.0 requires FN). `crmtool export vcard`
+    writes its cards with this too, so both exports read back the same way."""
+    name = person.get("name") or {}
+    family = " ".join(v for v in (name.get("prefix"), name.get("family")) if v)
+    lines = ["FN:" + escape_value(person.get("full_name") or person["id"])]
+    if "name" in person:
+        lines.append("N:" + ";".join(escape_value(v) for v in (family, name.get("given") or "", "", "", "")))
+    lines.append("UID:urn:crmtool:" + escape_value(person["id"]))
+    if person.get("language"):
+        lines.append("LANG:" + escape_value(person["language"]))
+    for email in person.get("emails") or []:
+        if email.get("address"):
+            lines.append(f"EMAIL{_type(email.get('kind'))}:" + escape_value(str(email["address"])))
+    for phone in person.get("phones") or []:
+        if phone.get("number"):
+            kind = {"mobile": "cell", "home": "home", "work": "work"}.get(phone.get("kind"))
+            lines.append(f"TEL;VALUE=text{_type(kind)}:" + escape_value(str(phone["number"])))
+    for address in person.get("addresses") or []:
+        street = " ".join(str(address[k]) for k in ("street", "number", "addition") if address.get(k))
+        parts = ("", "", street, address.get("city") or "", "", address.get("postcode") or "",
+                 address.get("country") or "NL")
+        kind = {"home": "home", "work": "work"}.get(address.get("kind"))
+        lines.append(f"ADR{_type(kind)}:" + ";".join(escape_value(str(p)) for p in parts))
+    return lines
+
+
+def card(lines: list[str]) -> str:
+    """A vCard 4.0 around content lines: BEGIN, VERSION, the lines folded, END, CRLF ends."""
+    return "".join(fold(line) + "\r\n" for line in ["BEGIN:VCARD", "VERSION:4.0", *lines, "END:VCARD"])

@@ -1,0 +1,49 @@
+"""Writing a command's output to `--out`: exports of personal data, so never half a file and
+never a file under records/."""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+import click
+
+from ..i18n import _
+from ..repo import Repository
+
+
+def refuse_under_records(repo: Repository, out: Path | None) -> None:
+    """A copy under records/ would be a stray record file, and committed personal data."""
+    if out is not None and out.resolve().is_relative_to((repo.root / "records").resolve()):
+        raise click.UsageError(_("--out {path}: an export must not be written under records/").format(path=out))
+
+
+def write_out(repo: Repository, out: Path, text: str) -> None:
+    """Inside the repository through the journal of `atomic` (one writer, rollback); outside
+    it (the usual place for a copy to send) a temporary file renamed over the target, so a
+    reader never sees half an export."""
+    from ..atomic import AtomicError, write_files
+    refuse_under_records(repo, out)
+    target = out.resolve()
+    try:
+        if target.is_relative_to(repo.root.resolve()):
+            write_files(repo.root, {target: text})
+        else:
+            _write_outside(target, text)
+    except (AtomicError, OSError) as error:
+        raise click.ClickException(_("could not write {path}: {error}").format(path=out, error=error)) from error
+
+
+def _write_outside(target: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,145 @@
+"""`crmtool export`: the people a purpose allows, with the data it covers, as CSV or vCard.
+
+An export is a use of personal data for a stated purpose (Art. 5(1)(b)): it carries only
+people with a label for that purpose holding on the day (`--on`, default today), and only
+the fields whose data category the purpose lists (Art. 5(1)(c)). A label that has ended
+but whose retention still runs justifies keeping the data, not using it, so it does not
+count here. Asking for a field the purpose does not cover is a usage error that names the
+category, so staff see which purpose would have to change, not an empty column.
+
+CSV is written the way Excel opens it, as the index's CSV answers are (docs/decisions.md):
+UTF-8 with a byte-order mark, `;` and Dutch headers when the repository's language is
+Dutch, `,` and English headers otherwise, CRLF line ends; text that a spreadsheet would run
+as a formula gets a leading apostrophe, as the register's Art. 30 CSV does. vCard is 4.0,
+one card per person, written by the subject export's writer.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from .. import i18n
+from ..i18n import _
+from ..model import Model, Record
+from ..policy import current_labels, list_of
+from ..repo import UsageError
+from ..subject.export_render import card, contact_lines, escape_value
+from ..texts import full_name
+from . import columns, purposes
+from .read_csv import FORMULA_START
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Who and what an export carries."""
+
+    purpose: str
+    day: dt.date
+    groups: tuple[str, ...]  # columns.EXPORT_GROUPS, in their order
+    people: tuple[Record, ...]
+
+
+def select(model: Model, purpose: str, fields: list[str] | None, day: dt.date) -> Selection:
+    """The people with a label for `purpose` holding on `day`, and the field groups to write.
+    UsageError for an unknown purpose or field, or a field the purpose does not cover."""
+    allowed = purposes.categories(purposes.require(model, purpose))
+    if fields is None:
+        groups = [g for g in columns.EXPORT_GROUPS if columns.category(g) is None or columns.category(g) in allowed]
+    else:
+        groups = []
+        for wanted in fields:
+            if wanted not in columns.EXPORT_GROUPS:
+                raise UsageError(_("--fields: '{field}' is not a field; choose from {known}").format(
+                    field=wanted, known=",".join(columns.EXPORT_GROUPS)))
+            category = columns.category(wanted)
+            if category is not None and category not in allowed:
+                raise UsageError(_("--fields: '{field}' is {category} data, which the purpose {purpose} does not "
+                                   "cover (its data_categories: {allowed})").format(
+                                       field=wanted, category=category, purpose=purpose,
+                                       allowed=", ".join(sorted(allowed)) or _("none")))
+        groups = [g for g in columns.EXPORT_GROUPS if g in fields]
+    people = [p for p in model.of("people") if any(label.purpose == purpose for label in current_labels(p, day))]
+    people.sort(key=lambda p: (_name_part(p, "family"), _name_part(p, "given"), p.id))
+    return Selection(purpose, day, tuple(groups), tuple(people))
+
+
+def _name_part(person: Record, key: str) -> str:
+    name = person.get("name")
+    return str(name.get(key) or "").casefold() if isinstance(name, dict) else ""
+
+
+def _items(person: Record, field: str) -> list[dict]:
+    return [item for item in list_of(person.get(field)) if isinstance(item, dict)]
+
+
+def to_csv(selection: Selection) -> str:
+    """The selection as a CSV text (with its byte-order mark) in the active language."""
+    language = i18n.language()
+    header, cells = [], []
+    for group in selection.groups:
+        count = 1
+        if group in columns.REPEATED:
+            field = columns.GROUP_FIELD[group]
+            count = max([len(_items(p, field)) for p in selection.people] + [1])
+        for number in range(1, count + 1):
+            for key in columns.EXPORT_COLUMNS[group]:
+                header.append(columns.heading(key, number, language))
+                cells.append((group, key, number))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if language == "nl" else ",", lineterminator="\r\n")
+    writer.writerow(header)
+    for person in selection.people:
+        writer.writerow([inert(_cell(person, group, key, number)) for group, key, number in cells])
+    return "\ufeff" + out.getvalue()
+
+
+def _cell(person: Record, group: str, key: str, number: int) -> str:
+    if group == "id":
+        return person.id
+    if group == "name":
+        name = person.get("name") if isinstance(person.get("name"), dict) else {}
+        return str(name.get(key) or "")
+    if group in columns.REPEATED:
+        items = _items(person, columns.GROUP_FIELD[group])
+        if number > len(items):
+            return ""
+        item = items[number - 1]
+        field = {"email": "address", "phone": "number", "email kind": "kind", "phone kind": "kind",
+                 "address kind": "kind"}.get(key, key)
+        return str(item.get(field) or "")
+    if group == "tags":
+        return ", ".join(str(t) for t in list_of(person.get("tags")))
+    value = person.get(columns.GROUP_FIELD[group])
+    return str(value) if isinstance(value, str) else ""
+
+
+def inert(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula: a leading apostrophe before `=`, `+`,
+    `-`, `@` (the register's rule); `crmtool import` takes it off again."""
+    return f"'{cell}" if cell[:1] in FORMULA_START and cell else cell
+
+
+def to_vcard(selection: Selection) -> str:
+    """One vCard 4.0 per person with the fields of the selection; the UID always carries the id."""
+    cards = []
+    for person in selection.people:
+        data: dict = {"id": person.id}
+        if "name" in selection.groups and isinstance(person.get("name"), dict):
+            data["name"] = person.get("name")
+            data["full_name"] = full_name(person.get("name"))
+        for group in ("email", "phone", "address"):
+            if group in selection.groups:
+                data[columns.GROUP_FIELD[group]] = _items(person, columns.GROUP_FIELD[group])
+        if "language" in selection.groups and isinstance(person.get("language"), str):
+            data["language"] = person.get("language")
+        lines = contact_lines(data)
+        tags = [str(t) for t in list_of(person.get("tags"))]
+        if "tags" in selection.groups and tags:
+            lines.append("CATEGORIES:" + ",".join(escape_value(t) for t in tags))
+        cards.append(card(lines))
+    return "".join(cards)
+
+
+RENDERERS = {"csv": to_csv, "vcard": to_vcard}
