@@ -44,8 +44,8 @@ _LOG_FORMAT = "%x00%H%x00%aN%x00%aI%x00%s"
 """A marker and four fields per commit. Fields are read by position, never by searching for
 separators, so a subject may hold any character git keeps in one (quotes, tabs, colons)."""
 
-_QUIET = ("-c", "log.showSignature=false", "-c", "color.ui=never")
-"""Settings a user may have that would add lines to output parsed here."""
+QUIET = ("-c", "log.showSignature=false", "-c", "color.ui=never")
+"""Settings a user may have that would add lines to output parsed here (also `crmtool diff`)."""
 
 _UNTRUSTED = frozenset({"alias", "duplicate-key", "merge-key", "complex-key"})
 """Loader problems after which the data read is not the data written."""
@@ -212,7 +212,7 @@ def _in_history(root: Path, record_id: str) -> list[str]:
     same kind (interactions/2025 → interactions/2026) counts once, by its newest path, which
     the trail then follows back from; records of different kinds are different records.
     """
-    out = git_bytes(root, *_QUIET, "log", "--format=", "--name-only", "--no-renames", "-z",
+    out = git_bytes(root, *QUIET, "log", "--format=", "--name-only", "--no-renames", "-z",
                     "--relative", "--", f":(glob){RECORDS}/**/{record_id}.yaml")
     newest: dict[str, str] = {}
     for token in (out or b"").decode("utf-8", "replace").split("\0"):
@@ -301,7 +301,7 @@ def _follow(root: Path, path: str) -> list[_Change]:
 
 
 def _log(root: Path, path: str, *start: str) -> list[_Change]:
-    out = git_bytes(root, *_QUIET, "log", "--raw", "--no-abbrev", "--no-renames", "-z", "--relative",
+    out = git_bytes(root, *QUIET, "log", "--raw", "--no-abbrev", "--no-renames", "-z", "--relative",
                     "--no-color", f"--format={_LOG_FORMAT}", *start, "--", path)
     if out is None:
         raise GitFailed(f"git could not read the history of {path}")
@@ -314,7 +314,7 @@ def _log(root: Path, path: str, *start: str) -> list[_Change]:
 def _renamed(root: Path, path: str, *args: str) -> tuple[str, str, str, str] | None:
     """(source path, target path, old blob, new blob) of a rename that has `path` on one side,
     from `git diff-tree` / `git diff --cached` run with `args` and rename detection."""
-    out = git_bytes(root, *_QUIET, *args, "-M", "--raw", "--no-abbrev", "-z", "--relative",
+    out = git_bytes(root, *QUIET, *args, "-M", "--raw", "--no-abbrev", "-z", "--relative",
                     "--no-color", "--diff-filter=R", "--", f"{RECORDS}/")
     tokens = (out or b"").decode("utf-8", "replace").split("\0")
     for pos, token in enumerate(tokens):
@@ -357,8 +357,11 @@ def read_blobs(root: Path, names: list[str]) -> dict[str, bytes]:
 # --- comparing versions ------------------------------------------------------------------
 
 
-def _version(raw: bytes | None, path: str) -> tuple[Any, Unreadable | None]:
-    """The data of one version ({} for an empty file), or why it could not be read."""
+def load_version(raw: bytes | None, path: str) -> tuple[Any, Unreadable | None]:
+    """The data of one version ({} for an empty file), or why it could not be read.
+
+    Shared with `crmtool diff` and the register's policy history, so all three read old
+    versions with the same safe loader and the same idea of "unreadable"."""
     if raw is None:
         return None, Unreadable("missing", None, None)
     doc = load_document(path, raw)
@@ -462,12 +465,12 @@ def history(repo: Repository, record: str) -> History:
     at_head = f"HEAD:./{committed_path}"
     wanted = sorted({c.old_blob for c in changes} | {c.new_blob for c in changes} - {ZERO})
     blobs = read_blobs(root, [*wanted, *([at_head] if head else [])])
-    versions = {sha: _version(blobs.get(sha), path) for sha in wanted}
+    versions = {sha: load_version(blobs.get(sha), path) for sha in wanted}
     versions[ZERO] = ({}, None)
     entries = [_commit_entry(change, versions, short) for change in changes]
     _fill_fields(changes, entries, versions)
 
-    current, problem = _version(raw, path) if raw is not None else (None, None)
+    current, problem = load_version(raw, path) if raw is not None else (None, None)
     tree = _tree_entry(path, raw, blobs.get(at_head), staged, current, problem)
     if tree is not None:
         entries.insert(0, tree)
@@ -524,7 +527,7 @@ def _tree_entry(path: str, raw: bytes | None, committed: bytes | None, staged: t
     entry = Entry(None, None, None, None, path, kind, old_path=staged[0] if staged else None,
                   unreadable=problem)
     if problem is None:
-        old, old_problem = _version(committed, path) if committed is not None else ({}, None)
+        old, old_problem = load_version(committed, path) if committed is not None else ({}, None)
         entry.fields = field_changes(old if old_problem is None else {}, current if raw is not None else {})
     return entry
 

@@ -16,6 +16,7 @@ from .build import build
 from .check import check, rules
 from .codeowners import codeowners
 from .demo import demo
+from .diff import diff
 from .end_role import end_role
 from .exchange import export, import_
 from .history import history
@@ -60,6 +61,7 @@ cli.add_command(codeowners)
 cli.add_command(merge)
 cli.add_command(import_)
 cli.add_command(export)
+cli.add_command(diff)
 for command in (index, who, query, search, sql):
     cli.add_command(command)
 

@@ -15,13 +15,12 @@ from typing import Any
 
 from ..gitcmd import run as git
 from ..gitcmd import run_bytes as git_bytes
-from ..history import ZERO, _version, field_changes, read_blobs
+from ..history import QUIET, ZERO, field_changes, load_version, read_blobs
 from ..repo import RECORDS, record_of
 
 FOLDERS = ("purposes", "processors")
 ADDED, MODIFIED, DELETED = "added", "modified", "deleted"
 _FORMAT = "%x00%H%x00%cI"
-_QUIET = ("-c", "log.showSignature=false", "-c", "color.ui=never")
 
 
 @dataclass
@@ -55,14 +54,14 @@ def policy_history(root: Path) -> PolicyHistory:
     shallow = (git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
     if git(root, "rev-parse", "--verify", "-q", "HEAD") is None:
         return PolicyHistory([], True, shallow)  # no commit yet
-    out = git_bytes(root, *_QUIET, "log", "--raw", "--no-abbrev", "--no-renames", "-z", "--relative",
+    out = git_bytes(root, *QUIET, "log", "--raw", "--no-abbrev", "--no-renames", "-z", "--relative",
                     "--no-color", f"--format={_FORMAT}", "--", *(f"{RECORDS}/{f}/" for f in FOLDERS))
     if out is None:
         return PolicyHistory([], False, shallow)
     commits = parse(out.decode("utf-8", "replace"))
     blobs = read_blobs(root, sorted({blob for _date, lines in commits for line in lines
                                      for blob in line[2:4]} - {ZERO}))
-    versions = {sha: _version(raw, "") for sha, raw in blobs.items()}
+    versions = {sha: load_version(raw, "") for sha, raw in blobs.items()}
     versions[ZERO] = ({}, None)
     changes = []
     for date, lines in commits:
