@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from ..repo import UsageError
+from .assign import assign
 from .build import build
 from .check import check, rules
 from .codeowners import codeowners
@@ -21,6 +22,7 @@ from .end_role import end_role
 from .exchange import export, import_
 from .history import history
 from .merge import merge
+from .new import new
 from .index import index, query, search, sql, who
 from .review import review
 from .subject import subject
@@ -62,6 +64,8 @@ cli.add_command(merge)
 cli.add_command(import_)
 cli.add_command(export)
 cli.add_command(diff)
+cli.add_command(new)
+cli.add_command(assign)
 for command in (index, who, query, search, sql):
     cli.add_command(command)
 
