@@ -24,6 +24,7 @@ class Changes:
     touched: set[str] = field(default_factory=set)  # record paths added or modified, present now
     removed: set[str] = field(default_factory=set)  # record paths present at `base`, gone now
     whole: bool = False  # settings, schemas or policy records changed: check everything
+    other: set[str] = field(default_factory=set)  # other files outside records/ (a postcode table)
 
     def removed_ids(self) -> dict[str, set[str]]:
         """Folder → ids of the removed records."""
@@ -60,6 +61,8 @@ def changes_since(root: Path, base: str) -> Changes:
         if folder is None:
             if path.startswith(RECORDS + "/"):
                 changes.touched.add(path)  # a stray: S003 reports it
+            else:
+                changes.other.add(path)
             continue
         if folder in POLICY_FOLDERS:
             changes.whole = True

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import i18n, waivers
+from . import i18n, postcodes, waivers
 from .blobs import file_hashes, git_state
 from .cache import CheckCache, FileEntry, tool_key
 from .codeowners import PATH as CODEOWNERS
@@ -95,7 +95,7 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
     files, strays = repo.scan()
     cache = _open_cache(repo) if use_cache else None
     blobs, stats = file_hashes(repo.root, [f.path for f in files], cache.stats()) if cache else ({}, {})
-    key = _result_key(repo, today, files, strays, blobs) if cache else None
+    key = _result_key(repo, today, files, strays, blobs, config) if cache else None
     findings = cache.result(key) if cache and key and not keep_model else None
     model = None
     if findings is None:
@@ -140,11 +140,12 @@ def _open_cache(repo: Repository) -> CheckCache:
     return CheckCache(repo.root, tool_key(*inputs))
 
 
-def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict) -> str | None:
+def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict,
+                config: dict) -> str | None:
     """Everything a whole result depends on besides the tool key: the day, every file's
-    content, the git state that the commit-message rule reads and `.github/CODEOWNERS` that
-    W005 reads. None when a file could not be hashed (it is unreadable, and reported as such
-    every time)."""
+    content, the git state that the commit-message rule reads, `.github/CODEOWNERS` that
+    W005 reads and the postcode table that Q007 reads. None when a file could not be hashed
+    (it is unreadable, and reported as such every time)."""
     if any(f.path not in blobs for f in files):
         return None
     digest = hashlib.sha256(today.isoformat().encode())
@@ -157,6 +158,7 @@ def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blo
         digest.update(b"\n" + (repo.root / CODEOWNERS).read_bytes())
     except OSError:
         pass
+    digest.update(b"\n" + postcodes.fingerprint(repo.root, config))
     return digest.hexdigest()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import i18n
+from . import i18n, postcodes
 from .changes import POLICY_FOLDERS, Changes, changes_since
 from .check import CheckResult, Progress, finish, load_config, load_schemas, run_check
 from .filecheck import check_file, record_findings, without_gc
@@ -34,7 +34,7 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
     changed policy record then own their date errors too.
     """
     changes = changes_since(repo.root, base)
-    if changes.whole:
+    if changes.whole or _reads_changed_table(repo, changes):
         result = run_check(repo, today, paths, use_cache=use_cache, progress=progress,
                            keep_model=True)
         if result.config_broken:
@@ -43,6 +43,18 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
         findings = _downgrade_dated(result.raw, changes.touched | uses_change)
         return finish(findings, result.model.config, today, paths, result.files)
     return _run_partial(repo, today, changes, paths)
+
+
+def _reads_changed_table(repo: Repository, changes: Changes) -> bool:
+    """A changed postcode table can change Q007's findings on any address: check everything."""
+    if not changes.other:
+        return False
+    config, _findings = load_config(repo, load_schemas(repo))
+    try:
+        table = postcodes.configured_path(repo.root, config)
+    except postcodes.TableError:
+        return True
+    return table is not None and table[1] in changes.other
 
 
 def _users_of(model: Model, changes: Changes, schemas: SchemaSet) -> set[str]:

@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from ..repo import UsageError
+from .address import address, places
 from .assign import assign
 from .build import build
 from .check import check, rules
@@ -66,6 +67,8 @@ cli.add_command(export)
 cli.add_command(diff)
 cli.add_command(new)
 cli.add_command(assign)
+cli.add_command(address)
+cli.add_command(places)
 for command in (index, who, query, search, sql):
     cli.add_command(command)
 

@@ -20,7 +20,7 @@ from . import (
     p016_notified, p017_portability_scope, p018_not_for_profit_scope, p019_register_entry,
     p020_identifying_id, p021_identifying_commit, p022_source_allowed, p023_profiling_consent,
     q001_email, q002_phone, q003_postcode, q004_identifier, q005_duplicate_person,
-    q006_duplicate_organisation, w001_unknown_stage, w002_transition, w003_no_assignee,
+    q006_duplicate_organisation, q007_postcode_table, w001_unknown_stage, w002_transition, w003_no_assignee,
     w004_follow_up_passed, w005_codeowners,
 )
 
@@ -37,7 +37,7 @@ RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
     p016_notified, p017_portability_scope, p018_not_for_profit_scope, p019_register_entry,
     p020_identifying_id, p021_identifying_commit, p022_source_allowed, p023_profiling_consent,
     q001_email, q002_phone, q003_postcode, q004_identifier, q005_duplicate_person,
-    q006_duplicate_organisation, w001_unknown_stage, w002_transition, w003_no_assignee,
+    q006_duplicate_organisation, q007_postcode_table, w001_unknown_stage, w002_transition, w003_no_assignee,
     w004_follow_up_passed, w005_codeowners,
 )}
 
