@@ -23,7 +23,7 @@ import yaml
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString
 
 from . import atomic, i18n, roundtrip
-from .end_role import Refused, _settings, _verify
+from .edits import Refused, settings, verify
 from .i18n import _
 from .load import load_document
 from .model import Model, Record
@@ -37,7 +37,7 @@ from .texts import full_name, localised
 ADDRESS_FOLDERS = ("people", "organisations")
 """The records that hold `addresses`."""
 
-__all__ = ["Refused", "fill_addresses"]  # Refused: end-role's, for the same refusals of an edit
+__all__ = ["Refused", "fill_addresses"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def begin(repo: Repository, dry_run: bool) -> tuple[SchemaSet, dict, PostcodeTab
     `dry_run`, only named), the schemas, crmtool.yaml and the table; the last item holds the
     keyword arguments for the outcome."""
     recovered = [] if dry_run else atomic.recover(repo.root)
-    schemas, config = _settings(repo)
+    schemas, config = settings(repo)
     table = require_table(repo, config)
     return schemas, config, table, {"table": table.path, "dry_run": dry_run, "recovered": recovered,
                                     "pending": atomic.pending(repo.root) if dry_run else []}
@@ -245,7 +245,7 @@ def _edited(repo: Repository, schemas: SchemaSet, config: dict, record: Record,
         if fill.city is not None:
             roundtrip.set_after(address, "city", scalar(fill.city), "postcode")
     new_text = roundtrip.dump(document)
-    _verify(repo, schemas, config, record, text, new_text)
+    verify(repo, schemas, config, record.path, text, new_text)
     return new_text
 
 

@@ -20,18 +20,13 @@ from dataclasses import asdict, dataclass, field
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import atomic, gitcmd, roundtrip
-from .check import load_config, load_schemas
-from .filecheck import check_file, check_files
+from .edits import Refused, settings, verify
+from .filecheck import check_files
 from .i18n import _
 from .model import Model, Record
 from .pipeline import is_open, pipeline_of
-from .repo import CONFIG_FILE, Listing, RecordFile, Repository, UsageError
-from .rules import FILE_RULES, RECORD_RULES
+from .repo import Listing, Repository, UsageError
 from .routing import is_active, who
-
-
-class Refused(Exception):
-    """The request cannot be handed over as asked (exit 1); nothing was changed."""
 
 
 @dataclass
@@ -62,10 +57,7 @@ def assign(repo: Repository, request_id: str, staff_id: str, day: dt.date, *, by
     """Hand `request_id` to `staff_id` on `day`. UsageError (exit 2) for unknown ids,
     Refused (exit 1) when it cannot be done; in both cases nothing changes."""
     recovered = [] if dry_run else atomic.recover(repo.root)
-    schemas = load_schemas(repo)
-    config, findings = load_config(repo, schemas)
-    if any(f.severity == "error" for f in findings):
-        raise UsageError(_("{file} has errors; run `crmtool check {file}` to see them.").format(file=CONFIG_FILE))
+    schemas, config = settings(repo)
     listing = Listing(repo.root)
     model = Model(config=config, today=day)
     request_id = request_id.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -178,16 +170,5 @@ def _edit(repo: Repository, schemas, config: dict, request: Record, handover: Ha
         else:
             roundtrip.set_after(data, "history", history, "stage")
     handover.text = roundtrip.dump(document)
-    added = _errors(repo, schemas, config, request, handover.text) - _errors(repo, schemas, config, request, old)
-    if added:
-        rule, message = sorted(added)[0]
-        raise Refused(_("The edited {path} would not pass the check ({rule}: {message}); nothing was changed. "
-                        "Please report this as a bug in crmtool.").format(path=request.path, rule=rule, message=message))
+    verify(repo, schemas, config, request.path, old, handover.text)
 
-
-def _errors(repo: Repository, schemas, config: dict, request: Record, text: str) -> set[tuple[str, str]]:
-    """The errors the file and record rules find in `text` as the request's file: an edit
-    must not add one."""
-    file = RecordFile(request.path, request.folder, request.id)
-    entry = check_file(repo.root, file, schemas, FILE_RULES, config, RECORD_RULES, raw=text.encode("utf-8"))
-    return {(f.rule, f.message) for f in entry.findings if f.severity == "error"}

@@ -23,13 +23,12 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from . import atomic, i18n, roundtrip
-from .check import load_config, load_schemas
-from .filecheck import check_file, check_files
+from .edits import Refused, settings, verify
+from .filecheck import check_files
 from .i18n import _
 from .load import load_document
 from .model import Model, Period, Record
-from .repo import CONFIG_FILE, ID_PATTERN, Listing, RecordFile, Repository, UsageError
-from .rules import FILE_RULES, RECORD_RULES
+from .repo import ID_PATTERN, Listing, RecordFile, Repository, UsageError
 from .schema import SchemaSet
 from .texts import full_name, localised
 
@@ -37,11 +36,6 @@ REASONS = "end-reasons"
 DERIVED_REASON = "derived-role-ended"
 """The end reason of a role that ends because the role it was held for ended, when the
 repository's end-reasons vocabulary lists it (else the reason given)."""
-
-
-class Refused(Exception):
-    """The role cannot be ended as asked (exit 1); nothing was changed. The message says why
-    and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +113,7 @@ def end_role(repo: Repository, role_id: str, day: dt.date, reason: str, *, dry_r
 def _plan(repo: Repository, outcome: Outcome) -> None:
     """Find the roles to end, check that they can be ended, and put their new texts in
     `outcome`. Every refusal comes before anything is written."""
-    schemas, config = _settings(repo)
+    schemas, config = settings(repo)
     listing = Listing(repo.root)
     model = Model(config=config, today=outcome.day)
     named = _role_id(outcome.role)
@@ -134,16 +128,6 @@ def _plan(repo: Repository, outcome: Outcome) -> None:
     for record in ending:
         reason = outcome.reason if record is role else derived_reason
         _end(repo, listing, schemas, config, record, outcome, reason)
-
-
-def _settings(repo: Repository) -> tuple[SchemaSet, dict]:
-    """The schemas and crmtool.yaml (which also sets the language of the messages)."""
-    schemas = load_schemas(repo)
-    i18n.use("en")
-    config, findings = load_config(repo, schemas)
-    if any(f.severity == "error" for f in findings):
-        raise UsageError(f"{CONFIG_FILE} has errors; run `crmtool check` to see them")
-    return schemas, config
 
 
 def _load_roles(repo: Repository, listing: Listing, schemas: SchemaSet, model: Model, named: str) -> dict[str, str]:
@@ -294,7 +278,7 @@ def _end(repo: Repository, listing: Listing, schemas: SchemaSet, config: dict, r
     roundtrip.set_after(document.data, "end", outcome.day, "start")
     roundtrip.set_after(document.data, "end_reason", reason, "end")
     new_text = roundtrip.dump(document)
-    _verify(repo, schemas, config, record, text, new_text)
+    verify(repo, schemas, config, record.path, text, new_text)
     holder, name = _holder(repo, listing, record)
     outcome.endings.append(Ending(
         record.id, record.path, holder, name, str(record.get("function", "")), str(record.get("organisation", "")),
@@ -302,24 +286,6 @@ def _end(repo: Repository, listing: Listing, schemas: SchemaSet, config: dict, r
         old_end if isinstance(old_end, str) else None, new_end,
         old_reason if isinstance(old_reason, str) else None, reason))
     outcome.texts[record.path] = new_text
-
-
-def _verify(repo: Repository, schemas: SchemaSet, config: dict, record: Record, old: str, new: str) -> None:
-    """The record-level check (the rules that judge one file alone) on the edited text: an
-    edit must not add an error the file did not have. Nothing else is checked here: the
-    rules across records are `crmtool check`'s."""
-    added = _errors(repo, schemas, config, record, new) - _errors(repo, schemas, config, record, old)
-    if added:
-        rule, message = sorted(added)[0]
-        raise Refused(_("The edited {path} would not pass the check ({rule}: {message}); nothing was "
-                        "changed. Please report this as a bug in crmtool.").format(
-                            path=record.path, rule=rule, message=message))
-
-
-def _errors(repo: Repository, schemas: SchemaSet, config: dict, record: Record, text: str) -> set[tuple[str, str]]:
-    file = RecordFile(record.path, record.folder, record.id)
-    entry = check_file(repo.root, file, schemas, FILE_RULES, config, RECORD_RULES, raw=text.encode("utf-8"))
-    return {(f.rule, f.message) for f in entry.findings if f.severity == "error"}
 
 
 def _holder(repo: Repository, listing: Listing, role: Record) -> tuple[str, str]:

@@ -35,13 +35,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import atomic, i18n, roundtrip
 from .check import load_model, load_schemas
-from .filecheck import check_file
+from .edits import Refused, errors
 from .i18n import _
 from .load import load_document
 from .merge_fields import DUPLICATE, KEEP, Conflict, combine, plain, same_entry
 from .model import Model, Record
-from .repo import FOLDERS, RecordFile, Repository, UsageError, record_of
-from .rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES
+from .repo import FOLDERS, Repository, UsageError
+from .rules import REPOSITORY_RULES
 from .rules.base import Locator, RepoContext
 from .rules.q002_phone import default_country
 from .schema import SchemaSet, values_at
@@ -51,10 +51,6 @@ MERGEABLE = ("people", "organisations")
 VERIFIED = ("S", "R")
 """The rules across records run on the result: schema and references. Others (a retention
 that ran out, a duplicate warning) are the check's to report, not a reason to refuse."""
-
-
-class Refused(Exception):
-    """The merge cannot be done as asked (exit 1); nothing was changed."""
 
 
 @dataclass
@@ -311,8 +307,8 @@ def _verify(repo: Repository, schemas: SchemaSet, model: Model, outcome: Outcome
     added: list[tuple[str, str, str]] = []
     for path, text in outcome.texts.items():
         if text is not None:
-            added += sorted(_file_errors(repo, schemas, config, path, text.encode("utf-8"))
-                            - _file_errors(repo, schemas, config, path, None))
+            added += [(path, rule, message) for rule, message in
+                      sorted(errors(repo, schemas, config, path, text) - errors(repo, schemas, config, path))]
     files, strays = repo.scan()
     after = Model(config=config, today=model.today)
     for folder, ids in model.ids.items():
@@ -331,13 +327,6 @@ def _verify(repo: Repository, schemas: SchemaSet, model: Model, outcome: Outcome
     if added:
         lines = [f"  {path}: {rule} {message}" for path, rule, message in added[:5]]
         raise Refused("\n".join([_("The merged records would not pass the check; nothing was changed:")] + lines))
-
-
-def _file_errors(repo: Repository, schemas: SchemaSet, config: dict, path: str, raw: bytes | None) -> set[tuple[str, str, str]]:
-    """The errors of the file and record rules on `raw` (None: the file as it is on disk)."""
-    folder, record_id = record_of(path)
-    entry = check_file(repo.root, RecordFile(path, folder, record_id), schemas, FILE_RULES, config, RECORD_RULES, raw=raw)
-    return {(f.path, f.rule, f.message) for f in entry.findings if f.severity == "error"}
 
 
 def _across(model: Model, schemas: SchemaSet, locator: Locator, files: list, strays: list) -> set[tuple[str, str, str]]:

@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedSeq
 
 from . import roundtrip
 from .address_fill import TableChange, begin, display_name, load_for_edit, selected_files
-from .end_role import _verify
+from .edits import verify
 from .load import load_document
 from .model import Record
 from .postcodes import fold, same_name
@@ -114,5 +114,5 @@ def _edited(repo: Repository, schemas, config: dict, record: Record, added: list
         else:
             roundtrip.set_after(document.data, "places", places, after)
     new_text = roundtrip.dump(document)
-    _verify(repo, schemas, config, record, text, new_text)
+    verify(repo, schemas, config, record.path, text, new_text)
     return new_text

@@ -9,6 +9,7 @@ import click
 
 from ..i18n import _
 from .options import format_option, resolve_repo, root_option
+from .output import interrupted
 
 
 @click.group("address")
@@ -72,19 +73,6 @@ def _who(record: str, name: str) -> str:
     return f"{record} ({name})" if name else record
 
 
-def _interrupted(outcome) -> list[str]:
-    """The lines about an earlier change that was rolled back (or would be)."""
-    lines = []
-    if outcome.recovered:
-        lines.append(_("An earlier change was interrupted; it was rolled back first. Restored:"))
-        lines += [f"  {path}" for path in outcome.recovered] + [""]
-    if outcome.pending:
-        lines.append(_("An earlier change was interrupted; a run without --dry-run rolls it back first. "
-                       "This preview reads the files as they are now. To be restored:"))
-        lines += [f"  {path}" for path in outcome.pending] + [""]
-    return lines
-
-
 def _written(outcome) -> list[str]:
     if not outcome.written:
         return []
@@ -93,7 +81,7 @@ def _written(outcome) -> list[str]:
 
 def render_fill(outcome) -> str:
     """Per file: which address got which street and city, with the name next to the id."""
-    lines = _interrupted(outcome)
+    lines = interrupted(outcome)
     if outcome.fills:
         heading = _("Would fill from {table}:") if outcome.dry_run else _("Filled from {table}:")
         lines.append(heading.format(table=outcome.table))
@@ -118,7 +106,7 @@ def render_fill(outcome) -> str:
 
 def render_sync(outcome) -> str:
     """Per municipality: places added, and places the table does not have."""
-    lines = _interrupted(outcome)
+    lines = interrupted(outcome)
     added = [m for m in outcome.municipalities if m.added]
     if added:
         heading = _("Places that would be added from {table}:") if outcome.dry_run else _("Places added from {table}:")

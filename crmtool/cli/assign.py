@@ -9,6 +9,7 @@ import click
 from ..i18n import _
 from ..model import parse_date
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
+from .output import interrupted
 
 
 @click.command("assign")
@@ -48,6 +49,8 @@ def assign(request: str, staff: str, note: str | None, on: str | None, by: str |
     if dry_run:
         click.echo(done.text, nl=False)
         return
+    for line in interrupted(done):
+        click.echo(line)
     target = f"{done.assignee_name} ({done.assignee})" if done.assignee_name else done.assignee
     click.echo(_("{request} handed over to {staff} on {day}.").format(
         request=done.request, staff=target, day=done.day.isoformat()))

@@ -10,6 +10,7 @@ import click
 from ..i18n import _
 from ..model import parse_date
 from .options import format_option, resolve_repo, root_option
+from .output import interrupted
 
 
 @click.command("end-role")
@@ -53,16 +54,7 @@ def _day(value: str) -> dt.date:
 
 def render_text(outcome) -> str:
     """What changed (or would change), a role a line with the holder's name next to the id."""
-    lines = []
-    if outcome.recovered:
-        lines.append(_("An earlier change was interrupted; it was rolled back first. Restored:"))
-        lines += [f"  {path}" for path in outcome.recovered]
-        lines.append("")
-    if outcome.pending:
-        lines.append(_("An earlier change was interrupted; a run without --dry-run rolls it back first. "
-                       "This preview reads the files as they are now. To be restored:"))
-        lines += [f"  {path}" for path in outcome.pending]
-        lines.append("")
+    lines = interrupted(outcome)
     day = outcome.day.isoformat()
     if not outcome.endings:
         lines.append(_("Nothing to change: {role} and the roles held on its behalf already end on {day}.").format(

@@ -8,6 +8,7 @@ import click
 
 from ..i18n import _
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
+from .output import interrupted
 
 
 @click.command("merge")
@@ -63,14 +64,7 @@ def _shown(value) -> str:
 def render_text(outcome) -> str:
     """What was combined, the conflicts and how they were settled, every file changed."""
     from ..merge_fields import plain
-    lines = []
-    if outcome.recovered:
-        lines.append(_("An earlier change was interrupted; it was rolled back first. Restored:"))
-        lines += [f"  {path}" for path in outcome.recovered] + [""]
-    if outcome.pending:
-        lines.append(_("An earlier change was interrupted; a run without --dry-run rolls it back first. "
-                       "This preview reads the files as they are now. To be restored:"))
-        lines += [f"  {path}" for path in outcome.pending] + [""]
+    lines = interrupted(outcome)
     heading = _("Would merge {duplicate} into {keep}.") if outcome.dry_run else _("Merged {duplicate} into {keep}.")
     lines.append(heading.format(duplicate=_who(outcome.duplicate, outcome.duplicate_name),
                                 keep=_who(outcome.keep, outcome.keep_name)))

@@ -47,3 +47,18 @@ def _write_outside(target: Path, text: str) -> None:
         with suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def interrupted(outcome) -> list[str]:
+    """The lines about an earlier change that was rolled back first (`outcome.recovered`) or,
+    in a dry run, would be (`outcome.pending`): what every command that writes records says
+    before its own report."""
+    lines = []
+    if getattr(outcome, "recovered", None):
+        lines.append(_("An earlier change was interrupted; it was rolled back first. Restored:"))
+        lines += [f"  {path}" for path in outcome.recovered] + [""]
+    if getattr(outcome, "pending", None):
+        lines.append(_("An earlier change was interrupted; a run without --dry-run rolls it back first. "
+                       "This preview reads the files as they are now. To be restored:"))
+        lines += [f"  {path}" for path in outcome.pending] + [""]
+    return lines
