@@ -21,10 +21,11 @@ from .demo import demo
 from .diff import diff
 from .end_role import end_role
 from .exchange import export, import_
+from .fmt import fmt
 from .history import history
+from .index import index, query, search, sql, who
 from .merge import merge
 from .new import new
-from .index import index, query, search, sql, who
 from .review import review
 from .subject import subject
 
@@ -52,24 +53,13 @@ def cli() -> None:
     """A CRM that lives in git: check records and the data-protection rules."""
 
 
-cli.add_command(check)
-cli.add_command(rules)
-cli.add_command(review)
-cli.add_command(demo)
-cli.add_command(subject)
-cli.add_command(end_role)
-cli.add_command(history)
-cli.add_command(build)
-cli.add_command(codeowners)
-cli.add_command(merge)
-cli.add_command(import_)
-cli.add_command(export)
-cli.add_command(diff)
-cli.add_command(new)
-cli.add_command(assign)
-cli.add_command(address)
-cli.add_command(places)
-for command in (index, who, query, search, sql):
+for command in (
+    check, rules, review, demo,                           # the check and the weekly review
+    new, assign, import_, export, merge, fmt, diff,       # daily work on records
+    address, places, codeowners,
+    index, who, query, search, sql,                       # questions
+    end_role, history, subject, build,                    # changes, audit trail, rights, register
+):
     cli.add_command(command)
 
 
