@@ -53,6 +53,13 @@ def test_demo_passes_its_check(demo300):
     assert len([f for f in result.findings if f.severity == "warning"]) <= 3
 
 
+def test_demo_records_are_in_the_canonical_layout(demo300):
+    """`crmtool fmt --check` runs in CI: a demo repository must pass it as it comes."""
+    root, _counts = demo300
+    result = CliRunner().invoke(cli, ["fmt", "--check", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+
+
 def test_demo_is_in_proportion(demo300):
     root, counts = demo300
     assert {folder: len(files(root, folder)) for folder in counts} == counts

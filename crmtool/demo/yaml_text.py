@@ -77,8 +77,6 @@ def person(p: Person, today: dt.date) -> str:
         lines.append(f"subscriptions: {_ids(p.subscriptions)}")
     if p.tags:
         lines.append(f"tags: {_ids(p.tags)}")
-    if p.fields:
-        lines.append("fields: {" + ", ".join(f"{k}: {v}" for k, v in p.fields.items()) + "}")
     if p.notes:
         lines.append("notes:")
         lines += [f"- {{date: {_d(day)}, by: {by}, text: {q(text)}}}" for day, by, text in p.notes]
@@ -88,6 +86,8 @@ def person(p: Person, today: dt.date) -> str:
         lines += ["status: inactive", f"inactive_since: {_d(min(last + dt.timedelta(days=1), today))}"]
     else:
         lines.append("status: active")
+    if p.fields:  # keys in the schema's order, as `crmtool fmt` writes them
+        lines.append("fields: {" + ", ".join(f"{k}: {v}" for k, v in p.fields.items()) + "}")
     return "\n".join(lines) + "\n"
 
 
@@ -171,19 +171,19 @@ def request(r: Request) -> str:
               f"stage: {r.stage}", "history:"]
     for entry in r.history:
         parts = [f"date: {_d(entry['date'])}", f"stage: {entry['stage']}", f"by: {entry['by']}"]
-        if "assignee" in entry:
-            parts.append(f"assignee: {entry['assignee']}")
         if "note" in entry:
             parts.append(f"note: {q(entry['note'])}")
+        if "assignee" in entry:
+            parts.append(f"assignee: {entry['assignee']}")
         lines.append("- {" + ", ".join(parts) + "}")
+    if r.follow_up is not None:
+        lines.append(f"follow_up: {_d(r.follow_up)}")
     if r.identity_verified is not None:
         lines.append(f"identity_verified: {{date: {_d(r.identity_verified)}, method: "
                      f"{q('Bevestiging vanaf het e-mailadres dat bij ons bekend is')}, by: eline}}")
     if r.outcome is not None:
         day, decision, note = r.outcome
         lines.append(f"outcome: {{date: {_d(day)}, decision: {decision}, note: {q(note)}}}")
-    if r.follow_up is not None:
-        lines.append(f"follow_up: {_d(r.follow_up)}")
     if r.closed is not None:
         lines.append(f"closed: {_d(r.closed)}")
     lines.append(f"owner: {r.owner}")
