@@ -37,9 +37,7 @@ from typing import Any, Iterator
 
 import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.nodes import ScalarNode
-from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString, ScalarString
 
 from . import atomic, edits, i18n, roundtrip
@@ -47,21 +45,18 @@ from .filecheck import CHUNK, PARALLEL_FROM, workers
 from .findings import Finding
 from .fmt_order import reorder
 from .i18n import _
-from .load import _AMBIGUOUS_TEXT, Document, load_document
+from .load import Document, load_document
 from .repo import FOLDERS, RECORDS, Repository, UsageError, record_of
 from .rules import y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags
 from .rules.base import FileContext
+from .scalars import STR, YAML12, plain_ok, same_data
 from .schema import SchemaSet
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 _SCHEMA_LINE = re.compile(r"#\s*yaml-language-server\s*:\s*\$schema\s*=\s*(\S+)")
 CACHE_FILE = "build/fmt-cache.sqlite"
-_CODE = ("fmt.py", "fmt_order.py", "load.py", "roundtrip.py", "schema.py")
-_STR = "tag:yaml.org,2002:str"
+_CODE = ("fmt.py", "fmt_order.py", "load.py", "roundtrip.py", "scalars.py", "schema.py")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YAML11 = yaml.resolver.Resolver()
-_YAML12 = VersionedResolver(version=(1, 2))
-_EMITTER = Emitter(io.StringIO(), allow_unicode=True)
 _BROKEN_RULES = (y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags)
 
 
@@ -116,7 +111,7 @@ class Verbatim(ScalarString):
 
 
 def _represent_verbatim(representer, data: Verbatim):
-    tag = _YAML12.resolve(ScalarNode, str(data), (True, False))
+    tag = YAML12.resolve(ScalarNode, str(data), (True, False))
     return representer.represent_scalar(tag, str(data))
 
 
@@ -147,7 +142,7 @@ def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet 
     for strip in (True, False):  # trailing spaces can be data (a literal block): then keep them
         result = _finish(lines, strip)
         after = load_document(path, result.encode("utf-8"))
-        if not after.problems and _same(before.data, after.data):
+        if not after.problems and same_data(before.data, after.data):
             return result
     raise Refused(Finding(path, 1, 1, "fmt", "error",
                           _("crmtool fmt could not lay out this file without changing its data; it was left as it is.")))
@@ -171,7 +166,7 @@ def _load_for_editing(text: str, path: str) -> roundtrip.Document:
     detected = roundtrip.detect_layout(text)
     body = (text[1:] if detected.bom else text).replace("\r\n", "\n")[len(detected.preamble):]
     try:
-        data = roundtrip._yaml(detected).load(body)
+        data = roundtrip.yaml_for(detected).load(body)
     except Exception as error:  # ruamel refusing what libyaml read: report, never crash
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -183,7 +178,7 @@ def _load_for_editing(text: str, path: str) -> roundtrip.Document:
 
 def _dump(document: roundtrip.Document) -> str:
     stream = io.StringIO()
-    yaml_ = roundtrip._yaml(document.layout)
+    yaml_ = roundtrip.yaml_for(document.layout)
     yaml_.representer.add_representer(Verbatim, _represent_verbatim)
     yaml_.dump(document.data, stream)
     return document.layout.preamble + stream.getvalue()
@@ -217,30 +212,6 @@ def _has_schema_comment(text: str) -> bool:
 def _finish(lines: list[str], strip: bool) -> str:
     text = "\n".join(line.rstrip() if strip else line for line in lines)
     return text.rstrip("\n") + "\n" if text.strip() else ""
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal data of the same types (True == 1 in Python; not in a record)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a == b
-
-
-def _plain_ok(text: str, flow: bool) -> bool:
-    """Whether `text` may stand unquoted: read back as this same text by YAML 1.1 (PyYAML, the
-    check) and YAML 1.2 (editors, other tools), and allowed plain where it stands."""
-    if not text or text != text.strip() or "\n" in text or _AMBIGUOUS_TEXT.fullmatch(text):
-        return False
-    if _YAML11.resolve(yaml.ScalarNode, text, (True, False)) != _STR:
-        return False
-    if _YAML12.resolve(ScalarNode, text, (True, False)) != _STR:
-        return False
-    analysis = _EMITTER.analyze_scalar(text)
-    return analysis.allow_flow_plain if flow else analysis.allow_block_plain
 
 
 class _Context:
@@ -297,12 +268,12 @@ class _Context:
         text = node.value
         if node.style in ("|", ">"):
             return value  # block scalars keep their style and their line breaks
-        if node.tag == _STR:
+        if node.tag == STR:
             if self.date(pointer) and _ISO_DATE.fullmatch(text) and _is_date(text):
                 return Verbatim(text)  # a quoted date in a date field: a date
             if node.style in ('"', "'"):
                 return value  # quotes staff wrote stay, in their style (docs/fmt.md)
-            return PlainScalarString(text) if _plain_ok(text, flow) else DoubleQuotedScalarString(text)
+            return PlainScalarString(text) if plain_ok(text, flow) else DoubleQuotedScalarString(text)
         if node.tag.endswith(":timestamp") and not self.date(pointer) and self.known(pointer) \
                 and _is_date(text):
             return DoubleQuotedScalarString(text)  # a date where text is meant: text

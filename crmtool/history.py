@@ -29,6 +29,7 @@ from .gitcmd import run as git
 from .gitcmd import run_bytes as git_bytes
 from .load import load_document
 from .repo import FOLDERS, ID_PATTERN, NESTED, RECORDS, Repository, UsageError, record_of
+from .scalars import same_data
 from .texts import full_name
 
 ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"
@@ -388,7 +389,7 @@ def field_changes(old: dict, new: dict) -> list[FieldChange]:
 
 
 def _compare(old: Any, new: Any, path: str, out: list[FieldChange]) -> None:
-    if _same(old, new):
+    if same_data(old, new):
         return
     if isinstance(old, dict) and isinstance(new, dict):
         for key in [*old, *(k for k in new if k not in old)]:
@@ -402,24 +403,13 @@ def _compare(old: Any, new: Any, path: str, out: list[FieldChange]) -> None:
         return
     if isinstance(old, list) and isinstance(new, list):
         shorter = min(len(old), len(new))
-        if len(old) == len(new) or _same(old[:shorter], new[:shorter]):
+        if len(old) == len(new) or same_data(old[:shorter], new[:shorter]):
             for index in range(shorter):
                 _compare(old[index], new[index], f"{path}[{index}]", out)
             out.extend(FieldChange(f"{path}[{i}]", ADDED, new=new[i]) for i in range(shorter, len(new)))
             out.extend(FieldChange(f"{path}[{i}]", REMOVED, old=old[i]) for i in range(shorter, len(old)))
             return
     out.append(FieldChange(path, CHANGED, old=old, new=new))
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal and of the same type: `1` → `true` is a change, though 1 == True in Python."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return a == b
 
 
 def _join(path: str, key: Any) -> str:

@@ -43,7 +43,7 @@ _TIMESTAMP, _MAP, _SEQ, _MERGE = (_YAML + t for t in ("timestamp", "map", "seq",
 # Plain scalars that some YAML reader takes for a number or a boolean although PyYAML (YAML
 # 1.1) leaves them text: YAML 1.2 numbers such as 1e3, 0o17, and numbers with a leading zero
 # such as a phone number 0612345678. Quoting them makes every reader agree.
-_AMBIGUOUS_TEXT = re.compile(
+AMBIGUOUS_TEXT = re.compile(
     r"[-+]?(?:\d+|\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _SHARED = 40
@@ -276,7 +276,7 @@ class _Walker:
     def scalar(self, node: yaml.ScalarNode, pointer: Pointer) -> Any:
         tag = node.tag
         if tag == _STR:
-            if node.style == "" and _AMBIGUOUS_TEXT.fullmatch(node.value):
+            if node.style == "" and AMBIGUOUS_TEXT.fullmatch(node.value):
                 self.note_retyped(node, pointer, node.value)
             return intern(node.value) if len(node.value) <= _SHARED else node.value
         if tag in (_NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP):

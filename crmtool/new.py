@@ -35,12 +35,12 @@ from .check import load_config, load_schemas, run_check
 from .filecheck import check_file, check_files
 from .findings import Finding
 from .i18n import N_, _
-from .load import _AMBIGUOUS_TEXT as AMBIGUOUS_TEXT  # the check's own list of numbers in disguise
 from .model import Model, Record, parse_date
 from .pipeline import pipeline_of
 from .policy import latest_wording, legal_basis
 from .repo import CONFIG_FILE, ID_PATTERN, Listing, RecordFile, Repository, UsageError
 from .rules import FILE_RULES
+from .scalars import plain_ok
 from .texts import full_name, localised
 
 TEMPLATES = Path("templates") / "new"
@@ -544,12 +544,7 @@ def yaml_value(value: Any, quote: bool = False) -> str:
     `[x]`, `# y`). `quote=True` always quotes a string (phone numbers, by convention)."""
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(yaml_value(item, quote) for item in value) + "]"
-    if isinstance(value, str) and (quote or "\n" in value or "\r" in value):
-        style = '"'
-    else:
-        style = None
-    if isinstance(value, str) and AMBIGUOUS_TEXT.fullmatch(value):
-        style = "'"  # text some YAML reader takes for a number (0612345678, 1e3): Y rules want quotes
+    style = '"' if isinstance(value, str) and (quote or not plain_ok(value, flow=True)) else None
     text = yaml.dump([value], Dumper=yaml.SafeDumper, default_flow_style=True, default_style=style,
                      allow_unicode=True, width=1 << 30)
     return text.strip()[1:-1]

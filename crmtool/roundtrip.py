@@ -80,7 +80,7 @@ def loads(text: str, path: str = "<text>") -> Document:
     detected = detect_layout(text)
     body = (text[1:] if detected.bom else text).replace("\r\n", "\n")[len(detected.preamble):]
     try:
-        data = _yaml(detected).load(body)
+        data = yaml_for(detected).load(body)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -99,7 +99,7 @@ def loads(text: str, path: str = "<text>") -> Document:
 def dump(document: Document) -> str:
     """The document as text, in its file's layout."""
     stream = io.StringIO()
-    _yaml(document.layout).dump(document.data, stream)
+    yaml_for(document.layout).dump(document.data, stream)
     text = document.layout.preamble + stream.getvalue()
     if document.layout.crlf:
         text = text.replace("\n", "\r\n")
@@ -164,7 +164,8 @@ def _candidates(detected: Layout) -> list[Layout]:
     return [detected] + [c for c in others if c != detected]
 
 
-def _yaml(layout: Layout) -> YAML:
+def yaml_for(layout: Layout) -> YAML:
+    """A round-trip reader and writer for files laid out as `layout` (fmt uses it too)."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = WIDTH

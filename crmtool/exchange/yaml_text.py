@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from ..scalars import plain_ok
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/person.schema.json\n"
 KEY_ORDER = ("name", "language", "emails", "phones", "addresses", "purposes", "consents", "subscriptions",
              "tags", "notes", "owner", "status")
 ALWAYS_QUOTED = frozenset({"number", "postcode"})
-_STR = "tag:yaml.org,2002:str"
 
 
 def person_text(person: dict) -> str:
@@ -54,10 +54,7 @@ def _node(value, key: str, top: bool = False):
 
 
 def _needs_quotes(text: str, key: str) -> bool:
-    if key in ALWAYS_QUOTED or text == "" or text != text.strip():
-        return True
-    resolved = pyyaml.resolver.Resolver().resolve(pyyaml.ScalarNode, text, (True, False))
-    return resolved != _STR
+    return key in ALWAYS_QUOTED or not plain_ok(text, flow=True)
 
 
 def today_label(purpose: str, today: dt.date, source: str | None) -> dict:
