@@ -91,8 +91,9 @@ def test_a_changed_owner_is_found_by_check_and_by_codeowners_check(example_git_r
     line = next(i for i, text in enumerate((root / person).read_text().splitlines(), 1) if text.startswith("owner:"))
     assert (findings[0]["line"], findings[0]["column"]) == (line, 8)
     assert "@vgn/privacy" in findings[0]["message"] and "@vgn/public-affairs" in findings[0]["message"]
+    assert "maar de eigenaar is team 'privacy'" in findings[0]["message"]
     outdated = run(root, "codeowners", "--check")
-    assert outdated.exit_code == 1 and "out of date" in outdated.output
+    assert outdated.exit_code == 1 and "is verouderd" in outdated.output  # the examples speak Dutch
     assert run(root, "codeowners").exit_code == 0
     assert f"/{person} @vgn/privacy" in owners_file(root)
     assert run(root, "codeowners", "--check").exit_code == 0
@@ -117,7 +118,7 @@ def test_many_wrong_records_are_one_finding_on_the_file(example_git_repo):
     path.write_text(owners_file(root).replace("/records/people/ @vgn/public-affairs", "/records/people/ @vgn/projects"))
     findings = check(root)
     assert len(findings) == 1 and findings[0]["path"] == ".github/CODEOWNERS"
-    assert re.search(r"for \d\d+ records", findings[0]["message"])
+    assert re.search(r"voor \d\d+ records andere reviewers", findings[0]["message"])
 
 
 def test_a_stale_line_is_reported_where_it_differs(example_git_repo):
@@ -141,7 +142,7 @@ def test_own_lines_are_kept_and_the_command_is_idempotent(example_git_repo):
     assert first.endswith(END + "\n")
     (root / ".github/CODEOWNERS").write_text(first + "/docs/ @vgn/communications\n")
     second = run(root, "codeowners")
-    assert "up to date" in second.output
+    assert "is actueel" in second.output
     assert owners_file(root) == first + "/docs/ @vgn/communications\n"
 
 
@@ -165,7 +166,7 @@ def test_a_team_nobody_can_answer_for_is_named(example_git_repo):
         staff.write_text(staff.read_text().replace("teams: [privacy, member-services]", "teams: [member-services]"))
     result = run(root, "codeowners")  # stderr is part of CliRunner's output
     assert result.exit_code == 0
-    assert "Team 'privacy' owns 7 record(s)" in result.output
+    assert "Team 'privacy' is eigenaar van 7 record(s)" in result.output
     assert "@vgn/privacy" not in owners_file(root)
 
 
@@ -195,7 +196,7 @@ def test_a_real_process(example_git_repo):
     done = subprocess.run([sys.executable, "-m", "crmtool", "codeowners", "--root", str(root)],
                           capture_output=True, text=True, cwd=PROJECT)
     assert done.returncode == 0, done.stderr
-    assert "Wrote .github/CODEOWNERS" in done.stdout
+    assert ".github/CODEOWNERS geschreven" in done.stdout
     again = subprocess.run([sys.executable, "-m", "crmtool", "codeowners", "--check", "--root", str(root)],
                            capture_output=True, text=True, cwd=PROJECT)
     assert again.returncode == 0, again.stdout

@@ -164,7 +164,7 @@ def test_export_then_import_into_an_empty_repository_gives_the_same_people(examp
     import json
     plan = json.loads(again.output)
     assert len(plan["people"]) == len(before)
-    assert all(any("probably a duplicate of p-" in w for w in p["warnings"]) for p in plan["people"])
+    assert all(any("waarschijnlijk een dubbele van p-" in w for w in p["warnings"]) for p in plan["people"])
 
 
 def test_a_real_process_writes_the_csv(repo):

@@ -163,14 +163,14 @@ def test_prefer_duplicate_takes_every_conflicting_value(people: Repository) -> N
     assert "owner: member-services" in kept
     assert "{address: k.ploeger@lelystad.example.nl, kind: private}" in kept
     assert "language: en" in kept  # no conflict: the kept record had none
-    assert "took the duplicate's value" in result.output
+    assert "de waarde van het dubbele record is overgenomen" in result.output  # the examples speak Dutch
 
 
 def test_dry_run_changes_no_byte(people: Repository) -> None:
     before = _snapshot(people.root)
     result = _cli(people.root, KEEP, DUPLICATE, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Would merge" in result.output and INTERACTION in result.output
+    assert "Zou p-" in result.output and " samenvoegen met " in result.output and INTERACTION in result.output
     assert _snapshot(people.root) == before
 
 
@@ -211,7 +211,7 @@ def test_a_result_with_reference_errors_is_refused(example_git_repo: Repository)
     ((KEEP, "p-2n3qp8"), "p-2n3qp7"),  # a typo: the id it was probably meant to be is suggested
     ((KEEP, "gemeente-almere"), "records/organisations/"),
     (("r-almere-griffier-2019", KEEP), "records/roles/"),
-    ((KEEP, "p-5fxztt", "--take", "colour"), "no field 'colour'"),
+    ((KEEP, "p-5fxztt", "--take", "colour"), "geen veld 'colour'"),
 ])
 def test_bad_usage_is_exit_2(example_git_repo: Repository, args: tuple, expected: str) -> None:
     result = _cli(example_git_repo.root, *args)
@@ -223,7 +223,7 @@ def test_an_id_merged_before_is_named_as_such(people: Repository) -> None:
     assert _cli(people.root, KEEP, DUPLICATE).exit_code == 0
     again = _cli(people.root, KEEP, DUPLICATE)
     assert again.exit_code == 2
-    assert f"already merged into '{KEEP}'" in again.output
+    assert f"is al samengevoegd met '{KEEP}'" in again.output
 
 
 def test_merge_organisations_key_by_key_and_every_reference(example_git_repo: Repository) -> None:

@@ -2,14 +2,13 @@
 postcode table (docs/addresses.md)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from ..i18n import _
 from .options import format_option, resolve_repo, root_option
-from .output import interrupted
+from .output import changed, interrupted, show, who
 
 
 @click.group("address")
@@ -29,16 +28,9 @@ def fill(paths: tuple[str, ...], dry_run: bool, root: Path | None, output_format
     A value that is there is never changed: `crmtool check` (Q007) reports one that disagrees
     with the table. All files are written at once, or none; comments and layout stay.
     """
-    from ..address_fill import Refused, fill_addresses
-    from ..atomic import AtomicError
-    try:
-        outcome = fill_addresses(resolve_repo(root), list(paths), dry_run=dry_run)
-    except (Refused, AtomicError) as error:
-        raise click.ClickException(str(error)) from error
-    if output_format == "json":
-        click.echo(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_fill(outcome), nl=False)
+    from ..address_fill import fill_addresses
+    outcome = changed(lambda: fill_addresses(resolve_repo(root), list(paths), dry_run=dry_run))
+    show(outcome, output_format, render_fill)
 
 
 @click.group("places")
@@ -56,21 +48,10 @@ def sync(dry_run: bool, root: Path | None, output_format: str) -> None:
     Places are only added, never removed: a place the table does not have is listed as
     "not in the table" for you to judge. All files are written at once, or none.
     """
-    from ..address_fill import Refused
-    from ..atomic import AtomicError
     from ..places_sync import sync_places
-    try:
-        outcome = sync_places(resolve_repo(root), dry_run=dry_run)
-    except (Refused, AtomicError) as error:
-        raise click.ClickException(str(error)) from error
-    if output_format == "json":
-        click.echo(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_sync(outcome), nl=False)
+    outcome = changed(lambda: sync_places(resolve_repo(root), dry_run=dry_run))
+    show(outcome, output_format, render_sync)
 
-
-def _who(record: str, name: str) -> str:
-    return f"{record} ({name})" if name else record
 
 
 def _written(outcome) -> list[str]:
@@ -89,7 +70,7 @@ def render_fill(outcome) -> str:
         for fill in outcome.fills:
             if fill.path != path:
                 path = fill.path
-                lines.append(f"  {fill.path}: {_who(fill.record, fill.name)}")
+                lines.append(f"  {fill.path}: {who(fill.record, fill.name)}")
             parts = ([_("street {street}").format(street=fill.street)] if fill.street else []) + \
                     ([_("city {city}").format(city=fill.city)] if fill.city else [])
             lines.append("    " + _("address {n} ({postcode} {number}): {filled}").format(
@@ -99,7 +80,7 @@ def render_fill(outcome) -> str:
     if outcome.unknown:
         lines += ["", _("Not in the table (left as they are; check the postcode and number):")]
         lines += ["  " + _("{path}: {who}, address {n} ({postcode} {number})").format(
-            path=u.path, who=_who(u.record, u.name), n=u.address, postcode=u.postcode, number=u.number)
+            path=u.path, who=who(u.record, u.name), n=u.address, postcode=u.postcode, number=u.number)
             for u in outcome.unknown]
     return "\n".join(lines + _written(outcome)) + "\n"
 
@@ -111,15 +92,15 @@ def render_sync(outcome) -> str:
     if added:
         heading = _("Places that would be added from {table}:") if outcome.dry_run else _("Places added from {table}:")
         lines.append(heading.format(table=outcome.table))
-        lines += [f"  {_who(m.organisation, m.name)} ({m.code}): " + ", ".join(m.added) for m in added]
+        lines += [f"  {who(m.organisation, m.name)} ({m.code}): " + ", ".join(m.added) for m in added]
     else:
         lines.append(_("Every municipality already has the places of {table}.").format(table=outcome.table))
     unknown = [m for m in outcome.municipalities if m.code_unknown]
     if unknown:
         lines += ["", _("Municipality codes the table has no places for (nothing changed):")]
-        lines += [f"  {_who(m.organisation, m.name)} ({m.code})" for m in unknown]
+        lines += [f"  {who(m.organisation, m.name)} ({m.code})" for m in unknown]
     extra = [m for m in outcome.municipalities if m.not_in_table and not m.code_unknown]
     if extra:
         lines += ["", _("Places not in the table (kept; check whether they belong to the municipality):")]
-        lines += [f"  {_who(m.organisation, m.name)} ({m.code}): " + ", ".join(m.not_in_table) for m in extra]
+        lines += [f"  {who(m.organisation, m.name)} ({m.code}): " + ", ".join(m.not_in_table) for m in extra]
     return "\n".join(lines + _written(outcome)) + "\n"

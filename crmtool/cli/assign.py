@@ -9,7 +9,7 @@ import click
 from ..i18n import _
 from ..model import parse_date
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
-from .output import interrupted
+from .output import changed, interrupted
 
 
 @click.command("assign")
@@ -31,18 +31,13 @@ def assign(request: str, staff: str, note: str | None, on: str | None, by: str |
     layout of the file stay. Refused (nothing changes) for a closed request, a colleague who
     is not active, or the colleague who already has it.
     """
-    from ..assign import Refused
     from ..assign import assign as hand_over
-    from ..atomic import AtomicError
     day = resolve_today(today)
     if on is not None:
         day = parse_date(on)
         if day is None:
             raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=on), param_hint="--on")
-    try:
-        done = hand_over(resolve_repo(root), request, staff, day, by=by, note=note, dry_run=dry_run)
-    except (Refused, AtomicError) as error:
-        raise click.ClickException(str(error)) from error
+    done = changed(lambda: hand_over(resolve_repo(root), request, staff, day, by=by, note=note, dry_run=dry_run))
     if output_format == "json":
         click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))
         return

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import click
@@ -10,7 +9,7 @@ import click
 from ..i18n import _
 from ..model import parse_date
 from .options import format_option, resolve_repo, root_option
-from .output import interrupted
+from .output import changed, interrupted, show
 
 
 @click.command("end-role")
@@ -31,18 +30,10 @@ def end_role(role: str, on: str, reason: str, dry_run: bool, root: Path | None, 
     at once, or none: an interrupted run is rolled back by the next one. --on and --reason are
     required, because an end date typed by mistake is the typical error.
     """
-    from ..atomic import AtomicError
-    from ..end_role import Refused
     from ..end_role import end_role as compute
     day = _day(on)
-    try:
-        outcome = compute(resolve_repo(root), role, day, reason, dry_run=dry_run)
-    except (Refused, AtomicError) as error:
-        raise click.ClickException(str(error)) from error
-    if output_format == "json":
-        click.echo(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_text(outcome), nl=False)
+    outcome = changed(lambda: compute(resolve_repo(root), role, day, reason, dry_run=dry_run))
+    show(outcome, output_format, render_text)
 
 
 def _day(value: str) -> dt.date:

@@ -8,7 +8,7 @@ import click
 
 from ..i18n import _
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
-from .output import interrupted
+from .output import changed, interrupted, show, who
 
 
 @click.command("merge")
@@ -34,22 +34,12 @@ def merge(keep: str, duplicate: str, prefer: str, take: tuple[str, ...], dry_run
     DUPLICATE's id is kept in KEEP's aliases (old references still resolve), and DUPLICATE's
     file is deleted. All files are written at once, or none; comments stay.
     """
-    from ..atomic import AtomicError
-    from ..merge import Refused
     from ..merge import merge as compute
     day = resolve_today(today)
-    try:
-        outcome = compute(resolve_repo(root), keep, duplicate, day, prefer=prefer, take=take, dry_run=dry_run)
-    except (Refused, AtomicError) as error:
-        raise click.ClickException(str(error)) from error
-    if output_format == "json":
-        click.echo(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_text(outcome), nl=False)
+    outcome = changed(lambda: compute(resolve_repo(root), keep, duplicate, day, prefer=prefer, take=take,
+                                      dry_run=dry_run))
+    show(outcome, output_format, render_text)
 
-
-def _who(record_id: str, name: str) -> str:
-    return f"{record_id} ({name})" if name else record_id
 
 
 def _shown(value) -> str:
@@ -66,8 +56,8 @@ def render_text(outcome) -> str:
     from ..merge_fields import plain
     lines = interrupted(outcome)
     heading = _("Would merge {duplicate} into {keep}.") if outcome.dry_run else _("Merged {duplicate} into {keep}.")
-    lines.append(heading.format(duplicate=_who(outcome.duplicate, outcome.duplicate_name),
-                                keep=_who(outcome.keep, outcome.keep_name)))
+    lines.append(heading.format(duplicate=who(outcome.duplicate, outcome.duplicate_name),
+                                keep=who(outcome.keep, outcome.keep_name)))
     lines += ["", _("Taken over from the duplicate:")]
     if outcome.added:
         lines += [f"  {name}: " + "; ".join(_shown(plain(v)) for v in values) for name, values in outcome.added.items()]

@@ -2,15 +2,19 @@
 never a file under records/."""
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from contextlib import suppress
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import click
 
 from ..i18n import _
 from ..repo import Repository
+
+T = TypeVar("T")
 
 
 def refuse_under_records(repo: Repository, out: Path | None) -> None:
@@ -62,3 +66,27 @@ def interrupted(outcome) -> list[str]:
                        "This preview reads the files as they are now. To be restored:"))
         lines += [f"  {path}" for path in outcome.pending] + [""]
     return lines
+
+
+def changed(compute: Callable[[], T]) -> T:
+    """Run a command's change of the records: a refusal or a failed write is exit 1 with its
+    message (nothing was changed then)."""
+    from ..atomic import AtomicError
+    from ..edits import Refused
+    try:
+        return compute()
+    except (Refused, AtomicError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+def show(outcome, output_format: str, render: Callable[[object], str]) -> None:
+    """The outcome as JSON (its `as_dict()`) or as the command's text."""
+    if output_format == "json":
+        click.echo(json.dumps(outcome.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render(outcome), nl=False)
+
+
+def who(record_id: str, name: str) -> str:
+    """An id with the name staff know it by: `p-7k2m9q (Jan Jansen)`."""
+    return f"{record_id} ({name})" if name else record_id
