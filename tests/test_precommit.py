@@ -42,16 +42,12 @@ def commit(root: Path, message: str, home: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def records_repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copytree(PROJECT / "records", root / "records")
-    shutil.copy(PROJECT / "crmtool.yaml", root / "crmtool.yaml")
+def records_repo(example_git_repo) -> Path:
+    """The examples as a git repository, with their .github/CODEOWNERS."""
+    root = example_git_repo.root
     shutil.copytree(PROJECT / ".github", root / ".github")
-    (root / ".gitignore").write_text("build/\n")
-    git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Example records")
+    git(root, "commit", "-q", "-m", "CODEOWNERS")
     return root
 
 
@@ -85,7 +81,7 @@ def test_a_commit_of_a_bad_record_is_refused_with_the_finding(records_repo, tmp_
     refused_commit = commit(root, "A new contact", tmp_path / "home")
     assert refused_commit.returncode == 1
     assert "records/people/p-zz99zz.yaml:2:1: ERROR P001" in refused_commit.stdout + refused_commit.stderr
-    assert git(root, "log", "--format=%s").splitlines() == ["pre-commit", "Example records"]
+    assert git(root, "log", "--format=%s").splitlines() == ["pre-commit", "CODEOWNERS", "Example records"]
     # with a purpose the same commit passes every hook
     (root / "records/people/p-zz99zz.yaml").write_text(
         BAD_PERSON + "purposes:\n- {purpose: office-holders, since: 2026-11-24, source: public-register, notified: 2026-11-24}\n",
