@@ -76,6 +76,9 @@ MEASUREMENTS = {
     "index-same": "crmtool index, nothing changed",
     "index-changed": "crmtool index after 10 changed files",
     "who": "crmtool query mayor (refresh + answer)",
+    "fmt-cold": "crmtool fmt --check, no fmt cache",
+    "fmt-warm": "crmtool fmt --check, with its cache",
+    "fmt-changed": "crmtool fmt --check of the changed files",
     "cjs": "check-jsonschema",
 }
 """Row key → label, in the order the rows are measured and shown."""
@@ -698,6 +701,7 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
                      crmtool_result))
 
     measure_index(root, repeat, record)
+    measure_fmt(root, args.fmt_repeat or repeat, repeat, record)
 
     original = git(root, "rev-parse", "HEAD")
     try:
@@ -712,6 +716,9 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
                                                                     "--no-cache"), root)
                                          for _ in range(repeat)], crmtool_result))
             record(measure_index_change(root, original, repeat))
+            changed = git(root, "diff", "--name-only", "HEAD~1", "--", "records").split()
+            record(summarise("fmt-changed", [run_measured([*FMT_CHECK, *changed], root) for _ in range(repeat)],
+                             fmt_result))
     finally:
         git(root, "reset", "-q", "--hard", original)
 
@@ -764,6 +771,29 @@ def measure_index(root: Path, repeat: int, record) -> None:
     municipality = sorted((root / "records" / "organisations").glob("gemeente-*.yaml"))[0].stem
     ask = [sys.executable, "-m", "crmtool", "query", "mayor", municipality, "--format", "json"]
     record(summarise("who", [run_measured(ask, root) for _ in range(repeat)], answer_result))
+
+
+FMT_CHECK = [sys.executable, "-m", "crmtool", "fmt", "--check", "--format", "json"]
+
+
+def fmt_result(run: Run) -> tuple[None, None, str]:
+    """From `crmtool fmt --check --format json`: how many files, and that all are canonical
+    (a demo repository is written in the canonical layout)."""
+    if run.exit != 0:
+        raise ValueError(f"exit {run.exit}: {last_line(run.stdout or run.stderr)}")
+    report = json.loads(run.stdout)
+    return None, None, f"{report['files']} files, {len(report['not_canonical'])} not canonical"
+
+
+def measure_fmt(root: Path, cold_repeat: int, repeat: int, record) -> None:
+    """`fmt --check` of every record: without its cache (ruamel reads every file, what a
+    first CI run pays) and with it (what every later run pays)."""
+    runs = []
+    for _ in range(cold_repeat):
+        (root / "build" / "fmt-cache.sqlite").unlink(missing_ok=True)
+        runs.append(run_measured(FMT_CHECK, root))
+    record(summarise("fmt-cold", runs, fmt_result))
+    record(summarise("fmt-warm", [run_measured(FMT_CHECK, root) for _ in range(repeat)], fmt_result))
 
 
 def measure_index_change(root: Path, original: str, repeat: int) -> Measurement:
@@ -1051,6 +1081,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="runs per row; the median is reported with min–max (default: 3)")
     parser.add_argument("--cjs-repeat", type=positive, default=None, metavar="N",
                         help="runs of check-jsonschema, the slowest row by far (default: --repeat)")
+    parser.add_argument("--fmt-repeat", type=positive, default=None, metavar="N",
+                        help="runs of fmt --check without its cache (default: --repeat); ruamel reads every file")
     parser.add_argument("--work", type=Path, default=None, metavar="DIR",
                         help="where repositories are generated and reused (default: a temporary folder)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="FILE",
