@@ -116,9 +116,11 @@ def _represent_verbatim(representer, data: Verbatim):
 
 
 def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet | None,
-              schema_ref: str | None = None) -> str:
+              schema_ref: str | None = None, offset: int | None = None) -> str:
     """The canonical text of one record file. Raises Refused for a file the check refuses,
-    or when the result would not load as the same data (a bug, never written)."""
+    or when the result would not load as the same data (a bug, never written). `offset`
+    chooses the list-dash position (0: under the key, 2: indented) instead of the file's own:
+    `crmtool new` writes a record as its neighbours are written."""
     before = _loaded(text.encode("utf-8"), path, record_type, schemas)
     if not isinstance(before.data, (dict, list)):
         return text  # not a record at all (empty, or one value): the check says what is wrong
@@ -126,7 +128,8 @@ def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet 
     context = _Context(record_type, schemas)
     if before.root is not None:
         document.data = context.value(before.root, document.data, (), False)
-    offset = 2 if document.layout.offset == 2 else 0  # the file's own dash position
+    if offset not in (0, 2):
+        offset = 2 if document.layout.offset == 2 else 0  # the file's own dash position
     document.layout = roundtrip.Layout(mapping=2, offset=offset, preamble=document.layout.preamble)
     yaml_text = _dump(document)
     lines = yaml_text.split("\n")
@@ -287,6 +290,23 @@ def _is_date(text: str) -> bool:
         return dt.date.fromisoformat(text).isoformat() == text
     except ValueError:
         return False
+
+
+_BLOCK_ITEM = re.compile(r"^[^\s#-][^#\n]*:[ \t]*\n( *)- ", re.M)
+_NEIGHBOURS_READ = 20
+
+
+def house_dash_offset(root: Path, folder: str) -> int | None:
+    """Where the folder's records put a list's dashes: 0 under the key, 2 indented; None when
+    none of the first files has a block list."""
+    for path in sorted((root / "records" / folder).rglob("*.yaml"))[:_NEIGHBOURS_READ]:
+        try:
+            found = _BLOCK_ITEM.search(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if found:
+            return len(found.group(1))
+    return None
 
 
 def first_difference(old: str, new: str) -> tuple[int, int]:

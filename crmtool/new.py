@@ -38,7 +38,7 @@ from .i18n import N_, _
 from .model import Model, Record, parse_date
 from .pipeline import pipeline_of
 from .policy import latest_wording, legal_basis
-from .repo import CONFIG_FILE, ID_PATTERN, Listing, RecordFile, Repository, UsageError
+from .repo import CONFIG_FILE, FOLDERS, ID_PATTERN, Listing, RecordFile, Repository, UsageError
 from .rules import FILE_RULES
 from .scalars import plain_ok
 from .texts import full_name, localised
@@ -389,7 +389,19 @@ class Session:
         text = render(self.repo.root, kind, {**values, **context, "schema": schema_reference(self.repo, path, kind),
                                              "today": self.today})
         self._refuse_unsafe(kind, path, text)
+        text = self._laid_out_as_neighbours(folder, path, text)
         return Draft(kind, record_id, path, text, values, proposal)
+
+    def _laid_out_as_neighbours(self, folder: str, path: str, text: str) -> str:
+        """The new record in `crmtool fmt`'s layout, with list dashes where the folder's
+        records have them (the association puts them under the key, the cooperative indents
+        them), so a new file looks like the files next to it."""
+        from .fmt import Refused as NotFormatted
+        from .fmt import canonical, house_dash_offset
+        try:
+            return canonical(text, path, FOLDERS[folder], self.schemas, offset=house_dash_offset(self.repo.root, folder))
+        except NotFormatted:
+            return text  # the check that follows the write reports what is wrong
 
     def _consent(self, values: dict) -> dict | None:
         if legal_basis(self.model, values["purpose"]) != "consent":

@@ -244,3 +244,20 @@ def test_a_real_process_applies_an_import(repo):
     for person_id in written:
         assert (repo.root / "records" / "people" / f"{person_id}.yaml").is_file()
     assert "Created 3 people" in result.stdout
+
+
+def test_imported_people_are_laid_out_as_the_repositorys_people(tmp_path):
+    """The cooperative indents list dashes; imported records follow, and fmt agrees."""
+    root = tmp_path / "coop"
+    shutil.copytree(PROJECT / "examples" / "cooperative", root, ignore=shutil.ignore_patterns("build"))
+    result = CliRunner().invoke(cli, ["import", "csv", str(FIXTURES / "exchange" / "contacts-en.csv"), "--purpose",
+                                      "contacts", "--source", "contact-request", "--apply", "--skip-invalid",
+                                      "--root", str(root), *DAY])
+    assert result.exit_code in (0, 1), result.output
+    new = [p for p in (root / "records" / "people").glob("*.yaml")
+           if p.name not in {q.name for q in (PROJECT / "examples" / "cooperative" / "records" / "people").glob("*.yaml")}]
+    assert new
+    for path in new:
+        text = path.read_text(encoding="utf-8")
+        assert "\npurposes:\n  - {purpose: contacts" in text, text
+    assert CliRunner().invoke(cli, ["fmt", "--check", "--root", str(root)]).exit_code == 0

@@ -274,3 +274,22 @@ def test_new_records_are_already_in_the_canonical_layout(root):
          "--staff", "anna", "--owner", "public-affairs"))]
     result = CliRunner().invoke(cli, ["fmt", "--check", "--root", str(root), *(str(root / p) for p in paths)], env=ENV)
     assert result.exit_code == 0, result.output
+
+
+def test_a_new_record_is_laid_out_as_its_neighbours(root, coop):
+    """The association puts list dashes under the key, the cooperative indents them: a new
+    person looks like the files next to it, and `fmt --check` has nothing to say."""
+    args = ("person", "--given", "Test", "--family", "Fictief", "--email", "test.fictief@example.org",
+            "--purpose", "office-holders", "--source", "public-register")
+    path, _record = written(root, new(root, *args))
+    text = (root / path).read_text(encoding="utf-8")
+    assert "\nemails:\n- {address: test.fictief@example.org" in text
+    assert "\npurposes:\n- {purpose: office-holders" in text
+    purpose, source = "contacts", yaml.safe_load(
+        (coop / "records/purposes/contacts.yaml").read_text(encoding="utf-8"))["sources"][0]
+    path, _record = written(coop, new(coop, "person", "--given", "Test", "--family", "Fictief",
+                                      "--email", "test.fictief@example.org", "--purpose", purpose,
+                                      "--source", source if isinstance(source, str) else source["id"]))
+    assert "\nemails:\n  - {address: test.fictief@example.org" in (coop / path).read_text(encoding="utf-8")
+    for repo in (root, coop):
+        assert CliRunner().invoke(cli, ["fmt", "--check", "--root", str(repo)]).exit_code == 0

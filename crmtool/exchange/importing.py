@@ -32,15 +32,16 @@ from pathlib import Path
 
 from .. import atomic
 from ..check import load_model, load_schemas
-from ..filecheck import record_findings
+from ..filecheck import check_file
+from ..fmt import Refused as NotFormatted
+from ..fmt import canonical, house_dash_offset
 from ..i18n import _
 from ..ids import person_id
-from ..load import load_document
-from ..model import Model, Record
+from ..model import Model
 from ..policy import PERSON_FIELD_CATEGORY, from_subject
 from ..repo import RecordFile, Repository, UsageError
 from ..rules import FILE_RULES, RECORD_RULES
-from ..rules.base import FileContext, Locator, RepoContext
+from ..rules.base import Locator, RepoContext
 from ..rules.q002_phone import default_country, e164
 from ..rules.q005_duplicate_person import current_organisations, email_key
 from ..rules.q005_duplicate_person import full_name as name_key
@@ -115,6 +116,7 @@ class _Context:
     region: str
     log: erasure_log.ErasureLog
     taken: set[str]
+    dash_offset: int | None = None  # where records/people/ puts list dashes (crmtool fmt's layout)
     existing: dict | None = None  # duplicate keys of the people already held → their records
     earlier: dict = field(default_factory=dict)  # duplicate keys of earlier rows → their line
 
@@ -140,7 +142,8 @@ def import_people(repo: Repository, kind: str, path: Path, purpose: str | None, 
             raise UsageError(problem)
     plan = ImportPlan(shown, kind, apply, warnings=list(read.warnings))
     context = _Context(repo, model, schemas, today, default_country(RepoContext(model, schemas, Locator(repo.root))),
-                       erasure_log.read(repo.root), set(model.ids["people"]) | set(model.aliases("people")))
+                       erasure_log.read(repo.root), set(model.ids["people"]) | set(model.aliases("people")),
+                       house_dash_offset(repo.root, "people"))
     for row in read.rows:
         _judge(context, plan, row, purpose, source)
     plan.warnings += _policy_warnings(model, plan.proposals)
@@ -197,7 +200,7 @@ def _judge(context: _Context, plan: ImportPlan, row: Incoming, default_purpose: 
                           str(fields.get("name", {}).get("family", "")),
                           style=str(context.model.config.get("id_style", "opaque")))
     path = f"records/people/{record_id}.yaml"
-    text = person_text(fields)
+    text = _laid_out(context, path, person_text(fields))
     errors, warnings = _verify(context, RecordFile(path, "people", record_id), text)
     if errors:
         plan.refused.append(Refusal(row.line, name, errors))
@@ -236,17 +239,20 @@ def _minimise(model: Model, purpose: str, row: Incoming) -> tuple[dict, list[str
     return fields, left_out
 
 
+def _laid_out(context: _Context, path: str, text: str) -> str:
+    """In `crmtool fmt`'s layout, list dashes placed as in the repository's people files."""
+    try:
+        return canonical(text, path, "person", context.schemas, offset=context.dash_offset)
+    except NotFormatted:
+        return text  # _verify reports what is wrong with it
+
+
 def _verify(context: _Context, file: RecordFile, text: str) -> tuple[list[str], list[str]]:
     """The file and record rules on the new text (as `crmtool check` would run them on the
     file alone): errors refuse the row, warnings are shown with it."""
-    document = load_document(file.path, text.encode("utf-8"))
-    findings = [f for rule in FILE_RULES for f in rule.check_file(
-        FileContext(file.path, file.type, document, context.schemas, file))]
-    if document.loaded and isinstance(document.data, dict):
-        record = Record(file.folder, file.id, file.path, document.data)
-        findings += record_findings(record, context.schemas, context.model.config,
-                                    Locator(context.repo.root, {file.path: document}), RECORD_RULES)
-    said = [(f.severity, f"{f.rule}: {f.message}") for f in findings]
+    entry = check_file(context.repo.root, file, context.schemas, FILE_RULES, context.model.config, RECORD_RULES,
+                       raw=text.encode("utf-8"))
+    said = [(f.severity, f"{f.rule}: {f.message}") for f in entry.findings]
     return ([m for s, m in said if s == "error"],
             [m for s, m in said if s != "error"])
 
