@@ -488,13 +488,16 @@ def schema_reference(repo: Repository, path: str, kind: str) -> str:
 
 
 def role_id(model: Model, organisation: str, function: str, year: int, taken: set[str]) -> str:
-    """`r-<organisation>-<function>-<year>` as the shipped roles are named: a body inside an
-    organisation is named by that organisation (gemeente-almere-college → almere), a
-    leading `gemeente-` is dropped; when the name is taken (or already has lettered
-    siblings such as -a, -b), the next free letter, then numbers."""
+    """`r-<organisation>-<function>-<year>` as the shipped roles are named: a body of a
+    municipality is named by the municipality (gemeente-almere-college → almere), other
+    organisations by their own id (vgn-commissie-milieu), a leading `gemeente-` is dropped;
+    when the name is taken (or already has lettered siblings such as -a, -b), the next free
+    letter, then numbers."""
     record = model.get("organisations", organisation)
     parent = record.get("parent") if record else None
-    base = parent if isinstance(parent, str) and organisation.startswith(parent + "-") else organisation
+    above = model.get("organisations", parent) if isinstance(parent, str) else None
+    municipal = above is not None and above.get("kind") == "municipality"
+    base = parent if municipal and organisation.startswith(parent + "-") else organisation
     base = re.sub(r"^gemeente-", "", base)
     stem = f"r-{base}-{function}-{year}"
     letters = [f"{stem}-{c}" for c in "abcdefghijklmnopqrstuvwxyz"]

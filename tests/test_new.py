@@ -168,6 +168,10 @@ def test_role_ids_follow_the_shipped_names(root):
                  "--function", "wethouder", "--start", "2025-06-01", "--end", "2026-03-31")
     path, record = written(root, result)
     assert path == "records/roles/r-utrecht-wethouder-2025.yaml" and record["public"] is False
+    # a committee of the association is named by itself, as r-vgn-commissie-milieu-lid-2026-a is
+    path, _record = written(root, new(root, "role", "--person", "p-2n3qp7", "--organisation", "vgn-commissie-milieu",
+                                      "--function", "lid", "--start", "2027-01-01"))
+    assert path == "records/roles/r-vgn-commissie-milieu-lid-2027.yaml"
 
 
 def test_request_ids_are_numbered_per_prefix_as_the_repository_does(root, coop):
