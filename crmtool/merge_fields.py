@@ -68,6 +68,11 @@ class Combination:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
+DEPENDENT = {"inactive_since": ("status", "inactive")}
+"""Fields that only mean something when another field has a value: taken over from the
+duplicate only if the merged record has it (an active person has no `inactive_since`)."""
+
+
 def combine(kept: Any, duplicate: Any, order: list[str], same: dict[str, Callable[[Any], Any]],
             take: Callable[[str], bool], defaults: dict[str, Any] | None = None) -> Combination:
     """Merge the ruamel mapping `duplicate` into `kept`, in place.
@@ -97,6 +102,10 @@ def combine(kept: Any, duplicate: Any, order: list[str], same: dict[str, Callabl
             _merge_map(kept[key], theirs, key, take, result)
         elif plain(kept[key]) != plain(theirs):
             _conflict(kept, key, theirs, key, take, result)
+    for key, (governor, value) in DEPENDENT.items():
+        if key in result.added and plain(kept.get(governor, defaults.get(governor))) != value:
+            del kept[key]  # taken over for nothing: the merged record is not in that state
+            del result.added[key]
     return result
 
 

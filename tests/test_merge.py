@@ -310,3 +310,19 @@ def test_a_field_left_out_has_the_schema_default() -> None:
     assert dump(kept) == "owner: public-affairs\n"
     assert [(c.field, c.kept, c.duplicate, c.taken) for c in combination.conflicts] == [
         ("status", "active", "inactive", "keep")]
+
+
+def test_inactive_since_comes_along_only_with_an_inactive_status() -> None:
+    """An active kept person gets no `inactive_since` from an inactive duplicate; with
+    `--take status` both come over."""
+    from crmtool.merge_fields import combine, same_entry
+    from crmtool.roundtrip import dump, loads
+    duplicate = "status: inactive\ninactive_since: 2025-01-01\n"
+    kept = loads("owner: public-affairs\n")
+    combine(kept.data, loads(duplicate).data, ["owner", "status", "inactive_since"], same_entry("NL"),
+            lambda name: False, {"status": "active"})
+    assert dump(kept) == "owner: public-affairs\n"
+    kept = loads("owner: public-affairs\n")
+    combine(kept.data, loads(duplicate).data, ["owner", "status", "inactive_since"], same_entry("NL"),
+            lambda name: name == "status", {"status": "active"})
+    assert dump(kept) == "owner: public-affairs\nstatus: inactive\ninactive_since: 2025-01-01\n"
