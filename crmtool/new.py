@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-from . import atomic, i18n, ids, routing
+from . import atomic, i18n, ids, routing, templating
 from .check import load_config, load_schemas, run_check
 from .filecheck import check_file, check_files
 from .findings import Finding
@@ -43,7 +43,6 @@ from .rules import FILE_RULES
 from .scalars import plain_ok
 from .texts import full_name, localised
 
-TEMPLATES = Path("templates") / "new"
 FOLDER = {"person": "people", "organisation": "organisations", "role": "roles",
           "request": "requests", "interaction": "interactions"}
 DATA_SUBJECT_KINDS = ("access", "rectification", "erasure", "portability", "objection", "restriction")
@@ -524,20 +523,9 @@ def request_prefix(model: Model, kind: str) -> str:
     return "dsr" if kind in DATA_SUBJECT_KINDS else "q"
 
 
-def bundled_template_dir() -> Path:
-    """The templates that ship with crmtool: the source tree's `templates/new/`, or, in an
-    installed wheel, the copy packaged as `crmtool/templates/new/`."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package.parent / TEMPLATES, package / TEMPLATES):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("crmtool's own templates for new records are missing from this installation")
-
-
 def template_dir(root: Path) -> Path:
     """A repository's own `templates/new/` wins; without one, crmtool's own."""
-    own = root / TEMPLATES
-    return own if own.is_dir() else bundled_template_dir()
+    return templating.folder(root, "new")
 
 
 def render(root: Path, kind: str, context: dict) -> str:

@@ -137,6 +137,24 @@ def test_the_rights_page_gives_the_deadline_and_the_authority(site: Path):
         assert f"(Article {article})" in en
     nl = page(site, "nl/rights.html")
     assert "binnen een maand" in nl and "Autoriteit Persoonsgegevens" in nl
+    assert "similarly significantly. We take no such decisions" in en  # one sentence after the other
+
+
+def test_a_persons_copy_explains_the_rights_in_the_registers_words(site: Path, example_git_repo):
+    """Both come from templates/shared/subject-rights.html: the same paragraph, word for word."""
+    import datetime as dt
+    import re
+
+    from crmtool.check import load_model
+    from crmtool.subject.export import export
+    from crmtool.subject.export_render import render_html
+    model = load_model(example_git_repo, dt.date.fromisoformat(TODAY))
+    person = sorted(model.of("people"), key=lambda r: r.id)[0]
+    copy = render_html(export(model, person.id, model.today), example_git_repo.root)
+    language = re.search(r'<html lang="(\w+)">', copy).group(1)
+    erasure = re.compile(r"<h3>[^<]*17\)</h3>\s*<p>(.*?)</p>", re.S)
+    ours, theirs = erasure.search(copy), erasure.search(page(site, f"{language}/rights.html"))
+    assert ours and theirs and ours.group(1) == theirs.group(1) and len(ours.group(1)) > 100
 
 
 def test_the_home_page_names_controller_dpo_and_every_purpose(site: Path):

@@ -12,32 +12,16 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, StrictUndefined, pass_context
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 
-from .. import i18n
+from .. import i18n, templating
 from .views import Text
 
-TEMPLATES = Path("templates") / "register"
-
-
-def bundled_template_dir() -> Path:
-    """The register templates that ship with crmtool: the source tree's
-    `templates/register/`, or, in an installed wheel, the copy packaged as
-    `crmtool/templates/register/`."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package.parent / TEMPLATES, package / TEMPLATES):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("crmtool's own register templates are missing from this installation")
-
-
 def template_dir(root: Path) -> Path:
-    """A repository's own `templates/register/` wins (a fork may restyle its register);
-    without one, the templates that ship with crmtool are used, as for the schemas."""
-    own = root / TEMPLATES
-    return own if own.is_dir() else bundled_template_dir()
+    """A repository's own `templates/register/` wins; without one, crmtool's own."""
+    return templating.folder(root, "register")
 
 
 def translations(language: str) -> gettext.NullTranslations:
@@ -61,7 +45,7 @@ class SharedCompilation(BytecodeCache):
 
 
 def environment(folder: Path, language: str, compiled: SharedCompilation | None = None) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=templating.loader(folder), autoescape=True, undefined=StrictUndefined,
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, bytecode_cache=compiled)
     env.install_gettext_translations(translations(language), newstyle=True)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, StrictUndefined
 
 from ..i18n import N_
+from .. import templating
 from ..register.render import translations
 from .export import Export
 
-TEMPLATES = Path("templates") / "subject"
 FORMATS = ("json", "html", "vcard")
 
 CODES = {
@@ -54,24 +54,13 @@ def render_json(result: Export) -> str:
     return json.dumps(result.data, indent=2, ensure_ascii=False) + "\n"
 
 
-def bundled_template_dir() -> Path:
-    """The templates that ship with crmtool: the source tree's `templates/subject/`, or, in an
-    installed wheel, `crmtool/templates/subject/` (as for the register)."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package.parent / TEMPLATES, package / TEMPLATES):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("crmtool's own subject templates are missing from this installation")
-
-
 def template_dir(root: Path | None) -> Path:
     """A repository's own `templates/subject/` wins (a fork may restyle its letters)."""
-    own = root / TEMPLATES if root is not None else None
-    return own if own is not None and own.is_dir() else bundled_template_dir()
+    return templating.folder(root, "subject")
 
 
 def render_html(result: Export, root: Path | None = None) -> str:
-    env = Environment(loader=FileSystemLoader(str(template_dir(root))), autoescape=True,
+    env = Environment(loader=templating.loader(template_dir(root)), autoescape=True,
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"], trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     catalogue = translations(result.language)
