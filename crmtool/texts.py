@@ -22,3 +22,9 @@ def localised(value: Any, language: str) -> str | None:
         chosen = value.get(language)
         return chosen if isinstance(chosen, str) else next((v for v in value.values() if isinstance(v, str)), None)
     return value if isinstance(value, str) else None
+
+
+def labelled(record_id: str, name: str | None) -> str:
+    """An id with the name staff know it by, `p-7k2m9q (Jan Jansen)`; the id alone without one.
+    Tools show names wherever they show a person's id (DESIGN.md)."""
+    return f"{record_id} ({name})" if name else record_id

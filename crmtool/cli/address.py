@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from ..i18n import _
+from ..texts import labelled
 from .options import format_option, resolve_repo, root_option
-from .output import changed, interrupted, show, who
+from .output import changed, interrupted, show
 
 
 @click.group("address")
@@ -70,7 +71,7 @@ def render_fill(outcome) -> str:
         for fill in outcome.fills:
             if fill.path != path:
                 path = fill.path
-                lines.append(f"  {fill.path}: {who(fill.record, fill.name)}")
+                lines.append(f"  {fill.path}: {labelled(fill.record, fill.name)}")
             parts = ([_("street {street}").format(street=fill.street)] if fill.street else []) + \
                     ([_("city {city}").format(city=fill.city)] if fill.city else [])
             lines.append("    " + _("address {n} ({postcode} {number}): {filled}").format(
@@ -80,7 +81,7 @@ def render_fill(outcome) -> str:
     if outcome.unknown:
         lines += ["", _("Not in the table (left as they are; check the postcode and number):")]
         lines += ["  " + _("{path}: {who}, address {n} ({postcode} {number})").format(
-            path=u.path, who=who(u.record, u.name), n=u.address, postcode=u.postcode, number=u.number)
+            path=u.path, who=labelled(u.record, u.name), n=u.address, postcode=u.postcode, number=u.number)
             for u in outcome.unknown]
     return "\n".join(lines + _written(outcome)) + "\n"
 
@@ -92,15 +93,15 @@ def render_sync(outcome) -> str:
     if added:
         heading = _("Places that would be added from {table}:") if outcome.dry_run else _("Places added from {table}:")
         lines.append(heading.format(table=outcome.table))
-        lines += [f"  {who(m.organisation, m.name)} ({m.code}): " + ", ".join(m.added) for m in added]
+        lines += [f"  {labelled(m.organisation, m.name)} ({m.code}): " + ", ".join(m.added) for m in added]
     else:
         lines.append(_("Every municipality already has the places of {table}.").format(table=outcome.table))
     unknown = [m for m in outcome.municipalities if m.code_unknown]
     if unknown:
         lines += ["", _("Municipality codes the table has no places for (nothing changed):")]
-        lines += [f"  {who(m.organisation, m.name)} ({m.code})" for m in unknown]
+        lines += [f"  {labelled(m.organisation, m.name)} ({m.code})" for m in unknown]
     extra = [m for m in outcome.municipalities if m.not_in_table and not m.code_unknown]
     if extra:
         lines += ["", _("Places not in the table (kept; check whether they belong to the municipality):")]
-        lines += [f"  {who(m.organisation, m.name)} ({m.code}): " + ", ".join(m.not_in_table) for m in extra]
+        lines += [f"  {labelled(m.organisation, m.name)} ({m.code}): " + ", ".join(m.not_in_table) for m in extra]
     return "\n".join(lines + _written(outcome)) + "\n"

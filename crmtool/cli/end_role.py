@@ -8,6 +8,7 @@ import click
 
 from ..i18n import _
 from ..model import parse_date
+from ..texts import labelled
 from .options import format_option, resolve_repo, root_option
 from .output import changed, interrupted, show
 
@@ -54,7 +55,7 @@ def render_text(outcome) -> str:
         heading = _("Roles that would end on {day}:") if outcome.dry_run else _("Roles ended on {day}:")
         lines.append(heading.format(day=day))
         for ending in outcome.endings:
-            who = f"{ending.holder} ({ending.holder_name})" if ending.holder_name else ending.holder
+            who = labelled(ending.holder, ending.holder_name)
             lines.append(f"  {ending.role}: {who}, " + _("{function} at {organisation}").format(
                 function=ending.function, organisation=ending.organisation))
             detail = _("end {old} -> {new}, reason {reason}").format(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..texts import labelled
 from .options import format_option, resolve_repo, root_option
 
 
@@ -65,7 +66,7 @@ def render_text(result, show_values: bool) -> str:
     from ..history import ADDED, REMOVED, person_name
     from ..i18n import _
     name = person_name(result.current) if result.folder == "people" else ""
-    record = f"{result.record_id} ({name})" if name else result.record_id
+    record = labelled(result.record_id, name)
     lines = [_("History of {record}, {path}").format(record=record, path=result.path)
              if result.present else
              _("History of {record}, {path} (no longer in the working tree)").format(record=record, path=result.path)]

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from ..i18n import _
+from ..texts import labelled
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
-from .output import changed, interrupted, show, who
+from .output import changed, interrupted, show
 
 
 @click.command("merge")
@@ -56,8 +57,8 @@ def render_text(outcome) -> str:
     from ..merge_fields import plain
     lines = interrupted(outcome)
     heading = _("Would merge {duplicate} into {keep}.") if outcome.dry_run else _("Merged {duplicate} into {keep}.")
-    lines.append(heading.format(duplicate=who(outcome.duplicate, outcome.duplicate_name),
-                                keep=who(outcome.keep, outcome.keep_name)))
+    lines.append(heading.format(duplicate=labelled(outcome.duplicate, outcome.duplicate_name),
+                                keep=labelled(outcome.keep, outcome.keep_name)))
     lines += ["", _("Taken over from the duplicate:")]
     if outcome.added:
         lines += [f"  {name}: " + "; ".join(_shown(plain(v)) for v in values) for name, values in outcome.added.items()]

@@ -86,7 +86,3 @@ def show(outcome, output_format: str, render: Callable[[object], str]) -> None:
     else:
         click.echo(render(outcome), nl=False)
 
-
-def who(record_id: str, name: str) -> str:
-    """An id with the name staff know it by: `p-7k2m9q (Jan Jansen)`."""
-    return f"{record_id} ({name})" if name else record_id

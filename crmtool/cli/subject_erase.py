@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _
+from ..texts import labelled
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
 
 
@@ -90,7 +91,7 @@ def _show(outcome, output_format: str) -> None:
 
 def render_text(outcome) -> str:
     """What changed (or would change): each file, then the counts and the derived copies."""
-    who = f"{outcome.person} ({outcome.name})" if outcome.name else outcome.person
+    who = labelled(outcome.person, outcome.name)
     lines = []
     if outcome.recovered:
         lines.append(_("An earlier change was interrupted; it was rolled back first ({count} files restored).").format(

@@ -47,7 +47,7 @@ from ..rules.q005_duplicate_person import current_organisations, email_key
 from ..rules.q005_duplicate_person import full_name as name_key
 from ..schema import SchemaSet
 from ..subject import erasure_log
-from ..texts import full_name, localised
+from ..texts import full_name, labelled, localised
 from . import purposes, read_csv, read_vcard
 from .incoming import Incoming
 from .yaml_text import person_text, today_label
@@ -321,7 +321,7 @@ def _what(kind: str) -> str:
 
 
 def _duplicate_message(kind: str, other: str, name: str) -> str:
-    who = f"{other} ({name})" if name else other
+    who = labelled(other, name)
     return _("probably a duplicate of {person}: {what}; if it is one person, update that record instead").format(
         person=who, what=_what(kind))
 

@@ -12,7 +12,7 @@ from itertools import groupby
 
 from ..i18n import _
 from ..model import Model
-from ..texts import full_name
+from ..texts import full_name, labelled
 from ..review import KINDS, NO_OWNER, Item
 
 
@@ -44,7 +44,7 @@ def render_text(items: list[Item], model: Model, today: dt.date, days: int) -> s
             lines.append(f"  {_(KINDS[kind])}")
             for item in by_kind:
                 name = person_name(model, item.record) if item.path.startswith("records/people/") else ""
-                who = f"{item.record} ({name})" if name else item.record
+                who = labelled(item.record, name)
                 extra = f"; {_('assignee')}: {item.assignee}" if item.assignee else ""
                 lines.append(f"    - [{_when(item, today)}] {who}: {_what(item)}{extra}")
                 lines.append(f"      {item.path}")
