@@ -13,16 +13,16 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import i18n, postcodes, waivers
+from . import i18n, waivers
 from .blobs import file_hashes, git_state
 from .cache import CheckCache, FileEntry, tool_key
-from .codeowners import PATH as CODEOWNERS
 from .filecheck import check_files, without_gc
 from .findings import Finding, summarise
 from .load import load_document
 from .model import Model, Record
 from .repo import CONFIG_FILE, Repository, UsageError
 from .rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
+from .rules import inputs as rule_inputs
 from .rules.base import FileContext, Locator, RepoContext
 from .schema import SchemaFileError, SchemaSet
 
@@ -143,8 +143,8 @@ def _open_cache(repo: Repository) -> CheckCache:
 def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict,
                 config: dict) -> str | None:
     """Everything a whole result depends on besides the tool key: the day, every file's
-    content, the git state that the commit-message rule reads, `.github/CODEOWNERS` that
-    W005 reads and the postcode table that Q007 reads. None when a file could not be hashed
+    content, the git state that the commit-message rule reads and the other files rules read
+    (`rules.inputs`: CODEOWNERS, the postcode table). None when a file could not be hashed
     (it is unreadable, and reported as such every time)."""
     if any(f.path not in blobs for f in files):
         return None
@@ -154,11 +154,8 @@ def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blo
     for stray in strays:
         digest.update(f"\n{stray.path} {stray.reason}".encode())
     digest.update(b"\n" + git_state(repo.root))
-    try:
-        digest.update(b"\n" + (repo.root / CODEOWNERS).read_bytes())
-    except OSError:
-        pass
-    digest.update(b"\n" + postcodes.fingerprint(repo.root, config))
+    for path, identity in sorted(rule_inputs(repo.root, config).items()):
+        digest.update(f"\n{path} ".encode() + identity)
     return digest.hexdigest()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import i18n, postcodes
+from . import i18n
 from .changes import POLICY_FOLDERS, Changes, changes_since
 from .check import CheckResult, Progress, finish, load_config, load_schemas, run_check
 from .filecheck import check_file, record_findings, without_gc
@@ -19,6 +19,7 @@ from .model import Model, Record
 from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references
 from .repo import Listing, RecordFile, Repository, record_of
 from .rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
+from .rules import inputs as rule_inputs
 from .rules.base import Locator, RepoContext
 from .schema import SchemaSet
 
@@ -34,7 +35,7 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
     changed policy record then own their date errors too.
     """
     changes = changes_since(repo.root, base)
-    if changes.whole or _reads_changed_table(repo, changes):
+    if changes.whole or _changes_what_rules_read(repo, changes):
         result = run_check(repo, today, paths, use_cache=use_cache, progress=progress,
                            keep_model=True)
         if result.config_broken:
@@ -45,16 +46,13 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
     return _run_partial(repo, today, changes, paths)
 
 
-def _reads_changed_table(repo: Repository, changes: Changes) -> bool:
-    """A changed postcode table can change Q007's findings on any address: check everything."""
+def _changes_what_rules_read(repo: Repository, changes: Changes) -> bool:
+    """A changed file that rules read besides the records (CODEOWNERS, the postcode table)
+    can change the findings on any record: check everything."""
     if not changes.other:
         return False
     config, _findings = load_config(repo, load_schemas(repo))
-    try:
-        table = postcodes.configured_path(repo.root, config)
-    except postcodes.TableError:
-        return True
-    return table is not None and table[1] in changes.other
+    return not changes.other.isdisjoint(rule_inputs(repo.root, config))
 
 
 def _users_of(model: Model, changes: Changes, schemas: SchemaSet) -> set[str]:

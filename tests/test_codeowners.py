@@ -200,3 +200,17 @@ def test_a_real_process(example_git_repo):
     again = subprocess.run([sys.executable, "-m", "crmtool", "codeowners", "--check", "--root", str(root)],
                            capture_output=True, text=True, cwd=PROJECT)
     assert again.returncode == 0, again.stdout
+
+
+def test_a_pull_request_that_changes_only_codeowners_is_checked_whole(example_git_repo):
+    """CODEOWNERS is a file W005 reads (rules.inputs): changing it alone can misroute any
+    record's review, so the check of that change reads every record."""
+    root = example_git_repo.root
+    run(root, "codeowners")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "CODEOWNERS")
+    path = root / ".github/CODEOWNERS"
+    path.write_text(owners_file(root).replace("/records/purposes/ @vgn/privacy", "/records/purposes/ @vgn/projects"))
+    git(root, "commit", "-qam", "Purposes reviewed by projects")
+    findings = check(root, "--changed-since", "HEAD~1")
+    assert findings and all(f["path"].startswith("records/purposes/") for f in findings)

@@ -5,6 +5,7 @@ this map, so an unlisted rule cannot exist unnoticed.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from types import ModuleType
 
 from . import (
@@ -44,3 +45,17 @@ RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
 FILE_RULES = [m for m in RULES.values() if m.RULE.scope == "file"]
 RECORD_RULES = [m for m in RULES.values() if m.RULE.scope == "record"]
 REPOSITORY_RULES = [m for m in RULES.values() if m.RULE.scope == "repository"]
+
+
+def inputs(root: Path, config: dict) -> dict[str, bytes]:
+    """The files outside records/ that rules read (a rule module's optional
+    `inputs(root, config)`: path → what identifies its content, empty when it is missing).
+    The check cache keys a whole result on them, and a pull request that changes one is
+    checked whole: any record's findings may have changed with it."""
+    found: dict[str, bytes] = {}
+    for module in RULES.values():
+        reads = getattr(module, "inputs", None)
+        if reads is not None:
+            found.update(reads(root, config))
+    return found
+

@@ -32,15 +32,25 @@ Failing::
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..postcodes import TableError, house_number, load_table, normalise, same_name
+from ..postcodes import (
+    CONFIG_KEY, DEFAULT_TABLE, TableError, fingerprint, house_number, load_table, normalise, same_name,
+)
 from .base import RepoContext, Rule
 from .q002_phone import default_country
 
 RULE = Rule("Q007", "warning", N_("An address must agree with the postcode table"), "repository", "Art. 5(1)(d)")
+
+
+def inputs(root: Path, config: dict) -> dict[str, bytes]:
+    """The table this rule reads besides the records (see rules.inputs), by its name in
+    crmtool.yaml or the default one, present or not."""
+    named = config.get(CONFIG_KEY) if isinstance(config, dict) else None
+    return {named if isinstance(named, str) and named.strip() else DEFAULT_TABLE: fingerprint(root, config)}
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -36,6 +36,7 @@ Failing::
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 from ..codeowners import PATH, Assignment, plan, read, record_owner, split, team_owners
@@ -48,6 +49,14 @@ RULE = Rule("W005", "warning", N_("CODEOWNERS must ask each record's owner team 
 MAX_PER_RECORD = 20
 """More wrong records than this in a full check are one finding on the file: a team's handle
 that changed would otherwise give a warning on every record of the team."""
+
+
+def inputs(root: Path, config: dict) -> dict[str, bytes]:
+    """The file this rule reads besides the records (see rules.inputs)."""
+    try:
+        return {PATH: (root / PATH).read_bytes()}
+    except OSError:
+        return {PATH: b""}
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
