@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
 from .. import __version__
+from ..i18n import _
 from ..repo import UsageError
 from .address import address, places
 from .assign import assign
@@ -24,6 +26,7 @@ from .exchange import export, import_
 from .fmt import fmt
 from .history import history
 from .index import index, query, search, sql, who
+from .language import speak_for_click, use_repository_language
 from .merge import merge
 from .new import new
 from .review import review
@@ -64,25 +67,44 @@ for command in (
 
 
 def main() -> None:
-    """Entry point: no traceback reaches a user (set CRMTOOL_DEBUG=1 to see one)."""
+    """Entry point: the process exits with the status the command gave, and no traceback
+    reaches a user (set CRMTOOL_DEBUG=1 to see one).
+
+    Click runs without its standalone mode so that the errors below are ours to report; in
+    that mode `ctx.exit(1)` and `raise Exit(1)` do not end the process but come back as
+    click's return value, so that value is the exit status (a command's other return
+    values, and None, mean success)."""
+    speak_for_click()
+    use_repository_language(sys.argv[1:], Path.cwd())
     try:
-        cli.main(standalone_mode=False)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        status = cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:  # not raised by click 8.1+, kept for older releases
+        status = done.exit_code
     except click.ClickException as error:
         error.show()
-        sys.exit(error.exit_code)
+        status = error.exit_code
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
+        click.echo(_("Aborted."), err=True)
+        status = 1
     except UsageError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(2)
+        click.echo(_("Error: {message}").format(message=error), err=True)
+        status = 2
     except KeyboardInterrupt:
-        sys.exit(130)
+        status = 130
+    except BrokenPipeError:  # the reader of our output went away (`crmtool who | head -1`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
     except Exception as error:  # a bug of ours: say so plainly, without personal data
         if os.environ.get("CRMTOOL_DEBUG"):
             raise
-        click.echo(f"crmtool: internal error ({type(error).__name__}). Nothing was changed. "
-                   "Run again with CRMTOOL_DEBUG=1 and report the traceback.", err=True)
-        sys.exit(1)
+        click.echo(_("crmtool: internal error ({kind}). Nothing was changed. "
+                     "Run again with CRMTOOL_DEBUG=1 and report the traceback.").format(kind=type(error).__name__),
+                   err=True)
+        status = 1
+    sys.exit(exit_status(status))
+
+
+def exit_status(value: object) -> int:
+    """The process status for what `cli.main` gave back: an int is a status (bool is not),
+    anything else is success."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
