@@ -7,7 +7,6 @@ a syntax error still exists, so roles that point to it are not reported as dangl
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -22,17 +21,6 @@ def parse_date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
-
-
-def today_from(option: str | None) -> dt.date:
-    """`--today`, else `CRMTOOL_TODAY`, else the real date: date rules are reproducible."""
-    value = option or os.environ.get("CRMTOOL_TODAY")
-    if not value:
-        return dt.date.today()
-    day = parse_date(value)
-    if day is None:
-        raise ValueError(value)
-    return day
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,14 @@ TODAY = dt.date(2026, 11, 24)
 
 
 @pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    """The one way "today" is pinned: every command a test runs, in this process (CliRunner)
+    or as a child process (which inherits the environment), takes TODAY as today unless the
+    test passes --today itself. No test depends on the day it runs."""
+    monkeypatch.setenv("CRMTOOL_TODAY", TODAY.isoformat())
+
+
+@pytest.fixture(autouse=True)
 def english_after_each_test():
     """A command switches the process to its repository's language; the next test starts in
     English again, whatever the order the tests run in."""

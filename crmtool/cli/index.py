@@ -12,7 +12,7 @@ from typing import Callable
 
 import click
 
-from .options import resolve_repo, root_option
+from .options import resolve_repo, resolve_today, root_option
 
 ANSWER_FORMATS = ("table", "json", "csv")
 
@@ -28,11 +28,7 @@ def answer_format(command):
 
 
 def _day(value: str | None) -> dt.date:
-    from ..model import today_from
-    try:
-        return today_from(value)
-    except ValueError as error:
-        raise click.BadParameter(f"'{error}' is not a date; use YYYY-MM-DD", param_hint="--on") from error
+    return resolve_today(value, "--on")
 
 
 class Session:

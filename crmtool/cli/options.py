@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import click
 
-from ..model import today_from
+from ..i18n import _
+from ..model import parse_date
 from ..repo import Repository, find_root
 
 
@@ -25,11 +27,24 @@ def format_option(*choices: str, default: str = "text"):
                         show_default=True, help="Output format.")
 
 
-def resolve_today(value: str | None) -> dt.date:
+def today_from(option: str | None) -> dt.date:
+    """`--today`, else `CRMTOOL_TODAY`, else the real date. The only place crmtool reads the
+    clock: the core takes "today" as an argument, so every date rule is reproducible."""
+    value = option or os.environ.get("CRMTOOL_TODAY")
+    if not value:
+        return dt.date.today()
+    day = parse_date(value)
+    if day is None:
+        raise ValueError(value)
+    return day
+
+
+def resolve_today(value: str | None, option: str = "--today") -> dt.date:
     try:
         return today_from(value)
     except ValueError as error:
-        raise click.BadParameter(f"'{error}' is not a date; use YYYY-MM-DD", param_hint="--today") from error
+        raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=error),
+                                 param_hint=option) from error
 
 
 def resolve_repo(root: Path | None) -> Repository:
