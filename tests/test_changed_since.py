@@ -22,9 +22,9 @@ from crmtool.cli import cli
 from crmtool.repo import Repository, UsageError
 
 PERSON = "records/people/p-2n3qp7.yaml"  # Kees Ploeger, with roles
-FORMER = "records/people/p-w3kx7e.yaml"  # retention ends 2026-12-12
-FORMER_ROLE = "records/roles/r-lelystad-raadslid-2022-b.yaml"
-AFTER_RETENTION = dt.date(2026, 12, 20)
+FORMER = "records/people/p-u9za5m.yaml"  # her access request's retention ends 2032-11-23
+FORMER_ROLE = "records/requests/dsr-2026-0003.yaml"  # the record that reaches her
+AFTER_RETENTION = dt.date(2032, 12, 1)
 
 
 @pytest.fixture
@@ -101,8 +101,8 @@ def test_a_role_change_checks_its_person_and_organisation(repo):
 def test_date_errors_on_untouched_records_become_warnings(repo):
     full = run_check(repo, AFTER_RETENTION, use_cache=False).findings
     assert any(f.path == FORMER and f.rule == "P007" and f.severity == "error" for f in full)
-    # a change that reaches the former council member without touching her record
-    edit(repo, FORMER_ROLE, "end:", "# ended at her own request\nend:")
+    # a change that reaches the requester without touching her record
+    edit(repo, FORMER_ROLE, "closed:", "# answered by email\nclosed:")
     partial = run_changed(repo, AFTER_RETENTION, "HEAD", use_cache=False).findings
     expired = [f for f in partial if f.path == FORMER and f.rule == "P007"]
     assert expired and all(f.severity == "warning" for f in expired)
@@ -110,14 +110,14 @@ def test_date_errors_on_untouched_records_become_warnings(repo):
 
 
 def test_a_touched_record_owns_its_date_errors(repo):
-    edit(repo, FORMER, "status: inactive", "# moved away\nstatus: inactive")
+    edit(repo, FORMER, "status: active", "# still subscribed\nstatus: active")
     partial = run_changed(repo, AFTER_RETENTION, "HEAD", use_cache=False)
     assert any(f.path == FORMER and f.rule == "P007" and f.severity == "error" for f in partial.findings)
     assert partial.exit_code == 1
 
 
 def test_a_policy_change_checks_everything_and_users_own_their_date_errors(repo):
-    edit(repo, "records/purposes/office-holders.yaml", "review:", "# reviewed by the board\nreview:")
+    edit(repo, "records/purposes/data-subject-rights.yaml", "review:", "# reviewed by the board\nreview:")
     partial = run_changed(repo, AFTER_RETENTION, "HEAD", use_cache=False)
     full = run_check(repo, AFTER_RETENTION, use_cache=False)
     assert {key(f) for f in partial.findings} == {key(f) for f in full.findings}
@@ -143,7 +143,7 @@ def test_untracked_records_and_strays_are_part_of_the_change(repo):
     (PERSON, "kind: work", "kind: private"),
     (PERSON, "public-register", "scraped-linkedin"),
     ("records/organisations/gemeente-almere.yaml", "name:", "# renamed\nname:"),
-    (FORMER_ROLE, "end:", "end: 2030-01-01\nold_end:"),
+    (FORMER_ROLE, "closed:", "closed: 2026-11-24\nold_closed:"),
 ])
 def test_partial_agrees_with_full(repo, path, old, new):
     edit(repo, path, old, new)

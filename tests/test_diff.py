@@ -132,18 +132,20 @@ def change_everything(root: Path) -> None:
          "assignee: bram\nstage: triage")
     edit(root, "records/requests/q-2026-0019.yaml", "follow_up:",
          "- {date: 2026-11-24, stage: triage, by: chantal, assignee: bram}\nfollow_up:")
-    edit(root, "records/requests/dsr-2026-0003.yaml", "follow_up: 2026-11-26",
+    edit(root, "records/requests/q-2026-0015.yaml", "follow_up: 2026-12-08",
          "outcome: {date: 2026-11-24, decision: granted}\nclosed: 2026-11-24")
     write(root, "records/interactions/2026/i-2026-11-24-kennismaking.yaml",
           "date: 2026-11-24\nkind: call\npeople: [p-n3w7aa]\nsummary: Kennismaking.\npurpose: member-services\n")
     # policy
     edit(root, "records/purposes/events.yaml", "legal_basis: consent", "legal_basis: legitimate-interests")
-    edit(root, "records/purposes/events.yaml", "period: P1Y", "period: P2Y")
+    edit(root, "records/purposes/events.yaml", "period: P1M", "period: P2M")
     edit(root, "records/purposes/events.yaml", "data_categories: [name, contact, consent, notes]",
          "data_categories: [name, contact, address, consent, notes]")
     edit(root, "records/purposes/events.yaml", "Events and invitations}", "Meetings and invitations}")
-    edit(root, "records/processors/mail-provider.yaml", "end: 2027-02-28", "end: 2029-02-28")
-    edit(root, "records/processors/event-organiser.yaml", "end: 2026-12-15", "end: 2026-10-31")
+    edit(root, "records/processors/mail-provider.yaml", "signed: 2026-10-28, start: 2026-10-28",
+         "signed: 2026-11-20, start: 2026-11-20")
+    edit(root, "records/processors/event-organiser.yaml", "reference: VWO-2026-021}",
+         "end: 2026-10-31, reference: VWO-2026-021}")
     write(root, "records/staff/femke.yaml", "name: Femke Voorbeeld\nteams: [privacy]\nactive: true\n")
     edit(root, "records/staff/daan.yaml", "active: true", "active: false")
     edit(root, "records/vocabularies/topics.yaml", "- id: mobility\n  label: {nl: Mobiliteit, en: Mobility}\n",
@@ -167,7 +169,7 @@ def test_every_event_kind_against_the_working_tree(repo: Path) -> None:
         ("gemeente-almere-rekenkamer", "organisation-added"), ("gemeente-almere-griffie", "organisation-moved"),
         ("gemeente-almere", "places-changed"),
         ("q-2026-0020", "request-received"), ("q-2026-0019", "request-stage-moved"),
-        ("q-2026-0019", "request-assigned"), ("dsr-2026-0003", "request-closed"),
+        ("q-2026-0019", "request-assigned"), ("q-2026-0015", "request-closed"),
         ("i-2026-11-24-kennismaking", "interaction-recorded"),
         ("events", "purpose-legal-basis-changed"), ("events", "purpose-retention-changed"),
         ("events", "purpose-categories-changed"), ("events", "purpose-changed"),
@@ -193,11 +195,11 @@ def test_every_event_kind_against_the_working_tree(repo: Path) -> None:
     assert one(found, "q-2026-0019", "request-stage-moved")["values"] == {"old": "received", "new": "triage"}
     assert one(found, "q-2026-0019", "request-assigned")["values"] == {"old": "chantal", "new": "bram"}
     assert not [e for e in found if e["record"] == "q-2026-0019" and e["event"].startswith("field-")]
-    assert one(found, "dsr-2026-0003", "request-closed")["values"] == {"closed": "2026-11-24", "decision": "granted"}
+    assert one(found, "q-2026-0015", "request-closed")["values"] == {"closed": "2026-11-24", "decision": "granted"}
     legal = one(found, "events", "purpose-legal-basis-changed")
     assert legal["values"] == {"old": "consent", "new": "legitimate-interests"} and legal["policy"] is True
     assert one(found, "events", "purpose-retention-changed")["values"] == {
-        "old": "P1Y last-activity delete", "new": "P2Y last-activity delete"}
+        "old": "P1M consent-withdrawn delete", "new": "P2M consent-withdrawn delete"}
     assert one(found, "events", "purpose-categories-changed")["values"] == {"field": "data_categories", "added": ["address"]}
     assert one(found, "events", "purpose-changed")["fields"] == ["title.en"]
     assert one(found, "topics", "vocabulary-values-added")["values"] == {"values": ["water"]}
@@ -232,7 +234,8 @@ def test_two_commit_range_and_merge_base(repo: Path) -> None:
     git(repo, "checkout", "-q", "-b", "feature")
     edit(repo, "records/staff/daan.yaml", "active: true", "active: false")
     commit(repo, "Daan left")
-    edit(repo, "records/processors/mail-provider.yaml", "end: 2027-02-28", "end: 2029-02-28")
+    edit(repo, "records/processors/mail-provider.yaml", "signed: 2026-10-28, start: 2026-10-28",
+         "signed: 2026-11-20, start: 2026-11-20")
     commit(repo, "Renewed")
     git(repo, "checkout", "-q", "main")
     edit(repo, "records/vocabularies/topics.yaml", "- id: mobility\n", "- id: mobiliteit\n")

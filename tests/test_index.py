@@ -158,7 +158,7 @@ def test_the_command_reports_what_it_did(repo):
     runner = CliRunner()
     first = runner.invoke(cli, ["index", "--root", str(repo.root)])
     assert first.exit_code == 0, first.output
-    assert "build/index.sqlite" in first.output and "192 records" in first.output
+    assert "build/index.sqlite" in first.output and "198 records" in first.output
     out = repo.root / "elsewhere.sqlite"
     second = runner.invoke(cli, ["index", "--root", str(repo.root), "--out", str(out)])
     assert second.exit_code == 0 and out.is_file()

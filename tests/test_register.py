@@ -114,11 +114,11 @@ def test_a_purpose_page_explains_its_legal_basis_and_retention_in_both_languages
 def test_a_processor_shows_its_service_country_and_agreement_dates(site: Path):
     en = page(site, "en/purposes/events.html")
     assert "Bureau Zaalvol" in en and "Freelance organisation of regional meetings" in en
-    assert '<time datetime="2025-12-10">December 10, 2025</time>' in en  # signed
-    assert '<time datetime="2026-12-15">' in en  # end
+    assert '<time datetime="2026-11-16">November 16, 2026</time>' in en  # signed (and started)
+    assert "no end date" in en  # renewed for an indefinite term
     assert "Kees Vos" not in en and "kees@zaalvol" not in en  # the processor's contact person is not shown
     nl = page(site, "nl/purposes/events.html")
-    assert "10 december 2025" in nl and "Nederland" in nl
+    assert "16 november 2026" in nl and "Nederland" in nl
     hosting = page(site, "en/purposes/office-holders.html")
     assert "United States" in hosting and "no end date" in hosting
 
@@ -186,7 +186,7 @@ def test_counts_below_the_threshold_are_suppressed_and_zero_is_shown(repo: Path,
     numbers = page(tmp_path / "site", "en/numbers.html")
     assert '<a href="purposes/archive.html">Archive</a></th><td class="number">0</td>' in numbers  # nobody
     assert '<a href="purposes/events.html">Events</a></th><td class="number">&lt; 5</td>' in numbers  # 2 people
-    assert '<td class="number">28</td>' in numbers  # office holders: large enough to show
+    assert '<td class="number">29</td>' in numbers  # office holders: large enough to show
     assert '<th scope="row">Requests for erasure</th><td class="number">&lt; 5</td>' in numbers  # 1 request
     assert '<th scope="row">Objections</th><td class="number">0</td>' in numbers
 
@@ -466,7 +466,7 @@ def test_without_git_history_the_register_still_builds(tmp_path: Path):
 def test_the_command_speaks_the_repository_language(repo: Path, tmp_path: Path):
     result = build(repo, tmp_path / "site", "--lang", "nl")
     assert result.exit_code == 0
-    assert result.output.startswith(f"Register geschreven naar {tmp_path / 'site'}: 10 pagina's in nl.")
+    assert result.output.startswith(f"Register geschreven naar {tmp_path / 'site'}: 11 pagina's in nl.")  # meeting-records is the sixth purpose
     assert (tmp_path / "site" / "nl" / "rights.html").is_file()
 
 

@@ -1,7 +1,13 @@
-"""`crmtool review` on the example records: the work that is really due, by team and kind."""
+"""`crmtool review` on the example records: the work that is really due, by team and kind.
+
+The examples keep every obligation fulfilled or far ahead (docs/decisions.md, "Examples that
+stay valid"), so each test pins a day on which something is due (`--today`), and the kinds the
+shipped records never owe (an unanswered request, an agreement that ends) are shown on a copy
+with that one thing changed."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -15,8 +21,8 @@ from .conftest import PROJECT
 COOPERATIVE = PROJECT / "examples" / "cooperative"
 
 
-def _review(root, *args) -> dict:
-    result = CliRunner().invoke(cli, ["review", "--root", str(root), "--today", "2026-11-24", "--format", "json", *args])
+def _review(root, *args, today: str = "2026-11-24") -> dict:
+    result = CliRunner().invoke(cli, ["review", "--root", str(root), "--today", today, "--format", "json", *args])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -28,19 +34,49 @@ def _items(data: dict) -> dict[tuple[str, str], dict]:
 def test_association_review_shows_the_work_due():
     data = _review(PROJECT)
     items = _items(data)
-    # her last role ended 2024-12-12; office-holders data is kept two years after that
-    erase = items[("erase-or-anonymise", "records/people/p-w3kx7e.yaml")]
-    assert (erase["due"], erase["owner"], erase["overdue"]) == ("2026-12-13", "public-affairs", False)
-    purpose = items[("review-purpose", "records/purposes/events.yaml")]
-    assert (purpose["due"], purpose["overdue"], purpose["owner"]) == ("2026-09-01", True, "communications")
     follow_up = items[("follow-up", "records/requests/q-2026-0012.yaml")]
     assert (follow_up["due"], follow_up["overdue"], follow_up["assignee"]) == ("2026-11-20", True, "chantal")
-    access = items[("answer-subject-request", "records/requests/dsr-2026-0003.yaml")]
-    assert (access["due"], access["owner"]) == ("2026-12-02", "privacy")  # one calendar month after 2026-11-02
-    agreement = items[("renew-agreement", "records/processors/event-organiser.yaml")]
-    assert agreement["due"] == "2026-12-15"
     assert data["summary"]["items"] == len(data["items"])
     assert data["summary"]["overdue"] == sum(i["overdue"] for i in data["items"])
+    # the yearly review of office-holders, last on 2026-01-15, falls due a year later
+    purpose = _items(_review(PROJECT, today="2027-01-05"))[("review-purpose", "records/purposes/office-holders.yaml")]
+    assert (purpose["due"], purpose["overdue"], purpose["owner"]) == ("2027-01-15", False, "privacy")
+    # the requester's data, kept six years after dsr-2026-0003 was answered on 2026-11-23
+    later = _review(PROJECT, today="2032-11-01")
+    erase = _items(later)[("erase-or-anonymise", "records/people/p-u9za5m.yaml")]
+    assert (erase["due"], erase["owner"], erase["overdue"]) == ("2032-11-24", "communications", False)
+    assert later["summary"]["overdue"] == sum(i["overdue"] for i in later["items"])
+
+
+def _association_copy(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copytree(PROJECT / "records", root / "records")
+    shutil.copy(PROJECT / "crmtool.yaml", root / "crmtool.yaml")
+    return root
+
+
+def test_an_open_subject_request_and_an_ending_agreement_are_due(tmp_path):
+    """What the shipped records no longer owe: an access request still open and a processor
+    agreement with an end date, each added to a copy."""
+    root = _association_copy(tmp_path)
+    (root / "records/requests/dsr-2026-0099.yaml").write_text(
+        "kind: access\ntitle: Verzoek om inzage\nreceived: 2026-11-02\nchannel: email\n"
+        "from: {person: p-u9za5m}\nassignee: eline\nstage: received\n"
+        "history:\n- {date: 2026-11-02, stage: received, by: eline, assignee: eline}\nowner: privacy\n",
+        encoding="utf-8")
+    processor = root / "records/processors/event-organiser.yaml"
+    text = processor.read_text(encoding="utf-8")
+    assert "reference: VWO-2026-021}" in text
+    processor.write_text(text.replace("reference: VWO-2026-021}", "end: 2026-12-15, reference: VWO-2026-021}"),
+                         encoding="utf-8")
+    items = _items(_review(root))
+    access = items[("answer-subject-request", "records/requests/dsr-2026-0099.yaml")]
+    assert (access["due"], access["owner"]) == ("2026-12-02", "privacy")  # one calendar month after 2026-11-02
+    assert items[("renew-agreement", "records/processors/event-organiser.yaml")]["due"] == "2026-12-15"
+    shipped = {path for _, path in _items(_review(PROJECT))}
+    assert "records/requests/dsr-2026-0003.yaml" not in shipped  # answered on 2026-11-23
+    assert "records/processors/event-organiser.yaml" not in shipped  # for the duration of the main contract
 
 
 def test_closed_requests_and_far_dates_are_not_listed():
@@ -48,25 +84,35 @@ def test_closed_requests_and_far_dates_are_not_listed():
     paths = {path for _, path in items}
     assert "records/requests/dsr-2026-0002.yaml" not in paths  # closed in June
     assert "records/requests/q-2026-0003.yaml" not in paths  # follow-up in January 2027
-    assert "records/people/p-pz9kj7.yaml" not in paths  # retention runs until 2027-09-30
+    assert "records/people/p-pz9kj7.yaml" not in paths  # holds a role: her retention does not run
 
 
 def test_days_sets_the_horizon():
     wide = _items(_review(PROJECT, "--days", "60"))
-    narrow = _review(PROJECT, "--days", "0")
+    narrow = _review(PROJECT, "--days", "0", today="2027-01-20")
     assert ("follow-up", "records/requests/q-2026-0003.yaml") in wide  # 2027-01-15: 52 days ahead
     assert ("follow-up", "records/requests/q-2026-0003.yaml") not in _items(_review(PROJECT))  # default 30
-    assert all(i["due"] <= "2026-11-24" for i in narrow["items"])
+    assert all(i["due"] <= "2027-01-20" for i in narrow["items"])
     assert {i["kind"] for i in narrow["items"]} >= {"review-purpose", "follow-up"}
 
 
-def test_cooperative_review_asks_for_consent_again_and_erasure_after_withdrawal():
+def test_cooperative_review_asks_for_consent_again_and_erasure_after_withdrawal(tmp_path):
     items = _items(_review(COOPERATIVE))
-    withdrawn = items[("erase-or-anonymise", "records/people/p-tj5xfr.yaml")]
-    assert withdrawn["due"] == "2026-12-16"  # consent withdrawn 2026-11-15, kept one month
     reask = [i for (kind, _), i in items.items() if kind == "ask-consent"]
     assert reask and all(i["values"]["new"] == "nieuwsbrief-v2" for i in reask)
-    assert items[("answer-subject-request", "records/requests/rq-2026-040.yaml")]["due"] == "2026-12-10"
+    paths = {path for _, path in items}
+    assert "records/people/p-tj5xfr.yaml" not in paths  # her newsletter data was removed after she unsubscribed
+    assert "records/requests/rq-2026-040.yaml" not in paths  # answered on 2026-11-20
+    # On a copy, Lien Desmet withdraws her newsletter consent on 2026-11-15: kept one month.
+    root = tmp_path / "cooperative"
+    shutil.copytree(COOPERATIVE, root, ignore=shutil.ignore_patterns("build"))
+    person = root / "records/people/p-7a34zu.yaml"
+    text = person.read_text(encoding="utf-8")
+    assert "wording: nieuwsbrief-v1}" in text
+    person.write_text(text.replace("wording: nieuwsbrief-v1}", "wording: nieuwsbrief-v1, withdrawn: 2026-11-15}"),
+                      encoding="utf-8")
+    withdrawn = _items(_review(root))[("erase-or-anonymise", "records/people/p-7a34zu.yaml")]
+    assert withdrawn["due"] == "2026-12-16"  # consent withdrawn 2026-11-15, kept one month
 
 
 def _people_names(root) -> list[str]:
@@ -89,9 +135,9 @@ def test_markdown_for_the_issue_tracker_names_no_person():
 
 
 def test_text_shows_names_for_staff_and_is_grouped_by_team():
-    result = CliRunner().invoke(cli, ["review", "--root", str(PROJECT), "--today", "2026-11-24"])
+    result = CliRunner().invoke(cli, ["review", "--root", str(PROJECT), "--today", "2032-11-01"])
     assert result.exit_code == 0
-    assert "p-w3kx7e (Sanne van Wijngaarden)" in result.output
+    assert "p-u9za5m (Joyce Kramer)" in result.output
     teams = [line for line in result.output.splitlines() if line and not line.startswith(" ")][1:]
     assert teams == sorted(teams)  # one heading per team, in order
 

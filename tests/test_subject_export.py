@@ -71,7 +71,7 @@ def test_interactions_requests_subscriptions_consents_and_notes(teun):
     board = interactions["i-2026-09-10-bestuursvergadering"]
     assert board["date"] == "2026-09-10" and board["kind"] == "meeting"
     assert board["other_people"] == 2 and board["roles"] == ["r-vgn-bestuur-lid-2026-a"]
-    assert "jaarplan 2027" in board["summary"] and board["purpose"]["id"] == "office-holders"
+    assert "jaarplan 2027" in board["summary"] and board["purpose"]["id"] == "meeting-records"
     assert interactions["i-2026-10-01-heat-network"]["request"] == "q-2026-0003"
     [request] = teun.data["requests"]
     assert request["id"] == "q-2026-0003" and request["title"] == "Regionale pilot warmtenetten Flevoland"
