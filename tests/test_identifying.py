@@ -359,3 +359,16 @@ def test_p020_every_folder_is_searched_and_names_are_never_echoed(base_repo):
         "records/organisations/bakker-bea.yaml"]
     assert all(f.severity == "error" and "p-bbbbbb" in f.message for f in findings)
     assert all("Bea" not in f.message + f.hint and "Bakker" not in f.message + f.hint for f in findings)
+
+
+def test_p020_a_colleagues_id_may_be_their_own_name_even_when_they_are_a_contact_too(base_repo):
+    """Staff ids are colleagues' handles by design (records/staff/anna.yaml); a colleague who
+    is also in records/people/ under the same name and address is still the same person."""
+    _write(base_repo, "records/staff/bea-bakker.yaml", "name: Bea Bakker\nemail: bea.bakker@example.org\n"
+                                                      "teams: [public-affairs]\n")
+    _write(base_repo, "records/staff/bea-bakker-example-org.yaml", "name: Bea Bakker\nemail: bea.bakker@example.org\n"
+                                                                   "teams: [public-affairs]\n")
+    _write(base_repo, "records/people/p-bbbbbb.yaml", PERSON.replace("bea.b@", "bea.bakker@"))
+    assert _findings(base_repo, "P020") == []
+    _write(base_repo, "records/staff/jan-jansen.yaml", "name: Bea Bakker\nteams: [public-affairs]\n")  # not her name
+    assert [f.path for f in _findings(base_repo, "P020")] == ["records/staff/jan-jansen.yaml"]

@@ -242,10 +242,11 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         if own and folder == "people" and readable:
             named.discard(("people", record_id))
             named = {h for h in named if not (full_names(record.get("name")) & _forms_of(ctx, h, "name"))}
-        if own and folder == "staff":  # a colleague's handle may be their own name
+        if own and folder == "staff":  # a colleague's handle may be their own name or address
             named.discard(("staff", record_id))
             mailed.discard(("staff", record_id))
             named = {h for h in named if not (full_names(record.get("name")) & _forms_of(ctx, h, "name"))}
+            mailed = {h for h in mailed if not (full_addresses(record.get("email")) & _addresses_of(ctx, h))}
         if not (named or mailed):
             continue
         who = ", ".join(sorted({rid for _, rid in named | mailed}))
@@ -267,6 +268,11 @@ def _holders(forms: set[str], people: dict[str, set[str]], staff: dict[str, set[
 def _forms_of(ctx: RepoContext, holder: tuple[str, str], key: str) -> set[str]:
     record = ctx.model.get(*holder)
     return full_names(record.get(key)) if record is not None else set()
+
+
+def _addresses_of(ctx: RepoContext, holder: tuple[str, str]) -> set[str]:
+    record = ctx.model.get(*holder)
+    return full_addresses(record.get("emails" if holder[0] == "people" else "email")) if record is not None else set()
 
 
 def _own_id(ctx: RepoContext, person: Record, readable: bool) -> Finding | None:
