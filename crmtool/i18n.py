@@ -23,6 +23,13 @@ def use(language: str) -> None:
     _active = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
 
 
+def translator(language: str) -> gettext.NullTranslations:
+    """The catalogue of `language` (English for an unknown one), for words needed in a
+    language other than the run's, such as the register's second language."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language if language in LANGUAGES else "en"],
+                               fallback=True)
+
+
 def language() -> str:
     return _language
 
@@ -30,6 +37,13 @@ def language() -> str:
 def _(message: str) -> str:
     """Translate a message id (English) into the active language."""
     return _active.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a message for `count` in the active language (`{count} error` /
+    `{count} errors`; Dutch `1 fout` / `2 fouten`), by the catalogue's Plural-Forms: never
+    "1 fouten". The caller fills `{count}` with .format()."""
+    return _active.ngettext(singular, plural, count)
 
 
 def N_(message: str) -> str:

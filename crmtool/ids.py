@@ -6,11 +6,18 @@ A person's id ends up in every commit, diff and CI log, so by default it is opaq
 that could be predicted from the order of creation would say who was added when. Other
 records use readable slugs (`gemeente-almere`), or numbers per kind and year for requests
 (`q-2026-0020`), because they are not personal data and staff refer to them aloud.
+
+Ids of requests and contact moments are never made from free text (a summary, a subject
+line, a name): what staff type there is often a person's name ("Bellen met Sara Mailde"),
+and a file name stays in git history for good. A contact moment is its date and a short
+opaque suffix (`i-2026-12-04-k3m9`, `dated`); a request is a number (`numbered`) after a
+prefix that is a short word of letters (`q`, `dsr`, `rq`, `request_prefix_ok`).
 """
 from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 from typing import Callable, Collection, Iterable
 
 from .demo.names import ascii_fold, slug
@@ -18,7 +25,11 @@ from .demo.names import ascii_fold, slug
 ID_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"  # no 0/o, 1/l: ids are read aloud and typed
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-__all__ = ["ID_ALPHABET", "ID_PATTERN", "opaque", "person_id", "readable", "numbered", "slug"]
+__all__ = ["ID_ALPHABET", "ID_PATTERN", "opaque", "person_id", "readable", "numbered", "dated", "slug",
+           "request_prefix_ok"]
+
+PREFIX_PATTERN = re.compile(r"^[a-z]{1,5}$")
+"""A request prefix: one short word of letters, so that it can never carry a name."""
 
 
 def opaque(prefix: str, taken: Collection[str], avoid: Iterable[str] = (),
@@ -60,3 +71,20 @@ def numbered(prefix: str, year: int, taken: Collection[str]) -> str:
     numbers = [int(m.group(2)) for m in found if int(m.group(1)) == year]
     width = max((len(m.group(2)) for m in found), default=4)
     return f"{prefix}-{year}-{max(numbers, default=0) + 1:0{width}d}"
+
+
+def request_prefix_ok(prefix: str) -> bool:
+    """Whether `prefix` may start a request id: a short word of letters (`q`, `dsr`, `rq`),
+    never something taken from an id that holds free text (`kees-ploeger-2026-1`)."""
+    return bool(PREFIX_PATTERN.match(prefix))
+
+
+def dated(prefix: str, day: date, taken: Collection[str], choice: Callable[[str], str] = secrets.choice,
+          length: int = 4) -> str:
+    """`prefix-YYYY-MM-DD-xxxx`: a day and `length` random characters (`i-2026-12-04-k3m9`).
+
+    Random rather than counted: two colleagues who each record a contact moment of the same
+    day on their own branch would otherwise both write `...-01` and collide when merged; 32⁴
+    suffixes per day make that practically impossible. Nothing of the summary, the subject or
+    the people involved goes into it."""
+    return opaque(f"{prefix}-{day.isoformat()}", taken, choice=choice, length=length)

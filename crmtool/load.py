@@ -127,6 +127,57 @@ class Document:
         return target.start_mark.line + 1, target.start_mark.column + 1
 
 
+_KEY_WITHOUT_SPACE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w.-]*:(?![\s/]|$)")
+_KEY_THEN_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[^\s#'\"][^:#]*|'[^']*'|\"[^\"]*\"):\s+\S")
+
+
+def _syntax_cause(text: str, mark: Any, problem: str, context: str) -> tuple[str, tuple | None] | None:
+    """What usually lies behind libyaml's problem at `mark`, read from the text around it,
+    so that Y001 can say it in plain words: `tab`, `no-space-after-colon`, `colon-in-value`,
+    `indentation`, `text-after-quote`, `unclosed-quote` or `character:X` (a character that
+    cannot start a plain value: @ ` % & * ! | >), with the 1-based (line, column) where the
+    cause lies when that is not where libyaml noticed it; None when nothing more specific is
+    known."""
+    cause = _cause(text, mark, problem, context)
+    if cause != "no-space-after-colon":
+        return (cause, None) if cause else None
+    for index in range(mark.line, max(-1, mark.line - 4), -1):  # the line that lacks the space
+        found = _KEY_WITHOUT_SPACE.match(text.splitlines()[index]) if index < len(text.splitlines()) else None
+        if found:
+            return cause, (index + 1, found.end())
+    return cause, None
+
+
+def _cause(text: str, mark: Any, problem: str, context: str) -> str | None:
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    here = lines[mark.line] if mark.line < len(lines) else ""
+    before = here[:mark.column]
+    character = here[mark.column] if mark.column < len(here) else ""
+    if "tab character" in problem or (character == "\t" and "cannot start any token" in problem):
+        return "tab"
+    if "cannot start any token" in problem and character in "@`%&*!|>":
+        return f"character:{character}"
+    if "quoted scalar" in context and "end of stream" in problem:
+        return "unclosed-quote"
+    if "mapping values are not allowed" in problem or "could not find expected ':'" in problem:
+        previous = [ln for ln in lines[max(0, mark.line - 3):mark.line + 1] if ln.strip()]
+        if any(_KEY_WITHOUT_SPACE.match(ln) for ln in previous):
+            return "no-space-after-colon"
+        if "mapping values are not allowed" in problem:
+            return "colon-in-value" if _KEY_THEN_VALUE.match(before) else "indentation"
+    if "did not find expected key" in problem and re.search(r"['\"]\s*$", before):
+        return "text-after-quote"
+    return None
+
+
+def _line_and_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of a character index into `text`."""
+    start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - start + 1
+
+
 def load_document(path: str, raw: bytes) -> Document:
     """Load one YAML file's bytes. Never raises: what goes wrong becomes a Problem."""
     doc = Document(path=path)
@@ -145,10 +196,20 @@ def load_document(path: str, raw: bytes) -> Document:
         if error.context_mark and "end of stream" in (error.problem or ""):
             mark = error.context_mark  # where the unclosed quote or bracket was opened
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        doc.problems.append(Problem("syntax", line, column, {
-            "problem": error.problem or "", "context": error.context or ""}))
+        detail = {"problem": error.problem or "", "context": error.context or ""}
+        cause = _syntax_cause(text, error.problem_mark, detail["problem"], detail["context"])
+        if cause:
+            detail["cause"], where = cause
+            line, column = where or (line, column)
+        doc.problems.append(Problem("syntax", line, column, detail))
         return doc
-    except (yaml.YAMLError, RecursionError) as error:  # reader errors (control characters)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (control characters)
+        line, column = _line_and_column(text, error.position)
+        doc.problems.append(Problem("syntax", line, column, {
+            "problem": "control-character", "cause": "control-character",
+            "character": f"U+{error.character:04X}" if isinstance(error.character, int) else "?"}))
+        return doc
+    except (yaml.YAMLError, RecursionError) as error:
         doc.problems.append(Problem("syntax", 1, 1, {"problem": str(error).splitlines()[0]}))
         return doc
     if ("&" in text or "*" in text) and doc.root is not None:

@@ -21,10 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -138,7 +139,6 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("date", N_("When it took place (default: today)."), required=True, kind="date"),
         Field("kind", N_("meeting, call, email, ..."), required=True, source="enum:interaction.kind"),
         Field("summary", N_("What it was about."), required=True),
-        Field("subject", N_("A few words for the file name (default: the start of the summary).")),
         Field("purpose", N_("The purpose under which it is kept (purpose id)."), required=True,
               source="records:purposes"),
         Field("person", N_("A person involved (person id); repeat for more."), multiple=True,
@@ -440,9 +440,7 @@ class Session:
             return role_id(self.model, values["organisation"], values["function"], values["start"].year, taken)
         if kind == "request":
             return ids.numbered(request_prefix(self.model, values["kind"]), values["received"].year, taken)
-        subject = values["subject"] or values["summary"]
-        words = ids.slug(subject).split("-")[:6]
-        return ids.readable(f"i-{values['date'].isoformat()}-{'-'.join(words)}", taken)
+        return ids.dated("i", values["date"], taken)  # never from the summary: it names people
 
     def _refuse_unsafe(self, kind: str, path: str, text: str) -> None:
         """The rendered text must load as the record it says it is, with no YAML safety
@@ -474,16 +472,53 @@ def write(session: Session, draft: Draft) -> Written:
 
 
 def schema_reference(repo: Repository, path: str, kind: str) -> str:
-    """The `$schema` path of a new record, relative to its file, as the shipped records
-    have it: to the repository's own `schemas/`; to crmtool's own schemas when they lie in
-    the same git checkout (the examples in crmtool's source tree); otherwise to where a
-    forked template repository keeps them (`schemas/` at the root), never to a path on
-    this one machine."""
+    """The `$schema` path of a new record, relative to its file, so that an editor finds the
+    schema from the file's folder and the new file reads like the files next to it.
+
+    In order: the path to the schemas crmtool uses, when it resolves from the file's folder
+    and stays inside the git checkout (the repository's own `schemas/`, or crmtool's own for
+    the examples in its source tree); else the path the neighbours in the same folder use
+    (adjusted for the new file's depth) when it resolves; else the neighbours' path as it is,
+    so a fresh copy of an example stays consistent (fixing one fixes all); else where a forked
+    template repository keeps them (`schemas/` at the root). Never a path on this one machine."""
+    name = f"{kind}.schema.json"
+    folder = (repo.root / path).parent
     target = repo.schema_dir
     top = next((p for p in (repo.root, *repo.root.parents) if (p / ".git").exists()), repo.root)
-    if not target.resolve().is_relative_to(top.resolve()):
-        target = repo.root / "schemas"
-    return Path(os.path.relpath(target / f"{kind}.schema.json", (repo.root / path).parent)).as_posix()
+    inside = target.resolve().is_relative_to(top.resolve())
+    computed = Path(os.path.relpath((target if inside else repo.root / "schemas") / name, folder)).as_posix()
+    resolves = lambda ref: (folder / ref).is_file()  # noqa: E731
+    if inside and resolves(computed):
+        return computed
+    neighbour = _neighbours_schema(repo.root, path, name)
+    if neighbour and resolves(neighbour):
+        return neighbour
+    return neighbour or computed
+
+
+_SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)")
+
+
+def _neighbours_schema(root: Path, path: str, name: str) -> str | None:
+    """The `$schema` path most records of the same folder use for `name`, rewritten for the
+    new file's place (an interaction in `interactions/2026/` sits one level deeper than one
+    in `interactions/`); None when no neighbour has one. Reads the first line of at most 50
+    files, so it stays quick in a large folder."""
+    parts = PurePosixPath(path).parts
+    found: Counter = Counter()
+    for index, file in enumerate(sorted((root / parts[0] / parts[1]).rglob("*.yaml"))):
+        if index >= 50:
+            break
+        try:
+            with file.open(encoding="utf-8") as handle:
+                match = _SCHEMA_LINE.match(handle.readline())
+        except (OSError, UnicodeDecodeError):
+            continue
+        if match and match.group(1).endswith("/" + name):
+            # where the reference points, relative to the root (it may climb above it)
+            target = posixpath.normpath(posixpath.join(file.relative_to(root).parent.as_posix(), match.group(1)))
+            found[posixpath.relpath(target, posixpath.dirname(path))] += 1
+    return found.most_common(1)[0][0] if found else None
 
 
 def role_id(model: Model, organisation: str, function: str, year: int, taken: set[str]) -> str:
@@ -512,7 +547,7 @@ def request_prefix(model: Model, kind: str) -> str:
     by_kind: dict[str, Counter] = {}
     for request in model.of("requests"):
         match = re.match(r"^([a-z0-9]+(?:-[a-z0-9]+)*?)-\d{4}-\d+$", request.id)
-        if match:
+        if match and ids.request_prefix_ok(match.group(1)):  # a prefix is a short word, never free text
             by_kind.setdefault(str(request.get("kind")), Counter())[match.group(1)] += 1
     group = DATA_SUBJECT_KINDS if kind in DATA_SUBJECT_KINDS else tuple(
         k for k in by_kind if k not in DATA_SUBJECT_KINDS)

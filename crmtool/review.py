@@ -34,6 +34,19 @@ KINDS = {  # in the order the review lists them; titles are message ids, transla
 }
 NO_OWNER = "-"
 
+REQUEST_KINDS = {  # a request's kind as a noun in a sentence ("Answer the request for access ...")
+    "question": N_("question"),
+    "project": N_("project request"),
+    "access": N_("request for access"),
+    "rectification": N_("request for rectification"),
+    "erasure": N_("request for erasure"),
+    "portability": N_("request for data portability"),
+    "objection": N_("objection"),
+    "restriction": N_("request for restriction"),
+    "complaint": N_("complaint"),
+}
+"""Kinds a fork adds are shown as "request (kind)"."""
+
 
 @dataclass(frozen=True)
 class Item:
@@ -43,7 +56,7 @@ class Item:
     record: str  # the record id
     owner: str  # a team, or NO_OWNER
     what: str  # message id with placeholders; the CLI translates and formats it
-    values: dict  # the placeholders (ids, dates, purposes: never names)
+    values: dict  # the placeholders as codes (ids, dates, ISO durations: never names); the report shows labels
     assignee: str | None = None
 
     def overdue(self, today: dt.date) -> bool:
@@ -89,9 +102,9 @@ def _retention(model: Model, today: dt.date):
     for r in retention.everything(model, today):
         if r.ends is None:
             continue
-        what = {"delete": N_("Erase the data kept for {purpose} ({period} after {after}): delete it"),
-                "anonymise": N_("Erase the data kept for {purpose} ({period} after {after}): anonymise it"),
-                }.get(r.then, N_("Decide whether the data kept for {purpose} ({period} after {after}) is still needed"))
+        what = {"delete": N_("Erase the data kept for {purpose} ({period} {after}): delete it"),
+                "anonymise": N_("Erase the data kept for {purpose} ({period} {after}): anonymise it"),
+                }.get(r.then, N_("Decide whether the data kept for {purpose} ({period} {after}) is still needed"))
         yield _item(model, ERASE, r.ends + dt.timedelta(days=1), r.record, what,
                     purpose=r.purpose, period=str(r.period), after=r.after)
 
@@ -132,14 +145,14 @@ def _requests(model: Model, today: dt.date):
         limit = deadline(request)
         if limit is not None and limit.answered is None:
             yield _item(model, SUBJECT, limit.due, request,
-                        N_("Answer the {kind} request received {received} (deadline {due}{extended})"),
+                        N_("Answer the {kind} received {received} (deadline {due}{extended})"),
                         kind=request.get("kind"), received=limit.received.isoformat(), due=limit.due.isoformat(),
                         extended="+" if limit.extended else "")
             continue
         follow_up = parse_date(request.get("follow_up"))
         if follow_up is not None and is_open(request.data, pipeline):
             yield _item(model, FOLLOW_UP, follow_up, request,
-                        N_("Follow up the {kind} request (stage {stage})"),
+                        N_("Follow up the {kind} (stage {stage})"),
                         kind=request.get("kind"), stage=request.get("stage", "?"))
 
 

@@ -152,10 +152,15 @@ class SchemaSet:
         return False
 
     def description(self, record_type: str, pointer: tuple) -> str:
-        """The schema's own description of the field at `pointer`, for hints."""
+        """The schema's own description of the field at `pointer`, for hints, in the run's
+        language: the English `description` is the message id, its Dutch is in the catalogue
+        (`extract_descriptions` puts every description there). A description the catalogue
+        does not know (a fork's own field) is left out of a run in another language rather
+        than shown in English: one run speaks one language."""
         for schema in self.subschemas_at(record_type, pointer):
-            if schema.get("description"):
-                return schema["description"]
+            text = schema.get("description")
+            if isinstance(text, str) and text:
+                return translated_description(text)
         return ""
 
     def expects_date(self, record_type: str, pointer: tuple) -> bool:
@@ -183,3 +188,29 @@ def values_at(data: Any, path: tuple, pointer: tuple = ()) -> Iterator[tuple[tup
                 yield from values_at(item, rest, pointer + (key,))
     elif isinstance(data, dict) and step in data:
         yield from values_at(data[step], rest, pointer + (step,))
+
+
+def translated_description(text: str) -> str:
+    """A schema `description` in the run's language; "" when it has no translation there."""
+    from .i18n import _, language
+    shown = _(text)
+    return "" if shown == text and language() != "en" else shown
+
+
+def extract_descriptions(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, None, str, list]]:
+    """Babel extractor (crmtool/locale/babel.cfg) for the `description` strings of a JSON
+    Schema: each becomes a message id, translated in the catalogue like any other message.
+    The schemas stay the one source of the text, and `description` stays a plain string,
+    as the editors that read the schemas through the `$schema` line expect."""
+    def walk(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    yield value
+                elif key not in ("const", "enum", "default", "examples"):
+                    yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+    for text in walk(json.loads(fileobj.read().decode("utf-8"))):
+        yield 0, None, text, []

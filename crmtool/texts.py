@@ -3,7 +3,12 @@ one language. One place, because the review, the questions, end-role and history
 names next to ids and must show the same name."""
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
+
+EXCERPT = 60
+"""How many characters of a value a finding may quote: enough to recognise it, never a
+whole note (or a megabyte) in one CI annotation."""
 
 
 def full_name(name: Any) -> str:
@@ -28,3 +33,29 @@ def labelled(record_id: str, name: str | None) -> str:
     """An id with the name staff know it by, `p-7k2m9q (Jan Jansen)`; the id alone without one.
     Tools show names wherever they show a person's id (DESIGN.md)."""
     return f"{record_id} ({name})" if name else record_id
+
+
+def excerpt(value: Any, limit: int = EXCERPT) -> str:
+    """`value` as text for a finding, control characters and line breaks made visible
+    (`\\n`, `\\t`, `\\x07`) so that a message stays one line, and cut to `limit`
+    characters with an ellipsis. Every rule that quotes a value goes through here."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > 4 * limit:
+        text = text[:4 * limit]  # no need to look at a megabyte to show sixty characters
+        cut = True
+    else:
+        cut = False
+    shown = "".join(_visible(c) for c in text)
+    if cut or len(shown) > limit:
+        return shown[:limit - 1].rstrip() + "…"
+    return shown
+
+
+def _visible(character: str) -> str:
+    if character == "\n":
+        return "\\n"
+    if character == "\t":
+        return "\\t"
+    if unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") and character != " ":
+        return f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}"
+    return character

@@ -313,3 +313,62 @@ def test_p021_reads_at_most_the_cap(git_repo, monkeypatch):
     for n in range(3):
         _commit(git_repo, f"Commit {n}")
     assert [m.strip() for _sha, m in p021.commits_to_check(git_repo.root)] == ["Commit 2", "Commit 1"]
+
+
+# ------------------------------------------------- P020: names in every record's id (issue 15)
+
+
+@pytest.mark.parametrize("record_id, name, found", [
+    ("i-2026-12-04-bellen-met-jan-jansen", {"given": "Jan", "family": "Jansen"}, True),
+    ("q-2026-jansen-jan", {"given": "Jan", "family": "Jansen"}, True),
+    ("r-almere-janjansen2-2022", {"given": "Jan", "family": "Jansen"}, True),
+    ("i-anna-van-der-berg", {"given": "Anna", "prefix": "van der", "family": "Berg"}, True),
+    ("i-vanderberg-anna", {"given": "Anna", "prefix": "van der", "family": "Berg"}, True),
+    ("i-anna-berg", {"given": "Anna", "prefix": "van der", "family": "Berg"}, True),
+    ("i-jan-jansen", {"given": "Jan Pieter", "family": "Jansen"}, True),  # the first given name
+    ("gemeente-almere", {"given": "Kees", "family": "Almere"}, False),  # a place, not a person
+    ("r-almere-wethouder-2022", {"given": "Kees", "family": "Almere"}, False),
+    ("i-2026-12-04-jansen", {"given": "Jan", "family": "Jansen"}, False),  # one word is not a name
+    ("gemeentealmere", {"given": "Ente", "family": "Almere"}, False),  # never inside a part
+    ("i-jo-ek", {"given": "Jo", "family": "Ek"}, False),  # too short to be told from chance
+])
+def test_p020_full_names_in_any_id(record_id, name, found):
+    assert bool(p020.full_names(name) & set(p020.spelled(record_id))) is found
+
+
+def test_p020_email_addresses_in_any_id():
+    forms = p020.full_addresses([{"address": "Sara.Mailde@Example.org"}, {"address": "info@x.org"}])
+    assert forms == {"saramaildeexampleorg", "saramailde", "infoxorg"}
+    assert forms & set(p020.spelled("i-2026-12-04-sara-mailde"))
+    assert forms & set(p020.spelled("lists-sara-mailde-example-org"))
+    assert not forms & set(p020.spelled("i-2026-10-22-info-avond"))  # "info" alone means no one
+
+
+def test_p020_every_folder_is_searched_and_names_are_never_echoed(base_repo):
+    """Issue 15: only people's ids were looked at; a contact moment named after the summary
+    ("i-2026-12-04-sara-mailde-...") passed. Now any record's id is an error."""
+    _write(base_repo, "records/people/p-bbbbbb.yaml", PERSON)  # Bea Bakker, bea.b@example.org
+    _write(base_repo, "records/interactions/2026/i-2026-10-01-bea-bakker.yaml",
+           "date: 2026-10-01\nkind: call\npeople: [p-bbbbbb]\nsummary: {en: x}\npurpose: office-holders\n")
+    _write(base_repo, "records/organisations/bakker-bea.yaml", "name: Bakkerij\nkind: municipality\n")
+    _write(base_repo, "records/lists/bea-b-example-org.yaml", "title: {en: x}\npurpose: office-holders\n")
+    _write(base_repo, "records/requests/q-2026-0001.yaml", "kind: question\n")
+    findings = _findings(base_repo, "P020")
+    assert sorted(f.path for f in findings) == [
+        "records/interactions/2026/i-2026-10-01-bea-bakker.yaml", "records/lists/bea-b-example-org.yaml",
+        "records/organisations/bakker-bea.yaml"]
+    assert all(f.severity == "error" and "p-bbbbbb" in f.message for f in findings)
+    assert all("Bea" not in f.message + f.hint and "Bakker" not in f.message + f.hint for f in findings)
+
+
+def test_p020_a_colleagues_id_may_be_their_own_name_even_when_they_are_a_contact_too(base_repo):
+    """Staff ids are colleagues' handles by design (records/staff/anna.yaml); a colleague who
+    is also in records/people/ under the same name and address is still the same person."""
+    _write(base_repo, "records/staff/bea-bakker.yaml", "name: Bea Bakker\nemail: bea.bakker@example.org\n"
+                                                      "teams: [public-affairs]\n")
+    _write(base_repo, "records/staff/bea-bakker-example-org.yaml", "name: Bea Bakker\nemail: bea.bakker@example.org\n"
+                                                                   "teams: [public-affairs]\n")
+    _write(base_repo, "records/people/p-bbbbbb.yaml", PERSON.replace("bea.b@", "bea.bakker@"))
+    assert _findings(base_repo, "P020") == []
+    _write(base_repo, "records/staff/jan-jansen.yaml", "name: Bea Bakker\nteams: [public-affairs]\n")  # not her name
+    assert [f.path for f in _findings(base_repo, "P020")] == ["records/staff/jan-jansen.yaml"]

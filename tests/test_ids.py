@@ -31,3 +31,17 @@ def test_numbered_follows_the_repositorys_width_and_year():
     assert ids.numbered("rq", 2026, taken) == "rq-2026-043"
     assert ids.numbered("rq", 2027, taken) == "rq-2027-001"
     assert ids.numbered("x", 2026, set()) == "x-2026-0001"
+
+
+def test_dated_ids_are_the_day_and_an_opaque_suffix():
+    day = __import__("datetime").date(2026, 12, 4)
+    letters = iter("k3m9" "k3m9" "ab2c")  # a source that first repeats a taken id
+    taken = {"i-2026-12-04-k3m9"}
+    assert ids.dated("i", day, taken, choice=lambda _: next(letters)) == "i-2026-12-04-ab2c"
+    proposed = {ids.dated("i", day, set()) for _ in range(50)}
+    assert all(ids.ID_PATTERN.match(p) and len(p) == len("i-2026-12-04-xxxx") for p in proposed)
+
+
+def test_request_prefixes_are_short_words_never_free_text():
+    assert all(ids.request_prefix_ok(p) for p in ("q", "dsr", "rq"))
+    assert not any(ids.request_prefix_ok(p) for p in ("sara-mailde", "kees-ploeger", "q2", ""))

@@ -109,3 +109,97 @@ def test_check_survives_every_broken_file_at_once(base_repo):
         "p-notyaml.yaml": {"Y001"}, "p-folder.yaml": {"S003"}, "p-deep.yaml": {"Y001"},
     }
     assert result.exit_code == 1
+
+
+# ------------------------------------------- Y001 in plain words, in the run's language (issue 15)
+
+from crmtool import i18n  # noqa: E402
+from crmtool.rules import y001_syntax  # noqa: E402
+from crmtool.rules.base import FileContext  # noqa: E402
+
+
+def _y001(text: str, language: str = "en") -> list[tuple[int, int, str, str]]:
+    doc = load_document("records/people/p-bbbbbb.yaml", text.encode("utf-8"))
+    try:
+        i18n.use(language)
+        return [(f.line, f.column, f.message, f.hint)
+                for f in y001_syntax.check_file(FileContext("records/people/p-bbbbbb.yaml", "person", doc, None))]
+    finally:
+        i18n.use("en")
+
+
+@pytest.mark.parametrize("text, line, column, english, dutch", [
+    ("name:\n\tfamily: Jansen\n", 2, 1, "A tab is used for indentation", "met een tab ingesprongen"),
+    ("name:\n  given: Jan\n\tfamily: Jansen\n", 3, 1, "A tab is used for indentation", "met een tab ingesprongen"),
+    ("owner: x\nname:Jan\n", 2, 5, "A colon without a space after it", "Een dubbele punt zonder spatie"),
+    ("name:\n  given:Jan\n  family: J\n", 2, 8, "A colon without a space after it", "Een dubbele punt zonder spatie"),
+    ('name: "Jan\nowner: x\n', 1, 7, "The quote that opens here is never closed", "Het aanhalingsteken"),
+    ("name: 'Jan\nowner: x\n", 1, 7, "The quote that opens here is never closed", "Het aanhalingsteken"),
+    ("name:\n    given: Jan\n  family: J\n", 3, 3, "does not line up", "sluit niet aan"),
+    ("owner: 1\n  status: active\n", 2, 9, "indented under a value that is not a mapping", "springt in onder een waarde"),
+    ("summary: Overleg: warmtenet\n", 1, 17, "A second ': ' in a value", "Een tweede ': '"),
+    ('owner: "x" y\n', 1, 12, "Text follows the closing quote", "Na het sluitende aanhalingsteken"),
+    ("owner: @team\n", 1, 8, "cannot start with '@'", "alleen met '@' beginnen"),
+    ("owner: a\nnotes: b\x07\n", 2, 9, "control character (U+0007)", "stuurteken (U+0007)"),
+])
+def test_y001_says_the_common_mistakes_in_plain_words(text, line, column, english, dutch):
+    """Issue 15: libyaml's English ("mapping values are not allowed here", "found character
+    '\\t' that cannot start any token") reached Dutch users. Each common mistake has its own
+    message and hint in both languages, at the place where the mistake is."""
+    [(found_line, found_column, message, hint)] = _y001(text)
+    assert (found_line, found_column) == (line, column) and english in message and hint
+    [(_l, _c, message, hint)] = _y001(text, "nl")
+    assert dutch in message, message
+    for english_word in ("mapping values", "token", "scanning", "expected", "stream"):
+        assert english_word not in message + hint
+
+
+def test_y001_an_unknown_problem_falls_back_to_a_translated_sentence():
+    message, hint = y001_syntax._plain("something libyaml never said before")
+    assert "something libyaml never said before" in message and hint
+    try:
+        i18n.use("nl")
+        message, hint = y001_syntax._plain("x" * 500)
+        assert message.startswith("Het bestand is hier geen geldige YAML") and len(message) < 200
+    finally:
+        i18n.use("en")
+
+
+# ------------------------------------------------ echoed values are an excerpt (issue 15)
+
+
+def test_every_rule_that_quotes_a_value_quotes_an_excerpt(base_repo):
+    """Issue 15: S001 put a whole value (up to 1 MiB) into one annotation. Every finding now
+    quotes at most a short excerpt, through one helper (texts.excerpt)."""
+    long = "Q" * 50_000
+    person = (f'name: {{given: Bea, family: Bakker}}\nemails: [{{address: "{long}@x"}}]\n'
+              f'phones: [{{number: "{long}"}}]\n'
+              f'addresses: [{{kind: postal, street: a, number: "1", postcode: "{long}", city: b, country: NL}}]\n'
+              f'purposes:\n  - {{purpose: "{long}", since: 2026-03-02, source: public-register}}\n'
+              f'owner: "{long}"\nstatus: "{long}"\ntags: ["{long}"]\n')
+    (base_repo.root / "records/people/p-bbbbbb.yaml").write_text(person, encoding="utf-8")
+    role = f'person: "{long}"\norganisation: gemeente-almere-college\nfunction: wethouder\nstart: 2022-06-01\n'
+    (base_repo.root / "records/roles/r-x-2022.yaml").write_text(role, encoding="utf-8")
+    findings = [f for f in run_check(base_repo, TODAY).findings if f.path != "crmtool.yaml"]
+    rules = {f.rule for f in findings}
+    assert {"S001", "R001", "P002", "Q002", "Q003", "S005"} <= rules, rules
+    for finding in findings:
+        assert "Q" * 61 not in finding.message + finding.hint, (finding.rule, finding.message[:200])
+        assert len(finding.message) < 400 and len(finding.hint) < 600, finding.rule
+
+
+def test_the_excerpt_keeps_a_message_on_one_line():
+    from crmtool.texts import excerpt
+    assert excerpt("a\nb\tc\x07") == "a\\nb\\tc\\x07"
+    assert excerpt("x" * 100) == "x" * 59 + "…" and len(excerpt("y" * 10**6)) == 60
+    assert excerpt("kort") == "kort" and excerpt(12) == "12"
+
+
+def test_a_bad_date_is_reported_once(base_repo):
+    """Issue 15: a date that fails both the pattern and the format was two S001 findings."""
+    (base_repo.root / "records/people/p-bbbbbb.yaml").write_text(
+        "name: {given: Bea, family: Bakker}\npurposes:\n"
+        "  - {purpose: office-holders, since: 2026-2-3, source: public-register, notified: 2026-03-20}\n"
+        "owner: public-affairs\n", encoding="utf-8")
+    found = [f for f in run_check(base_repo, TODAY).findings if f.rule == "S001"]
+    assert [(f.line, f.column) for f in found] == [(3, 38)]

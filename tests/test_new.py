@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -199,7 +200,7 @@ def test_interactions_go_under_their_year(root):
                  "--summary", "Telefoon over de warmtenet-pilot in Lelystad", "--person", "p-2n3qp7",
                  "--staff", "anna")
     path, record = written(root, result)
-    assert path == "records/interactions/2025/i-2025-12-01-telefoon-over-de-warmtenet-pilot-in.yaml"
+    assert re.fullmatch(r"records/interactions/2025/i-2025-12-01-[2-9a-km-np-z]{4}\.yaml", path), path
     assert (root / path).read_text().startswith("# yaml-language-server: $schema=../../../schemas/interaction.schema.json")
     assert record["people"] == ["p-2n3qp7"] and record["staff"] == ["anna"]
 
@@ -255,7 +256,7 @@ def test_the_terminal_path_through_a_real_process(root):
                            "--interactive"], input=answers, capture_output=True, text=True,
                           env={**os.environ, **ENV}, cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
-    path = root / "records" / "interactions" / "2026" / "i-2026-11-23-kennismaking-met-de-griffie.yaml"
+    [path] = (root / "records" / "interactions" / "2026").glob("i-2026-11-23-*.yaml")
     assert yaml.safe_load(path.read_text())["staff"] == ["anna", "daan"]
     done = subprocess.run([sys.executable, "-m", "crmtool", "new", "person", "--root", str(root)],
                           input="", capture_output=True, text=True, env={**os.environ, **ENV}, cwd=root)
@@ -297,3 +298,53 @@ def test_a_new_record_is_laid_out_as_its_neighbours(root, coop):
     assert "\nemails:\n  - {address: test.fictief@example.org" in (coop / path).read_text(encoding="utf-8")
     for repo in (root, coop):
         assert CliRunner().invoke(cli, ["fmt", "--check", "--root", str(repo)]).exit_code == 0
+
+
+def test_no_free_text_reaches_the_id_of_an_interaction_or_a_request(root):
+    """Issue 15: `new interaction` made the file name from the summary, so a name typed there
+    ("Bellen met Sara Mailde") lived on in git history. Ids are a date and an opaque suffix."""
+    paths = set()
+    for _ in range(3):
+        result = new(root, "interaction", "--date", "2026-12-04", "--kind", "call", "--purpose", "office-holders",
+                     "--summary", "Bellen met Sara Mailde over sara.mailde@example.org", "--person", "p-2n3qp7")
+        path, record = written(root, result)
+        assert record["summary"].startswith("Bellen met Sara Mailde")
+        assert re.fullmatch(r"records/interactions/2026/i-2026-12-04-[2-9a-km-np-z]{4}\.yaml", path), path
+        assert not re.search("sara|mailde|bellen|example", path)
+        paths.add(path)
+    assert len(paths) == 3  # a free suffix each time
+    new(root, "interaction", "--date", "2026-12-04", "--kind", "call", "--purpose", "office-holders",
+        "--summary", "x", "--subject", "sara-mailde", code=2)  # no words for the file name any more
+    # a request's prefix is a short word: a request named after someone does not lend its words
+    requests = root / "records" / "requests"
+    text = (requests / "q-2026-0019.yaml").read_text()
+    for old in requests.glob("*.yaml"):
+        old.unlink()
+    (requests / "sara-mailde-2026-1.yaml").write_text(text)
+    path, _ = written(root, new(root, "request", "--kind", "question", "--title", "Sara Mailde belde"))
+    assert path == "records/requests/q-2026-0001.yaml"
+
+
+def test_the_schema_line_of_a_fresh_copy_of_the_cooperative_follows_its_neighbours(tmp_path):
+    """Issue 15: in a copy of examples/cooperative (its own git repository, no schemas/ of its
+    own) `new` wrote `../../schemas/...` while every record next to it says
+    `../../../../schemas/...`. It now writes what the neighbours use; where a path to the
+    schemas resolves from the file's folder, that one."""
+    coop = tmp_path / "coop"
+    shutil.copytree(PROJECT / "examples" / "cooperative", coop, ignore=shutil.ignore_patterns("build"))
+    in_english(coop)
+    subprocess.run(["git", "init", "-q", str(coop)], check=True)
+    for args, folder in ((("person", "--family", "Peeters", "--purpose", "contacts", "--source", "contact-request"),
+                          "people"),
+                         (("interaction", "--date", "2026-11-20", "--kind", "call", "--purpose", "contacts",
+                           "--summary", "Telefoon"), "interactions/2026")):
+        path, _ = written(coop, new(coop, *args))
+        first = (coop / path).read_text().splitlines()[0]
+        neighbour = next(p for p in sorted((coop / "records" / folder).glob("*.yaml")) if p.name != Path(path).name)
+        assert first == neighbour.read_text().splitlines()[0], (first, neighbour)
+    # with the schemas copied in, the line resolves from the new file's folder
+    shutil.copytree(PROJECT / "schemas", coop / "schemas")
+    path, _ = written(coop, new(coop, "person", "--family", "Claes", "--purpose", "contacts", "--source",
+                                "contact-request"))
+    reference = (coop / path).read_text().splitlines()[0].split("$schema=", 1)[1]
+    assert reference == "../../schemas/person.schema.json" and ((coop / path).parent / reference).is_file()

@@ -155,3 +155,41 @@ def test_nothing_due_is_said_plainly(base_repo):
     assert data["items"] == [] and data["summary"]["items"] == 0
     result = CliRunner().invoke(cli, ["review", "--root", str(base_repo.root), "--today", "2026-11-24"])
     assert result.exit_code == 0 and "Nothing is due." in result.output
+
+
+def test_people_read_labels_and_words_not_codes():
+    """Issue 15: the review showed `P1Y`, `in-progress`, `access` and team ids in a Dutch
+    repository. Text and Markdown now say it in words; JSON keeps the codes for tools. The day is
+    one in the shipped records' future on which a retention period ends."""
+    text = subprocess.run([sys.executable, "-m", "crmtool", "review", "--today", "2032-11-01"], cwd=PROJECT,
+                          capture_output=True, text=True)
+    assert text.returncode == 0, text.stderr
+    markdown = subprocess.run([sys.executable, "-m", "crmtool", "review", "--today", "2032-11-01", "--format",
+                               "markdown"], cwd=PROJECT, capture_output=True, text=True)
+    assert markdown.returncode == 0, markdown.stderr
+    for output in (text.stdout, markdown.stdout):
+        assert "elke 1 jaar" in output and "P1Y" not in output  # review.every
+        assert "(6 jaar na het afsluiten van het verzoek)" in output  # retention period and its start
+        assert "fase In behandeling" in output and "in-progress" not in output
+        assert "Volg op: vraag" in output and "question" not in output  # the request's kind
+        assert "Team Ledenservice" in output and "Team member-services" not in output
+        assert "Afhandeling van privacyverzoeken" in output  # the purpose `data-subject-rights` by its title
+    assert "events (Bijeenkomsten en uitnodigingen)" in text.stdout  # a purpose to review: id and title
+    assert "behandelaar: bram (Bram Hoekstra)" in text.stdout
+    assert "`bram`" in markdown.stdout and "Bram Hoekstra" not in markdown.stdout  # no names in the issue tracker
+    data = json.loads(subprocess.run([sys.executable, "-m", "crmtool", "review", "--today", "2032-11-01", "--format",
+                                      "json"], cwd=PROJECT, capture_output=True, text=True).stdout)
+    purpose = next(i for i in data["items"] if i["path"] == "records/purposes/events.yaml")
+    assert purpose["values"]["every"] == "P1Y" and "1 jaar" in purpose["text"]
+    follow = next(i for i in data["items"] if i["kind"] == "follow-up" and i["values"]["stage"] == "in-progress")
+    assert "In behandeling" in follow["text"]
+
+
+def test_the_review_counts_in_plural_forms(base_repo):
+    result = CliRunner().invoke(cli, ["review", "--root", str(base_repo.root), "--today", "2026-11-24"])
+    assert "0 items due" in result.output
+    (base_repo.root / "records/processors").mkdir(exist_ok=True)
+    (base_repo.root / "records/processors/host.yaml").write_text(
+        "name: Host\nservice: {en: Hosting}\nlocation: NL\nowner: public-affairs\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["review", "--root", str(base_repo.root), "--today", "2026-11-24"])
+    assert ": 1 item due by" in result.output, result.output

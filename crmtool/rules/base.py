@@ -21,6 +21,7 @@ from ..load import Document, Retyped, load_document
 from ..model import Model, Record
 from ..repo import FOLDERS, RecordFile, Stray
 from ..schema import Annotation, SchemaError, SchemaSet, values_at
+from ..texts import excerpt
 
 
 @dataclass(frozen=True)
@@ -145,4 +146,4 @@ def describe_value(value: Any) -> str:
         return "null"
     if value is True or value is False:
         return "true" if value else "false"
-    return str(value)
+    return excerpt(value)

@@ -26,6 +26,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("P002", "error", N_("A purpose named on a record must exist in records/purposes/"), "repository",
             "Art. 5(1)(b), 30(1)(b)")
@@ -37,9 +38,9 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             continue
         if ctx.model.exists("purposes", value):
             continue
-        close = difflib.get_close_matches(value, sorted(ctx.model.ids["purposes"]), n=1)
+        close = difflib.get_close_matches(value, sorted(ctx.model.ids["purposes"]), n=1) if len(value) <= 100 else []
         hint = (_("Did you mean '{close}'?").format(close=close[0]) if close else
                 _("Describe the purpose in records/purposes/{id}.yaml (legal basis, data categories, "
-                  "retention), or correct the id.").format(id=value))
+                  "retention), or correct the id.").format(id=excerpt(value)))
         yield RULE.finding(record.path, ctx.at(record, pointer),
-                           _("There is no purpose '{id}' in records/purposes/.").format(id=value), hint)
+                           _("There is no purpose '{id}' in records/purposes/.").format(id=excerpt(value)), hint)

@@ -39,6 +39,7 @@ from ..i18n import N_, _
 from ..model import Record
 from ..policy import CONSENT, ConsentState, Label, consent_for, current_labels
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("P003", "error", N_("A consent-based purpose needs a valid, unwithdrawn consent in a known wording"),
             "repository", "Art. 6(1)(a), 7(1), 7(3)", dated=True)
@@ -87,7 +88,7 @@ def _finding(ctx: RepoContext, person: Record, label: Label, purpose: Record, st
         if "wording" in consent:
             pointer = ("consents", state.index, "wording")
             message = _("The consent for '{purpose}' names the wording '{wording}', which the purpose does not "
-                        "know (known: {known}).").format(purpose=label.purpose, wording=consent.get("wording"),
+                        "know (known: {known}).").format(purpose=label.purpose, wording=excerpt(consent.get("wording")),
                                                         known=known)
         else:
             pointer = ("consents", state.index)

@@ -39,6 +39,7 @@ from ..i18n import N_, _
 from ..model import parse_date
 from ..policy import from_subject, labels
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("P016", "error", N_("Data not obtained from the person needs a notification within one month"),
             "repository", "Art. 14(3)", dated=True)
@@ -59,7 +60,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
                         person.path, ctx.at(person, ("purposes", label.index)),
                         _("The data for purpose '{purpose}' came from '{source}', not from the person, and the "
                           "person has not been notified; the deadline was {day}.").format(
-                            purpose=label.purpose, source=source, day=deadline.isoformat()),
+                            purpose=excerpt(label.purpose), source=excerpt(source), day=deadline.isoformat()),
                         _("Inform the person (who we are, the purpose, the source of the data, their rights) and "
                           "record the date in `notified`."))
                 continue

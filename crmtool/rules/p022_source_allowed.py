@@ -33,6 +33,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from ..policy import labels, purpose
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("P022", "error", N_("A person's purpose label must record a source the purpose allows"),
             "repository", "Art. 5(1)(a), 5(1)(b) (own policy)")
@@ -50,7 +51,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
                 yield RULE.finding(
                     person.path, ctx.at(person, ("purposes", label.index)),
                     _("The label for purpose '{purpose}' does not record where the data came from (`source`).").format(
-                        purpose=label.purpose),
+                        purpose=excerpt(label.purpose)),
                     _("Add `source:` with where this person's data came from; the purpose allows: {allowed}.").format(
                         allowed=listing))
                 continue
@@ -62,10 +63,10 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             yield RULE.finding(
                 person.path, ctx.at(person, ("purposes", label.index, "source")),
                 _("The source '{source}' is not one the purpose '{purpose}' allows ({allowed}).").format(
-                    source=source, purpose=label.purpose, allowed=listing),
+                    source=excerpt(source), purpose=excerpt(label.purpose), allowed=listing),
                 _("Correct the source if it was recorded wrongly. If the data really came from '{source}', it may not "
                   "be held under this purpose: remove it, or change the purpose's `sources` (and so the public "
-                  "register) first.").format(source=source))
+                  "register) first.").format(source=excerpt(source)))
 
 
 def _allowed_sources(ctx: RepoContext, purpose_id: str) -> list[str] | None:

@@ -35,6 +35,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from ..model import Record
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("Q001", "error", N_("An email address must be valid"), "record", "Art. 5(1)(d)")
 
@@ -66,12 +67,12 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         if reason is None or _schema_refuses(ctx, record, where):
             continue
         suggestion = _suggest(address)
-        hint = (_("Did you mean '{address}'?").format(address=suggestion) if suggestion else
+        hint = (_("Did you mean '{address}'?").format(address=excerpt(suggestion)) if suggestion else
                 _("An email address is a name, one @-sign and a domain with a period, such as "
                   "j.jansen@almere.nl; check it with the person or organisation."))
         yield RULE.finding(record.path, ctx.at(record, where),
                            _("'{address}' is not a valid email address: {reason}.").format(
-                               address=address, reason=reason), hint)
+                               address=excerpt(address), reason=reason), hint)
 
 
 def problem(address: str) -> str | None:

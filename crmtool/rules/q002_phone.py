@@ -42,6 +42,7 @@ from typing import Any, Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("Q002", "error", N_("A phone number must be valid"), "record", "Art. 5(1)(d)")
 
@@ -116,7 +117,7 @@ def judge(text: str, region: str) -> tuple[str, str] | None:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
         reason = _PARSE_REASONS.get(_error_name(error), N_("it does not look like a phone number"))
-        return (_("'{number}' is not a phone number: {reason}.").format(number=text, reason=_(reason)),
+        return (_("'{number}' is not a phone number: {reason}.").format(number=excerpt(text), reason=_(reason)),
                 _("Write the number with its country code, for example +31 6 12345678 or +32 9 223 45 67."))
     if phonenumbers.is_valid_number(number):
         return None
@@ -126,7 +127,7 @@ def judge(text: str, region: str) -> tuple[str, str] | None:
                    if possible == getattr(phonenumbers.ValidationResult, name)),
                   N_("no number in use there has these digits"))
     message = _("'{number}' is not a valid phone number in {country} (+{code}): {reason}.").format(
-        number=text, country=country, code=number.country_code, reason=_(reason))
+        number=excerpt(text), country=country, code=number.country_code, reason=_(reason))
     elsewhere = None if _international_form(text) else _valid_elsewhere(text, region)
     if elsewhere:
         hint = _("Check the digits with the person or organisation. If it is {country} number, write it in "

@@ -39,6 +39,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
 from .q002_phone import default_country
+from ..texts import excerpt
 
 RULE = Rule("Q003", "error", N_("A postcode must be valid for its country"), "record", "Art. 5(1)(d)")
 
@@ -78,7 +79,7 @@ def _dutch(postcode: str) -> tuple[str, str] | None:
         usual = nl_postcode.validate(postcode)
     except InvalidComponent:
         return (_("'{postcode}' is not a Dutch postcode: the letters {letters} are never used in postcodes.").format(
-                    postcode=postcode, letters=nl_postcode.compact(postcode)[-2:]),
+                    postcode=excerpt(postcode), letters=nl_postcode.compact(postcode)[-2:]),
                 _("Check the postcode with the address (for example on postnl.nl)."))
     except ValidationError:
         compact = nl_postcode.compact(postcode)
@@ -86,12 +87,12 @@ def _dutch(postcode: str) -> tuple[str, str] | None:
             reason = _("a Dutch postcode never starts with 0")
         else:
             reason = _("it must be four digits and two letters")
-        return (_("'{postcode}' is not a Dutch postcode: {reason}.").format(postcode=postcode, reason=reason),
+        return (_("'{postcode}' is not a Dutch postcode: {reason}.").format(postcode=excerpt(postcode), reason=reason),
                 _("Write a Dutch postcode as four digits, a space and two capital letters, such as 1315 NT; "
                   "if the address is abroad, set its country."))
     if _NL_WRITTEN.fullmatch(postcode):
         return None
-    return (_("'{postcode}' is a Dutch postcode written in an unusual way.").format(postcode=postcode),
+    return (_("'{postcode}' is a Dutch postcode written in an unusual way.").format(postcode=excerpt(postcode)),
             _("Write it as '{usual}'.").format(usual=usual))
 
 
@@ -100,8 +101,8 @@ def _belgian(postcode: str) -> tuple[str, str] | None:
         return None
     digits = re.sub(r"^(?:BE?)[- ]?", "", postcode.strip().upper())
     if _BE_WRITTEN.fullmatch(digits):
-        return (_("'{postcode}' is a Belgian postcode written in an unusual way.").format(postcode=postcode),
+        return (_("'{postcode}' is a Belgian postcode written in an unusual way.").format(postcode=excerpt(postcode)),
                 _("Write it as '{usual}'.").format(usual=digits))
     return (_("'{postcode}' is not a Belgian postcode: it must be four digits from 1000 to 9999.").format(
-                postcode=postcode),
+                postcode=excerpt(postcode)),
             _("Write a Belgian postcode as four digits, such as 9000; if the address is abroad, set its country."))

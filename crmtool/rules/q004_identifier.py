@@ -37,6 +37,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("Q004", "error", N_("Organisation identifiers (CBS, KvK, KBO, OIN, VAT) must be valid"),
             "record", "Art. 5(1)(d)")
@@ -79,7 +80,7 @@ def judge(kind: str, value: str) -> tuple[str, str] | None:
         pattern, looks, where = _FORMS[kind]
         if re.fullmatch(pattern, value):
             return None
-        return (_("'{value}' is not a valid {name}: it is {looks}.").format(value=value, name=name, looks=_(looks)),
+        return (_("'{value}' is not a valid {name}: it is {looks}.").format(value=excerpt(value), name=name, looks=_(looks)),
                 _(where))
     if kind == "kbo":
         from stdnum.be import vat as be_vat
@@ -117,6 +118,6 @@ def _stdnum(module, value: str, name: str, hint: str, component: str = "") -> tu
         kind = type(error).__name__
         reason = (component if kind == "InvalidComponent" and component else
                   _STDNUM_REASONS.get(kind, N_("a part of it is impossible")))
-        return (_("'{value}' is not a valid {name}: {reason}.").format(value=value, name=name, reason=_(reason)),
+        return (_("'{value}' is not a valid {name}: {reason}.").format(value=excerpt(value), name=name, reason=_(reason)),
                 hint)
     return None

@@ -42,6 +42,7 @@ from ..postcodes import (
 )
 from .base import RepoContext, Rule
 from .q002_phone import default_country
+from ..texts import excerpt
 
 RULE = Rule("Q007", "warning", N_("An address must agree with the postcode table"), "repository", "Art. 5(1)(d)")
 
@@ -74,7 +75,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             known = ", ".join(r.describe() for r in table.ranges[postcode])
             yield RULE.finding(record.path, ctx.at(record, pointer + ("number",)), _(
                 "The postcode table ({table}) has no house number {number} under {postcode}; it knows the "
-                "numbers {known}.").format(table=table.path, number=value.get("number"), postcode=postcode,
+                "numbers {known}.").format(table=table.path, number=excerpt(value.get("number")), postcode=excerpt(postcode),
                                            known=known),
                 _("Check the house number and the postcode with the address: one of them is wrong."))
             continue
@@ -83,7 +84,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             if isinstance(written, str) and written.strip() and wanted and not same_name(written, wanted):
                 message, hint = _texts(key)
                 yield RULE.finding(record.path, ctx.at(record, pointer + (key,)), message.format(
-                    value=written, address=where, expected=wanted), hint)
+                    value=excerpt(written), address=excerpt(where), expected=wanted), hint)
 
 
 def _texts(key: str) -> tuple[str, str]:

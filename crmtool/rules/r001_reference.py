@@ -21,6 +21,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from ..repo import FOLDERS
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("R001", "error", N_("A reference must point to an existing record of the right type"),
             "repository", "contract")
@@ -33,7 +34,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             continue  # an unknown purpose is a data-protection finding: P002 reports it
         if isinstance(value, str) and not ctx.model.exists(target, value):
             yield RULE.finding(record.path, ctx.at(record, pointer),
-                               _("There is no record '{id}' in records/{folder}/.").format(id=value, folder=target),
+                               _("There is no record '{id}' in records/{folder}/.").format(id=excerpt(value), folder=target),
                                _hint(ctx, target, value))
 
 
@@ -41,8 +42,8 @@ def _hint(ctx: RepoContext, target: str, value: str) -> str:
     elsewhere = [f for f in FOLDERS if f != target and ctx.model.exists(f, value)]
     if elsewhere:
         return _("'{id}' is a record in records/{other}/, not in records/{folder}/.").format(
-            id=value, other=elsewhere[0], folder=target)
-    close = difflib.get_close_matches(value, sorted(ctx.model.ids[target]), n=1)
+            id=excerpt(value), other=elsewhere[0], folder=target)
+    close = difflib.get_close_matches(value, sorted(ctx.model.ids[target]), n=1) if len(value) <= 100 else []
     if close:
         return _("Did you mean '{close}'?").format(close=close[0])
-    return _("Create records/{folder}/{id}.yaml, or correct the id.").format(folder=target, id=value)
+    return _("Create records/{folder}/{id}.yaml, or correct the id.").format(folder=target, id=excerpt(value))

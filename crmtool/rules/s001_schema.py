@@ -23,6 +23,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from ..repo import ID_REGEX
 from ..schema import SchemaError
+from ..texts import EXCERPT, excerpt
 from .base import FileContext, Rule, describe_value
 
 RULE = Rule("S001", "error", N_("The record must match the schema of its type"), "file", "contract")
@@ -42,8 +43,17 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
         yield RULE.finding(ctx.path, (1, 1), _("The file is empty."),
                            _("Fill in the record, or remove the file."))
         return
+    said: set = set()
     for error in ctx.schema_errors:
+        if error.kind not in _PER_KEY:
+            if error.pointer in said:
+                continue  # one finding per value: a bad date fails both its pattern and its format
+            said.add(error.pointer)
         yield from _explain(ctx, error)
+
+
+_PER_KEY = ("AdditionalProperties", "Required", "FalseSchema")
+"""Errors about keys of a mapping rather than about one value: several may stand at one pointer."""
 
 
 def _explain(ctx: FileContext, error: SchemaError) -> Iterator[Finding]:
@@ -53,7 +63,7 @@ def _explain(ctx: FileContext, error: SchemaError) -> Iterator[Finding]:
         allowed = _allowed_keys(ctx, error.pointer, value)
         for key in error.detail.get("unexpected", []):
             yield RULE.finding(ctx.path, ctx.position(error.pointer + (key,), at_key=True),
-                               _("The field '{key}' does not belong here.").format(key=key),
+                               _("The field '{key}' does not belong here.").format(key=excerpt(key)),
                                _unexpected_hint(key, allowed))
         return
     if error.kind == "FalseSchema" and error.pointer:
@@ -92,7 +102,7 @@ def _explain(ctx: FileContext, error: SchemaError) -> Iterator[Finding]:
         message = _("A value appears twice in this list.")
         hint = _("Remove the second one.")
     else:
-        message = _("This value is not allowed here: {reason}.").format(reason=error.message)
+        message = _("This value is not allowed here: {reason}.").format(reason=excerpt(error.message, 2 * EXCERPT))
         hint = describe
     yield RULE.finding(ctx.path, position, message, hint)
 

@@ -21,6 +21,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("S005", "error", N_("A value must be in its vocabulary"), "repository", "contract")
 
@@ -34,5 +35,5 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         hint = (_("Did you mean '{close}'? ").format(close=close[0]) if close else "") + _(
             "Use a value from records/vocabularies/{name}.yaml, or add this one there.").format(name=annotation.value)
         yield RULE.finding(record.path, ctx.at(record, pointer),
-                           _("'{value}' is not in the vocabulary '{name}'.").format(value=value, name=annotation.value),
+                           _("'{value}' is not in the vocabulary '{name}'.").format(value=excerpt(value), name=annotation.value),
                            hint)

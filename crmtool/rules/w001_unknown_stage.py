@@ -37,6 +37,7 @@ from ..i18n import N_, _
 from ..pipeline import Pipeline, pipeline_of
 from ..repo import CONFIG_FILE
 from .base import RepoContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("W001", "error", N_("A request's stage must be a stage of the pipeline"), "repository", "workflow")
 
@@ -60,11 +61,11 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
 
 def _finding(ctx: RepoContext, pipeline: Pipeline, request, pointer: tuple, stage: str) -> Finding:
     if pipeline.configured:
-        message = _("'{stage}' is not a stage of the pipeline in crmtool.yaml.").format(stage=stage)
+        message = _("'{stage}' is not a stage of the pipeline in crmtool.yaml.").format(stage=excerpt(stage))
         known = _("The stages in crmtool.yaml are: {stages}.").format(stages=", ".join(pipeline.stages))
         fix = _("Use one of them, or add the stage to `pipeline` in crmtool.yaml.")
     else:
-        message = _("'{stage}' is not a stage of the default pipeline.").format(stage=stage)
+        message = _("'{stage}' is not a stage of the default pipeline.").format(stage=excerpt(stage))
         known = _("The stages of the default pipeline are: {stages}.").format(stages=", ".join(pipeline.stages))
         fix = _("Use one of them, or describe your own stages under `pipeline` in crmtool.yaml.")
     close = _closest(pipeline, stage)

@@ -19,6 +19,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("Y002", "error", N_("A key appears twice in one mapping"), "file", "YAML safety")
 
@@ -29,5 +30,5 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
             yield RULE.finding(
                 ctx.path, (problem.line, problem.column),
                 _("The key '{key}' appears twice in this mapping (first on line {first_line}).").format(
-                    **problem.detail),
+                    key=excerpt(problem.detail["key"]), first_line=problem.detail["first_line"]),
                 _("Keep one of them: remove the other, or merge the two values into one."))

@@ -18,6 +18,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("Y004", "error", N_("Custom tags are not allowed"), "file", "YAML safety")
 
@@ -28,5 +29,5 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
             yield RULE.finding(
                 ctx.path, (problem.line, problem.column),
                 _("The tag '{tag}' is not allowed in records.").format(
-                    tag=problem.detail["tag"].replace("tag:yaml.org,2002:", "!!")),
+                    tag=excerpt(problem.detail["tag"].replace("tag:yaml.org,2002:", "!!"))),
                 _("Remove the tag and write the value as text, a number, true/false, a date, a list or a mapping."))

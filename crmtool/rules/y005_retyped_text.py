@@ -19,6 +19,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule, describe_value
+from ..texts import excerpt
 
 RULE = Rule("Y005", "error", N_("An unquoted value is read as a boolean or number where text is meant"),
             "file", "YAML safety")
@@ -32,5 +33,5 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
                     else _("'{text}' is read as {what} {value}, but text is expected here."))
         yield RULE.finding(
             ctx.path, (item.line, item.column),
-            template.format(text=item.text, what=what, value=describe_value(item.value)),
-            _('Put it in quotes: "{text}".').format(text=item.text))
+            template.format(text=excerpt(item.text), what=what, value=describe_value(item.value)),
+            _('Put it in quotes: "{text}".').format(text=excerpt(item.text)))

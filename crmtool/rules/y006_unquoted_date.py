@@ -21,6 +21,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("Y006", "warning", N_("An unquoted date stands where text is meant"), "file", "YAML safety")
 
@@ -35,5 +36,5 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
         if expected and not ctx.schemas.expects_date(ctx.record_type, item.pointer):
             yield RULE.finding(
                 ctx.path, (item.line, item.column),
-                _("'{text}' is read as a date, but text is meant here.").format(text=item.text),
-                _('Put it in quotes: "{text}".').format(text=item.text))
+                _("'{text}' is read as a date, but text is meant here.").format(text=excerpt(item.text)),
+                _('Put it in quotes: "{text}".').format(text=excerpt(item.text)))

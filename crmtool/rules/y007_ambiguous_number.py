@@ -19,6 +19,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule
+from ..texts import excerpt
 
 RULE = Rule("Y007", "warning", N_("Unquoted text that other YAML readers take for a number"),
             "file", "YAML safety")
@@ -29,5 +30,5 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
         if not item.is_key and item.tag == "str":
             yield RULE.finding(
                 ctx.path, (item.line, item.column),
-                _("'{text}' is text here, but other YAML readers read it as a number.").format(text=item.text),
-                _('Put it in quotes: "{text}".').format(text=item.text))
+                _("'{text}' is text here, but other YAML readers read it as a number.").format(text=excerpt(item.text)),
+                _('Put it in quotes: "{text}".').format(text=excerpt(item.text)))
