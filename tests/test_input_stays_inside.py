@@ -127,14 +127,26 @@ def test_a_named_pipe_makes_no_command_wait(piped):
 
 
 def test_a_pipe_in_a_changed_since_check(piped):
-    """The check of a change lists records its own way (repo.Listing): a pipe there too is
-    S011 and is not opened."""
+    """The check of a change lists records its own way (repo.Listing): it must not open the
+    pipe either."""
     from .conftest import git
     git(piped.root, "tag", "base")
-    (piped.root / "records" / "people" / "p-pipe.yaml").unlink()
-    os.mkfifo(piped.root / "records" / "people" / "p-pipe.yaml")
     process = crmtool(piped.root, "check", "--changed-since", "base", "--format", "json", timeout=HANG)
     assert process.returncode in (0, 1), process.stderr
+
+
+def test_a_link_added_by_a_change_is_reported_by_the_check_of_the_change(example_git_repo, tmp_path):
+    from .conftest import git
+    root = example_git_repo.root
+    git(root, "tag", "base")
+    (tmp_path / "passwd").write_text(f"# {PASSWD}\n" + (root / PERSON).read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "records" / "people" / "p-linked.yaml").symlink_to(tmp_path / "passwd")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "A link")
+    process = crmtool(root, "check", "--changed-since", "base", "--format", "json")
+    assert process.returncode == 1, process.stderr
+    assert MARKER not in process.stdout + process.stderr
+    assert ("records/people/p-linked.yaml", "S011") in [(f["path"], f["rule"]) for f in json.loads(process.stdout)["findings"]]
 
 
 def test_read_regular_refuses_links_pipes_and_folders(tmp_path):
