@@ -76,6 +76,7 @@ def kind_of(mode: int) -> str | None:
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
 _DIRECTORY_FLAGS = _OPEN_FLAGS | getattr(os, "O_DIRECTORY", 0)
+_ROOT_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def read_regular(root: Path | str, rel: str) -> bytes:
@@ -93,7 +94,7 @@ def read_regular(root: Path | str, rel: str) -> bytes:
     parts = rel.split("/")
     if not rel or any(part in ("", ".", "..") for part in parts):
         raise NotRegularFile(rel, "other")
-    folder = os.open(root, _DIRECTORY_FLAGS)
+    folder = os.open(root, _ROOT_FLAGS)  # the root itself is the user's choice: a link to it is fine
     try:
         for part in parts[:-1]:
             try:

@@ -258,3 +258,12 @@ def test_a_newline_in_a_file_name_does_not_split_a_finding(example_git_repo, out
         mentioned = [line for line in lines if "forged" in line]
         assert mentioned and all(line.startswith("::") and "file=records/people/p-x%0A" in line
                                  for line in mentioned), mentioned
+
+
+def test_a_root_given_through_a_link_is_read(tmp_path):
+    """The repository's own folder may be reached through a link (the user chose it); only
+    links below it are refused."""
+    (tmp_path / "real" / "records").mkdir(parents=True)
+    (tmp_path / "real" / "records" / "x.yaml").write_text("a: 1\n")
+    (tmp_path / "via").symlink_to(tmp_path / "real")
+    assert read_regular(tmp_path / "via", "records/x.yaml") == b"a: 1\n"
