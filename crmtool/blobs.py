@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from stat import S_ISREG
 from pathlib import Path
 
 from .gitcmd import run as git
-from .repo import RECORDS
+from .repo import RECORDS, read_regular
 
 
 ASK_GIT_FROM = 1000
@@ -52,8 +53,10 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
     base = os.path.join(root, "")  # string joins: pathlib costs more than the stat itself here
     for path in paths:
         try:
-            stat = os.stat(base + path)
+            stat = os.lstat(base + path)  # a link is not followed (S011), and has no hash here
         except OSError:
+            continue
+        if not S_ISREG(stat.st_mode):
             continue
         key = stat_key(stat)
         stats[path] = key
@@ -69,8 +72,7 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
             hashes[path] = sha
             continue
         try:
-            with open(base + path, "rb") as file:
-                hashes[path] = blob_hash(file.read())
+            hashes[path] = blob_hash(read_regular(root, path))
         except OSError:
             del stats[path]
     return hashes, stats

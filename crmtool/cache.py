@@ -12,10 +12,23 @@ key is emptied on open. The cache can only ever save work: a file that is not a 
 row that does not decode or has the wrong shape, a disk that is full or read-only, a second
 check writing at the same time — each makes the check compute what it would have read, and
 the result is the same. SQLite's transactions keep a half-written cache from ever being read.
+
+Integrity is checked per row, not only in the file's header: every row carries a MAC
+(keyed BLAKE2b), keyed with the tool key, over all of its columns (a file row's path, blob hash,
+loaded flag, data and findings; separately its path, stat key and blob hash, which decide
+whether the file is read at all; a result row's key and findings). A row whose MAC does not
+match — a flipped bit, a truncated value, a row copied to another path, an edited finding, a
+row of another crmtool — is not used: that file is checked again and the row rewritten.
+This detects damage and rows of another tool; it does not stop someone who can write the
+cache file and run this very crmtool from forging rows (the tool key is no secret): the
+cache is trusted only as far as whoever wrote `build/`, which is why CI never lets the check
+of the main branch restore a cache another branch's run saved (docs/decisions.md, "The
+check cache's threat model").
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import sqlite3
 from pathlib import Path
@@ -24,15 +37,24 @@ from typing import Iterable, Iterator
 from .findings import Finding
 
 CACHE_FILE = "build/check-cache.sqlite"
-FORMAT = "2"  # bump when the layout of the stored values changes
+FORMAT = "3"  # bump when the layout of the stored values changes (3: a MAC on every row)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+_TABLES = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, blob TEXT NOT NULL, stat TEXT NOT NULL, loaded INTEGER NOT NULL,
-    data TEXT NOT NULL, findings TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, findings TEXT NOT NULL);
+    data TEXT NOT NULL, findings TEXT NOT NULL, seen_mac BLOB NOT NULL, mac BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, findings TEXT NOT NULL, mac BLOB NOT NULL);
 """
+_DROP = "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS results;"
+
+
+def _mac(secret: bytes, *parts) -> bytes:
+    """A keyed BLAKE2b MAC (a MAC by design, as HMAC-SHA256 is, at a third of its cost here:
+    it is computed for every row of a large repository on every check) over the parts,
+    NUL-separated (no part holds a NUL: paths cannot; hashes, numbers and JSON text do not)."""
+    message = "\0".join(map(str, parts)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(message, key=secret, digest_size=32).digest()
 
 
 def tool_key(*parts: bytes) -> str:
@@ -89,6 +111,9 @@ class CheckCache:
     def __init__(self, root: Path, key: str) -> None:
         self.path = root / CACHE_FILE
         self.key = key
+        self.secret = hashlib.sha256(b"crmtool check cache\0" + key.encode()).digest()
+        self.rejected = 0
+        """Rows read and refused because their MAC did not match (damaged or forged)."""
         self.db: sqlite3.Connection | None = None
         try:
             self.db = self._open()
@@ -104,14 +129,13 @@ class CheckCache:
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+            db.executescript(_META + _TABLES)
             row = db.execute("SELECT value FROM meta WHERE key = 'tool'").fetchone()
             if row is None or row[0] != self.key:
-                with db:  # another crmtool, other schemas or settings: start empty
-                    db.execute("BEGIN")
-                    db.execute("DELETE FROM files")
-                    db.execute("DELETE FROM results")
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('tool', ?)", (self.key,))
+                # another crmtool (perhaps with other tables), other schemas or settings: start empty
+                db.executescript("BEGIN;" + _DROP + _TABLES)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('tool', ?)", (self.key,))
+                db.execute("COMMIT")
         except BaseException:
             db.close()
             raise
@@ -128,11 +152,18 @@ class CheckCache:
         """Path → (stat key, blob hash) as last seen: lets unchanged files go unread (blobs.py)."""
         if self.db is None:
             return {}
+        found: dict[str, tuple[str, str]] = {}
         try:
-            return {path: (stat, blob) for path, stat, blob in self.db.execute("SELECT path, stat, blob FROM files")
-                    if isinstance(stat, str) and isinstance(blob, str)}
+            for path, stat, blob, seen_mac in self.db.execute("SELECT path, stat, blob, seen_mac FROM files"):
+                if (isinstance(path, str) and isinstance(stat, str) and isinstance(blob, str)
+                        and isinstance(seen_mac, bytes)
+                        and hmac.compare_digest(seen_mac, _mac(self.secret, "seen", path, stat, blob))):
+                    found[path] = (stat, blob)
+                else:
+                    self.rejected += 1
         except sqlite3.Error:
-            return {}
+            return found
+        return found
 
     def files(self, blobs: dict[str, str]) -> dict[str, FileEntry]:
         """The cached entries whose path and blob hash both match `blobs`."""
@@ -140,9 +171,9 @@ class CheckCache:
             return {}
         found: dict[str, FileEntry] = {}
         try:
-            for path, blob, loaded, data, findings in self.db.execute(
-                    "SELECT path, blob, loaded, data, findings FROM files"):
-                if blobs.get(path) != blob:
+            for path, blob, loaded, data, findings, mac in self.db.execute(
+                    "SELECT path, blob, loaded, data, findings, mac FROM files"):
+                if blobs.get(path) != blob or not self._intact(path, blob, loaded, data, findings, mac):
                     continue
                 entry = self._entry(path, blob, loaded, data, findings)
                 if entry is not None:
@@ -158,17 +189,35 @@ class CheckCache:
         if self.db is None or not blobs:
             return
         try:
+            columns = "SELECT path, blob, loaded, data, findings, mac FROM files"
             if len(blobs) <= LOOKUP_AT_MOST:  # a few changed files: look them up, do not read them all
-                rows = (row for path in sorted(blobs) for row in self.db.execute(
-                    "SELECT path, blob, loaded, data FROM files WHERE path = ?", (path,)))
+                rows = (row for path in sorted(blobs) for row in self.db.execute(columns + " WHERE path = ?", (path,)))
             else:
-                rows = self.db.execute("SELECT path, blob, loaded, data FROM files")
-            for path, blob, loaded, data in rows:
-                value = _decoded(loaded, data) if blobs.get(path) == blob else None
+                rows = self.db.execute(columns)
+            for path, blob, loaded, data, findings, mac in rows:
+                value = (_decoded(loaded, data) if blobs.get(path) == blob
+                         and self._intact(path, blob, loaded, data, findings, mac) else None)
                 if value is not None:
                     yield path, bool(loaded), value[0]
         except sqlite3.Error:
             return
+
+    def _intact(self, path, blob, loaded, data, findings, mac) -> bool:
+        """Whether a file row is exactly as this crmtool wrote it (its MAC matches)."""
+        if (isinstance(path, str) and isinstance(blob, str) and loaded in (0, 1) and isinstance(data, str)
+                and isinstance(findings, str) and isinstance(mac, bytes)
+                and hmac.compare_digest(mac, _mac(self.secret, "file", path, blob, loaded, data, findings))):
+            return True
+        self.rejected += 1
+        return False
+
+    def _file_row(self, entry: FileEntry) -> tuple:
+        loaded = int(entry.loaded)
+        data = json.dumps(entry.data, ensure_ascii=False, separators=(",", ":"))
+        findings = findings_to_json(entry.findings)
+        return (entry.path, entry.blob, entry.stat, loaded, data, findings,
+                _mac(self.secret, "seen", entry.path, entry.stat, entry.blob),
+                _mac(self.secret, "file", entry.path, entry.blob, loaded, data, findings))
 
     @staticmethod
     def _entry(path, blob, loaded, data, findings) -> FileEntry | None:
@@ -182,12 +231,11 @@ class CheckCache:
         """Write new entries and forget files that are gone (not in `keep`)."""
         if self.db is None:
             return
-        rows = ((e.path, e.blob, e.stat, int(e.loaded), json.dumps(e.data, ensure_ascii=False, separators=(",", ":")),
-                 findings_to_json(e.findings)) for e in entries if e.blob is not None)  # streamed, not held
+        rows = (self._file_row(e) for e in entries if e.blob is not None)  # streamed, not held
         try:
             with self.db:
                 self.db.execute("BEGIN")
-                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
                 gone = [(p,) for (p,) in self.db.execute("SELECT path FROM files") if p not in keep]
                 self.db.executemany("DELETE FROM files WHERE path = ?", gone)
         except (sqlite3.Error, ValueError):
@@ -197,10 +245,17 @@ class CheckCache:
         if self.db is None:
             return None
         try:
-            row = self.db.execute("SELECT findings FROM results WHERE key = ?", (key,)).fetchone()
+            row = self.db.execute("SELECT findings, mac FROM results WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
-        return findings_from_json(row[0]) if row and isinstance(row[0], str) else None
+        if row is None:
+            return None
+        findings, mac = row
+        if not (isinstance(findings, str) and isinstance(mac, bytes)
+                and hmac.compare_digest(mac, _mac(self.secret, "result", key, findings))):
+            self.rejected += 1
+            return None
+        return findings_from_json(findings)
 
     def store_result(self, key: str, findings: list[Finding]) -> None:
         """Keep the latest few results (one per day and branch is the common case)."""
@@ -209,7 +264,9 @@ class CheckCache:
         try:
             with self.db:
                 self.db.execute("BEGIN")
-                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (key, findings_to_json(findings)))
+                text = findings_to_json(findings)
+                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                                (key, text, _mac(self.secret, "result", key, text)))
                 self.db.execute("DELETE FROM results WHERE rowid NOT IN "
                                 "(SELECT rowid FROM results ORDER BY rowid DESC LIMIT 8)")
         except sqlite3.Error:

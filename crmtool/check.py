@@ -20,7 +20,7 @@ from .filecheck import check_files, without_gc
 from .findings import Finding, summarise
 from .load import load_document
 from .model import Model, Record
-from .repo import CONFIG_FILE, Repository, UsageError
+from .repo import CONFIG_FILE, NotRegularFile, Repository, UsageError, read_regular
 from .rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from .rules import inputs as rule_inputs
 from .rules.base import FileContext, Locator, RepoContext
@@ -59,11 +59,13 @@ def load_schemas(repo: Repository) -> SchemaSet:
 
 def load_config(repo: Repository, schemas: SchemaSet) -> tuple[dict, list[Finding]]:
     """crmtool.yaml, checked like a record. A missing file means every default."""
-    path = repo.config_path
-    if not path.exists():
-        return {}, []
     try:
-        raw = path.read_bytes()
+        raw = read_regular(repo.root, CONFIG_FILE)  # a link or a pipe is refused, never followed
+    except FileNotFoundError:
+        return {}, []
+    except NotRegularFile as error:
+        raise UsageError(i18n._("{path} is not a regular file ({kind}); replace it by the file itself.").format(
+            path=CONFIG_FILE, kind=error.kind)) from error
     except OSError as error:
         raise UsageError(f"{CONFIG_FILE} cannot be read: {error.strerror}") from error
     doc = load_document(CONFIG_FILE, raw)
@@ -134,7 +136,7 @@ def _open_cache(repo: Repository) -> CheckCache:
     """The cache under the tool key: crmtool's code, the schemas and crmtool.yaml."""
     inputs = [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(repo.schema_dir.glob("*.schema.json"))]
     try:
-        inputs.append(repo.config_path.read_bytes())
+        inputs.append(read_regular(repo.root, CONFIG_FILE))
     except OSError:
         inputs.append(b"")
     return CheckCache(repo.root, tool_key(*inputs))

@@ -35,7 +35,7 @@ from .diff_events import DESCRIBERS, PERSON_KEYS, SETTINGS, Describer, Event
 from .gitcmd import run as git
 from .gitcmd import run_bytes as git_bytes
 from .history import QUIET, GitFailed, Unreadable, load_version, read_blobs
-from .repo import CONFIG_FILE, FOLDERS, NESTED, RECORDS, Repository, UsageError, record_of
+from .repo import CONFIG_FILE, FOLDERS, NESTED, RECORDS, Repository, UsageError, read_regular, record_of
 from .texts import full_name
 
 ERASURE_LOG = "erasure-log.yaml"
@@ -169,7 +169,7 @@ def _read(root: Path, side: Side, paths: list[str]) -> dict[str, bytes]:
         found = {}
         for path in paths:
             try:
-                found[path] = (root / path).read_bytes()
+                found[path] = read_regular(root, path)  # a link or a pipe: refused, never followed
             except OSError:
                 continue
         return found

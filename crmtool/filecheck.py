@@ -19,7 +19,7 @@ from . import i18n
 from .cache import FileEntry
 from .load import load_document
 from .model import Model, Record
-from .repo import RecordFile
+from .repo import NotRegularFile, RecordFile, read_regular
 from .schema import SchemaSet
 
 PARALLEL_FROM = 2000
@@ -40,7 +40,10 @@ def check_file(root: Path, file: RecordFile, schemas: SchemaSet, rules: list,
     from .rules.base import FileContext, Locator
     if raw is None:
         try:
-            raw = (root / file.path).read_bytes()
+            raw = read_regular(root, file.path)
+        except NotRegularFile as refused:  # became a link or a pipe after the listing: S011, unread
+            from .rules.s011_not_regular import finding
+            return FileEntry(file.path, None, False, None, [finding(file.path, refused.kind)] if rules else [])
         except OSError:
             raw = b"\x00"  # unreadable: reported as not a text file
     doc = load_document(file.path, raw)

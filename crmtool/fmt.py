@@ -46,7 +46,7 @@ from .findings import Finding
 from .fmt_order import reorder
 from .i18n import _
 from .load import Document, load_document
-from .repo import FOLDERS, RECORDS, Repository, UsageError, record_of
+from .repo import FOLDERS, RECORDS, SPECIAL, NotRegularFile, Repository, Stray, UsageError, read_regular, record_of
 from .rules import y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags
 from .rules.base import FileContext
 from .scalars import STR, YAML12, plain_ok, same_data
@@ -300,9 +300,9 @@ def house_dash_offset(root: Path, folder: str) -> int | None:
     """Where the folder's records put a list's dashes: 0 under the key, 2 indented; None when
     none of the first files has a block list."""
     for path in sorted((root / "records" / folder).rglob("*.yaml"))[:_NEIGHBOURS_READ]:
-        try:
-            found = _BLOCK_ITEM.search(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
+        try:  # a link or a pipe among them is refused, never followed or waited on
+            found = _BLOCK_ITEM.search(read_regular(root, path.relative_to(root).as_posix()).decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
             continue
         if found:
             return len(found.group(1))
@@ -322,38 +322,46 @@ def first_difference(old: str, new: str) -> tuple[int, int]:
 
 # -- the repository ---------------------------------------------------------------------------
 
-def record_paths(repo: Repository, given: list[Path]) -> list[str]:
+def record_paths(repo: Repository, given: list[Path]) -> tuple[list[str], list[Stray]]:
     """The record files to format: every one under records/, or those the paths name (files
-    or folders), relative to the root. A path outside records/ is a usage error."""
+    or folders), relative to the root; and the entries there that are not regular files
+    (links, pipes: never opened, reported as S011). A path outside records/ is a usage error.
+
+    The files come from the repository's one listing (`Repository.scan`), as for the check
+    and the index, so a link is never followed to a file outside the repository."""
     root = repo.root.resolve()
     if not given and not (root / RECORDS).is_dir():
-        return []
-    targets = given or [root / RECORDS]
+        return [], []
+    files, strays = repo.scan()
+    special = [s for s in strays if s.reason in SPECIAL]
+    if not given:
+        return [f.path for f in files], special
     found: set[str] = set()
-    for target in targets:
-        absolute = (Path.cwd() / target).resolve() if not target.is_absolute() else target.resolve()
+    refused: dict[str, Stray] = {}
+    for target in given:
+        absolute = Path(os.path.abspath(Path.cwd() / target))
+        absolute = absolute.parent.resolve() / absolute.name if absolute != absolute.parent else absolute
         try:
             rel = absolute.relative_to(root).as_posix()
         except ValueError:
             raise UsageError(_("{path}: lies outside the repository {root}.").format(path=target, root=root)) from None
-        if absolute == root:
-            absolute, rel = root / RECORDS, RECORDS
+        if rel == ".":
+            rel = RECORDS
+        inside = [s for s in special if s.path == rel or s.path.startswith(rel + "/") or rel.startswith(s.path + "/")]
+        refused.update((s.path, s) for s in inside)
+        if inside and (inside[0].path == rel or rel.startswith(inside[0].path + "/")):
+            continue  # the path is (under) a link or a pipe itself: reported, not followed
         if absolute.is_dir():
             if not (rel == RECORDS or rel.startswith(RECORDS + "/")):
                 raise UsageError(_("{path}: not a folder of records; fmt formats the files under records/.").format(path=target))
-            for dirpath, dirnames, filenames in os.walk(absolute):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in filenames:
-                    file_rel = (Path(dirpath) / name).relative_to(root).as_posix()
-                    if record_of(file_rel)[0] is not None:
-                        found.add(file_rel)
+            found.update(f.path for f in files if f.path.startswith(rel + "/"))
         elif absolute.is_file():
             if record_of(rel)[0] is None:
                 raise UsageError(_("{path}: not a record file; fmt formats the .yaml files under records/.").format(path=target))
-            found.add(rel)
+            found.update(f.path for f in files if f.path == rel)
         else:
             raise UsageError(_("{path}: no such file or folder.").format(path=target))
-    return sorted(found)
+    return sorted(found), [refused[p] for p in sorted(refused)]
 
 
 def schema_ref(repo: Repository, rel: str, record_type: str) -> str | None:
@@ -372,7 +380,9 @@ def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet,
     (`edits.verify`), as every command that writes records does; equal data already makes
     that certain, so a refusal there is a bug, reported for that file alone."""
     outcome = Outcome(check=check)
-    files = record_paths(repo, paths)
+    files, special = record_paths(repo, paths)
+    from .rules.s011_not_regular import finding as not_regular
+    outcome.broken.extend(not_regular(stray.path, stray.reason) for stray in special)
     outcome.files = len(files)
     cache = _Cache(repo.root, schemas)
     known = cache.canonical()
@@ -389,7 +399,7 @@ def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet,
     if changes and not check:
         for rel in sorted(changes):
             try:
-                edits.verify(repo, schemas, config or {}, rel, (repo.root / rel).read_text(encoding="utf-8"),
+                edits.verify(repo, schemas, config or {}, rel, read_regular(repo.root, rel).decode("utf-8"),
                              changes[rel])
             except (edits.Refused, OSError, UnicodeDecodeError) as error:
                 outcome.broken.append(Finding(rel, 1, 1, "fmt", "error", str(error)))
@@ -439,7 +449,10 @@ def _format_chunk(files: list[str]) -> list[_Result]:
 def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str]) -> _Result | None:
     """One file's result; None when its bytes are known to be canonical already."""
     try:
-        raw = (repo.root / rel).read_bytes()
+        raw = read_regular(repo.root, rel)  # never through a link, never blocked by a pipe
+    except NotRegularFile as refused:
+        from .rules.s011_not_regular import finding as not_regular
+        return rel, "", None, None, not_regular(rel, refused.kind)
     except OSError as error:
         return rel, "", None, None, Finding(rel, 1, 1, "Y001", "error", error.strerror or str(error))
     digest = _digest(rel, raw)

@@ -28,7 +28,7 @@ from typing import Any
 from .gitcmd import run as git
 from .gitcmd import run_bytes as git_bytes
 from .load import load_document
-from .repo import FOLDERS, ID_PATTERN, NESTED, RECORDS, Repository, UsageError, record_of
+from .repo import FOLDERS, ID_PATTERN, NESTED, RECORDS, Repository, UsageError, read_regular, record_of
 from .scalars import same_data
 from .texts import full_name
 
@@ -432,8 +432,7 @@ def history(repo: Repository, record: str) -> History:
     head = git(root, "rev-parse", "--short", "--verify", "-q", "HEAD")
     short = len(head.strip()) if head else 7
     changes = _follow(root, path) if head else []
-    on_disk = root / path
-    raw = _read(on_disk)
+    raw = _read(root, path)
     if not changes and raw is None:
         raise UsageError(f"no record at {path}, nor in its git history")
 
@@ -469,9 +468,9 @@ def history(repo: Repository, record: str) -> History:
     return History(record_id, folder or "", path, raw is not None, current, entries, shallow)
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
+def _read(root: Path, path: str) -> bytes | None:
+    try:  # a link or a pipe in the working tree is refused, never followed (S011)
+        return read_regular(root, path)
     except OSError:
         return None
 

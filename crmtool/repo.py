@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat as stat_mode
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,96 @@ class UsageError(Exception):
     """Bad usage or configuration: exit status 2."""
 
 
+SPECIAL = ("symlink", "fifo", "device", "socket", "directory", "other")
+"""Reasons of a stray that is not a regular file (S011): never followed, never opened."""
+
+
+class NotRegularFile(OSError):
+    """A path the tool was about to read is not a regular file (a symbolic link, a named
+    pipe, a device, a socket, a folder): it is refused, never followed or opened."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(f"{path}: not a regular file ({kind})")
+        self.path, self.kind = path, kind
+
+
+def kind_of(mode: int) -> str | None:
+    """None for a regular file; else what it is, one of SPECIAL (from an lstat's st_mode)."""
+    if stat_mode.S_ISREG(mode):
+        return None
+    if stat_mode.S_ISLNK(mode):
+        return "symlink"
+    if stat_mode.S_ISFIFO(mode):
+        return "fifo"
+    if stat_mode.S_ISCHR(mode) or stat_mode.S_ISBLK(mode):
+        return "device"
+    if stat_mode.S_ISSOCK(mode):
+        return "socket"
+    if stat_mode.S_ISDIR(mode):
+        return "directory"
+    return "other"
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
+_DIRECTORY_FLAGS = _OPEN_FLAGS | getattr(os, "O_DIRECTORY", 0)
+_ROOT_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_regular(root: Path | str, rel: str) -> bytes:
+    """The bytes of the regular file at `rel` (forward slashes) under `root`, opened without
+    following any symbolic link below `root`.
+
+    Every file the tool reads from a repository is as untrusted as the pull request that
+    added it: a symbolic link could point at /etc/passwd (whose lines would then appear in
+    findings) and a named pipe would block a read forever. So each folder on the way is
+    opened relative to the one before it with O_NOFOLLOW, the file itself with O_NOFOLLOW
+    and O_NONBLOCK (opening a pipe then returns at once), and only after fstat says it is a
+    regular file are its bytes read; a link swapped in between the folder listing and the
+    read is refused too. Raises NotRegularFile (an OSError) or any other OSError.
+    """
+    parts = rel.split("/")
+    if not rel or any(part in ("", ".", "..") for part in parts):
+        raise NotRegularFile(rel, "other")
+    folder = os.open(root, _ROOT_FLAGS)  # the root itself is the user's choice: a link to it is fine
+    try:
+        for part in parts[:-1]:
+            try:
+                inner = os.open(part, _DIRECTORY_FLAGS, dir_fd=folder)
+            except OSError as error:
+                raise _refusal(rel, error, part, folder) from None
+            os.close(folder)
+            folder = inner
+        try:
+            fd = os.open(parts[-1], _OPEN_FLAGS, dir_fd=folder)
+        except OSError as error:
+            raise _refusal(rel, error, parts[-1], folder) from None
+    finally:
+        os.close(folder)
+    try:
+        kind = kind_of(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise NotRegularFile(rel, kind)
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _refusal(rel: str, error: OSError, name: str, folder: int) -> OSError:
+    """ELOOP/ENOTDIR from O_NOFOLLOW/O_DIRECTORY mean a link or a non-folder on the way."""
+    try:
+        kind = kind_of(os.lstat(name, dir_fd=folder).st_mode)
+    except OSError:
+        return error
+    return NotRegularFile(rel, kind or "other") if kind not in (None, "directory") else error
+
+
 @dataclass(frozen=True)
 class RecordFile:
     """A file under `records/` that should be a record."""
@@ -60,7 +151,7 @@ class Stray:
     """Something under `records/` that is not a record file, with the reason."""
 
     path: str
-    reason: str  # "directory", "extension", "folder", "loose", "nested"
+    reason: str  # "directory", "extension", "folder", "loose", "nested", or one of SPECIAL
 
 
 @dataclass(frozen=True)
@@ -88,16 +179,25 @@ class Repository:
         files: list[RecordFile] = []
         strays: list[Stray] = []
         records = self.root / RECORDS
-        if not records.is_dir():
+        try:
+            kind = kind_of(os.lstat(records).st_mode)
+        except OSError:
+            return files, strays
+        if kind != "directory":
+            if kind is not None:  # records/ itself a link (or a pipe): not followed
+                strays.append(Stray(RECORDS, kind))
             return files, strays
         for entry in sorted(os.scandir(records), key=lambda e: e.name):
             rel = f"{RECORDS}/{entry.name}"
             if entry.name.startswith(".") or entry.name in QUIET_FILES:
                 continue
-            if not entry.is_dir() or entry.name not in FOLDERS:
-                strays.append(Stray(rel, "folder" if entry.is_dir() else "loose"))
-                continue
-            self._scan_folder(Path(entry.path), rel, entry.name, files, strays)
+            special = _special(entry)
+            if special is not None:
+                strays.append(Stray(rel, special))
+            elif not entry.is_dir(follow_symlinks=False) or entry.name not in FOLDERS:
+                strays.append(Stray(rel, "folder" if entry.is_dir(follow_symlinks=False) else "loose"))
+            else:
+                self._scan_folder(Path(entry.path), rel, entry.name, files, strays)
         return files, strays
 
     def _scan_folder(self, directory: Path, rel: str, folder: str,
@@ -106,7 +206,10 @@ class Repository:
             path = f"{rel}/{entry.name}"
             if entry.name.startswith(".") or entry.name in QUIET_FILES:
                 continue
-            if entry.is_dir():
+            special = _special(entry)
+            if special is not None:
+                strays.append(Stray(path, special))
+            elif entry.is_dir(follow_symlinks=False):
                 if entry.name.endswith(".yaml"):
                     strays.append(Stray(path, "directory"))
                 elif folder in NESTED:
@@ -119,12 +222,45 @@ class Repository:
                 strays.append(Stray(path, "extension"))
 
 
+def _special(entry: os.DirEntry) -> str | None:
+    """What a folder entry is when it is neither a regular file nor a real folder (a link to
+    either counts as a link): from the listing's own file type, without following it."""
+    if entry.is_symlink():
+        return "symlink"
+    if entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False):
+        return None
+    try:
+        return kind_of(entry.stat(follow_symlinks=False).st_mode) or "other"
+    except OSError:
+        return "other"
+
+
+def _real_folder(path: Path) -> bool:
+    """Whether `path` is a folder itself, not a link to one."""
+    try:
+        return stat_mode.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def record_of(path: str) -> tuple[str | None, str]:
     """The folder and id a path under records/ names, or (None, "") for anything else."""
     parts = path.split("/")
     if len(parts) >= 3 and parts[0] == RECORDS and parts[1] in FOLDERS and parts[-1].endswith(".yaml"):
         return parts[1], parts[-1][: -len(".yaml")]
     return None, ""
+
+
+def _regular_names(directory: Path, parent_real: bool = True) -> list[str]:
+    """Names of the regular files in a real folder (links, pipes and the like left out: the
+    scan reports them as S011); nothing when the folder is a link or missing."""
+    if not parent_real or not _real_folder(directory):
+        return []
+    try:
+        with os.scandir(directory) as entries:
+            return [entry.name for entry in entries if entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
 
 
 class Listing:
@@ -139,27 +275,27 @@ class Listing:
     def __init__(self, root: Path) -> None:
         self.ids: dict[str, set[str]] = {}
         self.nested: dict[str, dict[str, list[str]]] = {}
+        real = _real_folder(root / RECORDS)  # a linked records/ or record folder is not read (S011)
         for folder in FOLDERS:
             base = f"{RECORDS}/{folder}"
             if folder not in NESTED:
-                try:
-                    names = os.listdir(root / base)
-                except OSError:
-                    names = []
-                self.ids[folder] = {name[:-5] for name in names if name.endswith(".yaml")}
+                self.ids[folder] = {name[:-5] for name in _regular_names(root / base, real)
+                                    if name.endswith(".yaml")}
                 continue
             paths: dict[str, list[str]] = {}
-            pending = [base]
+            pending = [base] if real and _real_folder(root / base) else []
             while pending:
                 directory = pending.pop()
                 try:
-                    names = os.listdir(root / directory)
+                    entries = list(os.scandir(root / directory))
                 except OSError:
                     continue
-                for name in names:
+                for entry in entries:
+                    name = entry.name
                     if name.endswith(".yaml"):
-                        paths.setdefault(name[:-5], []).append(f"{directory}/{name}")
-                    elif not name.startswith(".") and "." not in name:
+                        if entry.is_file(follow_symlinks=False):
+                            paths.setdefault(name[:-5], []).append(f"{directory}/{name}")
+                    elif not name.startswith(".") and "." not in name and entry.is_dir(follow_symlinks=False):
                         pending.append(f"{directory}/{name}")
             self.nested[folder] = paths
             self.ids[folder] = set(paths)

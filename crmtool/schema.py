@@ -60,9 +60,11 @@ class SchemaSet:
         self.directory = directory.resolve()
         self.base = self.directory.as_uri() + "/"
         self.documents: dict[str, dict] = {}
+        from .repo import read_regular  # repo imports this module
         for path in sorted(self.directory.glob("*.schema.json")):
             try:
-                self.documents[path.name] = json.loads(path.read_text(encoding="utf-8"))
+                # never through a link or from a pipe (repo.read_regular)
+                self.documents[path.name] = json.loads(read_regular(self.directory, path.name).decode("utf-8"))
             except (OSError, ValueError) as error:
                 raise SchemaFileError(f"{path}: {error}") from error
         self._validators: dict[str, Any] = {}

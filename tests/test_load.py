@@ -106,7 +106,7 @@ def test_check_survives_every_broken_file_at_once(base_repo):
         by_path.setdefault(finding.path.rsplit("/", 1)[-1], set()).add(finding.rule)
     assert by_path == {
         "p-binary.yaml": {"Y001"}, "p-empty.yaml": {"S001"}, "p-huge.yaml": {"Y001"},
-        "p-notyaml.yaml": {"Y001"}, "p-folder.yaml": {"S003"}, "p-deep.yaml": {"Y001"},
+        "p-notyaml.yaml": {"Y001"}, "p-folder.yaml": {"S011"}, "p-deep.yaml": {"Y001"},
     }
     assert result.exit_code == 1
 

@@ -2,7 +2,8 @@
 
 A case is a folder `tests/fixtures/<RULE>/<pass|fail>/<case>/` whose files are laid over the
 small valid repository in `tests/fixtures/base/` (a file named `<name>.delete` removes
-`<name>` from the base). A failing case has `expected.yaml`: the exact findings of that rule
+`<name>` from the base; `<name>.mkdir` makes a folder, `<name>.symlink` a symbolic link to the
+path the file holds, `<name>.mkfifo` a named pipe: what git cannot carry safely as itself). A failing case has `expected.yaml`: the exact findings of that rule
 (path, line, column). A passing case must produce no finding of that rule and no error at
 all. Adding a case is adding a folder.
 
@@ -13,6 +14,7 @@ each message is one more commit on the branch that is not pushed yet.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -48,6 +50,14 @@ def _materialise(case: Path, tmp_path: Path) -> Repository:
             continue
         if source.name.endswith(".mkdir"):
             target.with_name(source.name[: -len(".mkdir")]).mkdir(parents=True, exist_ok=True)
+            continue
+        if source.name.endswith((".symlink", ".mkfifo")):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            special = target.with_name(source.stem)
+            if source.suffix == ".symlink":
+                special.symlink_to(source.read_text(encoding="utf-8").strip())
+            else:
+                os.mkfifo(special)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)

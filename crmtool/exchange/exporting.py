@@ -10,17 +10,15 @@ category, so staff see which purpose would have to change, not an empty column.
 CSV is written the way Excel opens it, as the index's CSV answers are (docs/decisions.md):
 UTF-8 with a byte-order mark, `;` and Dutch headers when the repository's language is
 Dutch, `,` and English headers otherwise, CRLF line ends; text that a spreadsheet would run
-as a formula gets a leading apostrophe, as the register's Art. 30 CSV does. vCard is 4.0,
+as a formula gets a leading apostrophe (`csvsafe`, the one CSV writer). vCard is 4.0,
 one card per person, written by the subject export's writer.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
-from .. import i18n
+from .. import csvsafe, i18n
 from ..i18n import _
 from ..model import Model, Record
 from ..policy import current_labels, list_of
@@ -28,7 +26,6 @@ from ..repo import UsageError
 from ..subject.export_render import card, contact_lines, escape_value
 from ..texts import full_name
 from . import columns, purposes
-from .read_csv import FORMULA_START
 
 
 @dataclass(frozen=True)
@@ -87,12 +84,8 @@ def to_csv(selection: Selection) -> str:
             for key in columns.EXPORT_COLUMNS[group]:
                 header.append(columns.heading(key, number, language))
                 cells.append((group, key, number))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if language == "nl" else ",", lineterminator="\r\n")
-    writer.writerow(header)
-    for person in selection.people:
-        writer.writerow([inert(_cell(person, group, key, number)) for group, key, number in cells])
-    return "\ufeff" + out.getvalue()
+    rows = ([_cell(person, group, key, number) for group, key, number in cells] for person in selection.people)
+    return csvsafe.to_text([header, *rows], language)  # formula-like cells defused
 
 
 def _cell(person: Record, group: str, key: str, number: int) -> str:
@@ -113,12 +106,6 @@ def _cell(person: Record, group: str, key: str, number: int) -> str:
         return ", ".join(str(t) for t in list_of(person.get("tags")))
     value = person.get(columns.GROUP_FIELD[group])
     return str(value) if isinstance(value, str) else ""
-
-
-def inert(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula: a leading apostrophe before `=`, `+`,
-    `-`, `@` (the register's rule); `crmtool import` takes it off again."""
-    return f"'{cell}" if cell[:1] in FORMULA_START and cell else cell
 
 
 def to_vcard(selection: Selection) -> str:

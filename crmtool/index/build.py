@@ -23,7 +23,7 @@ from ..cache import CACHE_FILE
 from ..filecheck import check_files, without_gc
 from ..i18n import N_
 from ..load import load_document
-from ..repo import CONFIG_FILE, Repository, UsageError
+from ..repo import CONFIG_FILE, SPECIAL, Repository, UsageError, read_regular
 from ..schema import SchemaSet
 from . import rows as rowmaker
 from .tables import SHARED, TABLES, by_folder, ddl
@@ -31,6 +31,7 @@ from .tables import SHARED, TABLES, by_folder, ddl
 INDEX_FILE = "build/index.sqlite"
 SCHEMA_VERSION = 1
 DUPLICATE, UNREADABLE = N_("duplicate id"), N_("could not be read")
+NOT_REGULAR = N_("not a regular file: a link, a pipe or a folder; never read")
 """Why a record file is left out of the tables (message ids: the CLI translates them)."""
 CACHE_KIB = 128 * 1024
 """SQLite's page cache while building: the tables' B-trees of a large repository stay in memory."""
@@ -57,7 +58,7 @@ def repository_config(repo: Repository) -> dict:
     """crmtool.yaml as data, read without the check's validation ({} when missing or broken:
     the questions then use the defaults, and `crmtool check` explains what is wrong)."""
     try:
-        doc = load_document(CONFIG_FILE, repo.config_path.read_bytes())
+        doc = load_document(CONFIG_FILE, read_regular(repo.root, CONFIG_FILE))
     except OSError:
         return {}
     return doc.data if doc.loaded and isinstance(doc.data, dict) else {}
@@ -142,7 +143,7 @@ def _open_existing(path: Path, key: str) -> sqlite3.Connection | None:
 
 def _update(repo: Repository, db: sqlite3.Connection, language: str, result: IndexResult,
             progress: Callable[[int], Callable[[int], None]] | None) -> None:
-    files, _strays = repo.scan()
+    files, strays = repo.scan()  # links, pipes and the like are strays: never read (S011)
     stored = {path: (rowid, blob, stat) for rowid, path, blob, stat
               in db.execute("SELECT rowid, path, blob, stat FROM records")}
     hashes, stats = file_hashes(repo.root, [f.path for f in files],
@@ -171,6 +172,7 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
     result.records = db.execute("SELECT count(*) FROM records WHERE indexed = 1").fetchone()[0]
     result.skipped = [(path, DUPLICATE if has_data else UNREADABLE) for path, has_data in
                       db.execute("SELECT path, data IS NOT NULL FROM records WHERE indexed = 0 ORDER BY path")]
+    result.skipped = sorted(result.skipped + [(s.path, NOT_REGULAR) for s in strays if s.reason in SPECIAL])
 
 
 def _loaded(repo: Repository, changed: list, hashes: dict[str, str], done) -> Iterator[tuple[str, bool, Any]]:

@@ -9,10 +9,9 @@ purposes have none), so an empty one says "none".
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 
+from .. import csvsafe
 from ..i18n import N_
 from .views import Contact, Language, Purpose
 
@@ -75,19 +74,9 @@ def _contact(contact: Contact) -> str:
 def to_csv(lang: Language, rows: list[dict[str, str]]) -> bytes:
     """The record in one language, as Excel opens it: UTF-8 with a byte-order mark,
     `;`-separated in Dutch (the convention of crmtool's other CSV, docs/decisions.md)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if lang.code == "nl" else ",", lineterminator="\r\n")
-    writer.writerow([lang.gettext(header) for _key, header in COLUMNS])
-    for cells in rows:
-        writer.writerow([_inert(cells[key]) for key, _header in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet will not run: text starting with `=`, `+`, `-` or `@` is a formula
-    to Excel, so it gets a leading apostrophe (a purpose title is typed by anyone with write
-    access; the record must not become a way to run something on the reader's machine)."""
-    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    table = [[lang.gettext(header) for _key, header in COLUMNS],
+             *([cells[key] for key, _header in COLUMNS] for cells in rows)]
+    return csvsafe.to_text(table, lang.code).encode("utf-8")  # formula-like cells defused
 
 
 def to_json(languages: list[Language], rows: dict[str, list[dict[str, str]]]) -> bytes:

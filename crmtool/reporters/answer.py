@@ -4,16 +4,15 @@ The table is for reading in a terminal: the title, translated column headings, l
 joined. JSON is every field of every row (ids and names), for scripts; it is a list of
 objects, as the design promises for `who`. CSV is the table's columns with ids, for a
 spreadsheet: UTF-8 with a byte-order mark and `;` separators when the language is Dutch, so
-Excel opens it correctly in a Dutch locale as well.
+Excel opens it correctly in a Dutch locale as well, written by `csvsafe` (no cell runs as a
+formula, also not a column name an `sql` query chose).
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
-from .. import i18n
+from .. import csvsafe, i18n
 from ..i18n import N_, _
 from ..index.questions import Answer
 
@@ -70,15 +69,10 @@ def render_json(answer: Answer, columns: list[str] | None = None) -> str:
 
 def render_csv(answer: Answer, columns: list[str] | None = None) -> str:
     columns = columns or answer.columns
-    out = io.StringIO()
-    dutch = i18n.language() == "nl"
-    writer = csv.writer(out, delimiter=";" if dutch else ",", lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in answer.rows:
-        writer.writerow(["; ".join(map(str, v)) if isinstance(v, list) else
-                         ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
-                         for v in (row.get(c) for c in columns)])
-    return "\ufeff" + out.getvalue()
+    rows = (["; ".join(map(str, v)) if isinstance(v, list) else
+             ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
+             for v in (row.get(c) for c in columns)] for row in answer.rows)
+    return csvsafe.to_text([columns, *rows], i18n.language())  # formula-like cells defused
 
 
 RENDERERS = {"table": render_table, "json": render_json, "csv": render_csv}

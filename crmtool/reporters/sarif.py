@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Finding
@@ -19,7 +20,7 @@ def render(findings: list[Finding], summary: dict, colour: bool = False) -> str:
         "level": _LEVELS[f.severity],
         "message": {"text": f.message + (f" {f.hint}" if f.hint else "")},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": f.path},
+            "artifactLocation": {"uri": quote(f.path)},  # a URI: spaces, newlines percent-encoded
             "region": {"startLine": f.line, "startColumn": f.column}}}],
     } for f in findings]
     log = {

@@ -1,11 +1,13 @@
 """`path:line:column: SEVERITY RULE message`, with the hint indented below it.
 
-Coloured on a terminal; plain when NO_COLOR is set or the output is not a terminal.
+Coloured on a terminal; plain when NO_COLOR is set or the output is not a terminal. Control
+characters in paths and messages are shown as escapes (`visible.py`): one finding, one line.
 """
 from __future__ import annotations
 
 from ..findings import Finding
 from ..i18n import _, ngettext
+from .visible import visible
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _DIM, _RESET = "\033[2m", "\033[0m"
@@ -18,9 +20,10 @@ def render(findings: list[Finding], summary: dict, colour: bool = False) -> str:
         severity = f.severity.upper()
         if colour:
             severity = f"{_COLOURS.get(f.severity, '')}{severity}{_RESET}"
-        lines.append(f"{f.path}:{f.line}:{f.column}: {severity} {f.rule} {f.message}")
+        # a newline or escape sequence in a file name must not split or forge a line
+        lines.append(f"{visible(f.path)}:{f.line}:{f.column}: {severity} {f.rule} {visible(f.message)}")
         if f.hint:
-            hint = f"    {label}: {f.hint}"
+            hint = f"    {label}: {visible(f.hint)}"
             lines.append(f"{_DIM}{hint}{_RESET}" if colour else hint)
     lines.append(summary_line(summary))
     return "\n".join(lines) + "\n"

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from ..findings import Finding
 from ..load import Document, Retyped, load_document
 from ..model import Model, Record
-from ..repo import FOLDERS, RecordFile, Stray
+from ..repo import FOLDERS, RecordFile, Stray, read_regular
 from ..schema import Annotation, SchemaError, SchemaSet, values_at
 from ..texts import excerpt
 
@@ -88,7 +88,7 @@ class Locator:
     def position(self, path: str, pointer: tuple = (), at_key: bool = False) -> tuple[int, int]:
         if path not in self._docs:
             try:
-                raw = (self.root / path).read_bytes()
+                raw = read_regular(self.root, path)  # never through a link (S011)
             except OSError:
                 return 1, 1
             self._docs[path] = load_document(path, raw)

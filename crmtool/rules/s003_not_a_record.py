@@ -1,7 +1,7 @@
 """S003: everything under `records/` is a record file in a record folder.
 
-A `.yml` or `.json` file, a folder named `x.yaml` or an unknown folder would otherwise be
-skipped in silence, and the data in it never checked.
+A `.yml` or `.json` file or an unknown folder would otherwise be skipped in silence, and the
+data in it never checked. (A folder named `x.yaml`, a link or a pipe is S011's.)
 
 Passing: ``records/people/p-7k2m9q.yaml``
 
@@ -13,14 +13,12 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..repo import FOLDERS, NESTED
+from ..repo import FOLDERS, NESTED, SPECIAL
 from .base import RepoContext, Rule
 
 RULE = Rule("S003", "error", N_("Only record files belong under records/"), "repository", "contract")
 
 _MESSAGES = {
-    "directory": (N_("'{path}' is a folder, but its name is that of a record file."),
-                  N_("Records are files: rename or remove the folder.")),
     "extension": (N_("'{path}' is not read: record files end in .yaml."),
                   N_("Rename it to .yaml if it is a record (.yml is not read), or move it out of records/.")),
     "folder": (N_("'{path}' is not a record folder."),
@@ -34,6 +32,8 @@ _MESSAGES = {
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
     for stray in ctx.strays:
+        if stray.reason in SPECIAL:
+            continue  # not a regular file: S011
         message, hint = _MESSAGES[stray.reason]
         words = {"path": stray.path, "folders": ", ".join(FOLDERS), "nested": ", ".join(sorted(NESTED))}
         yield RULE.finding(stray.path, (1, 1), _(message).format(**words), _(hint).format(**words))
