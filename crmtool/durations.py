@@ -47,3 +47,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def add(day: dt.date, duration: Duration) -> dt.date:
     return add_months(day, duration.years * 12 + duration.months) + dt.timedelta(days=duration.days)
+
+
+def words(duration: Duration | str | None, language: str = "en") -> str | None:
+    """A duration as people say it, in `language`: "P1M" → "1 maand", "P1Y6M" → "1 jaar en
+    6 maanden", "P4W" → "28 days". Babel's CLDR units give the plural forms of each language;
+    None when `duration` is not a duration."""
+    from babel.lists import format_list
+    from babel.units import format_unit
+    if not isinstance(duration, Duration):
+        duration = parse_duration(duration)
+    if duration is None:
+        return None
+    locale = language if language in ("en", "nl") else "en"
+    parts = [format_unit(n, f"duration-{unit}", length="long", locale=locale)
+             for n, unit in ((duration.years, "year"), (duration.months, "month"), (duration.days, "day")) if n]
+    if not parts:
+        return format_unit(0, "duration-day", length="long", locale=locale)
+    return format_list(parts, locale=locale)
