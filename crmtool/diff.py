@@ -18,15 +18,20 @@ that `crmtool fmt` only re-laid out shows no event. Renames are one event: git p
 it can (`-M`), and a removed record is paired with a new untracked one when they have the
 same id in the same folder or the same bytes (git does not look at untracked files).
 
-Events carry values that may appear anywhere (ids, paths, dates, vocabulary values,
-purposes). Names of people are kept apart (`Diff.names`, `Event.private`) and are only read
-when the caller asks for them (`with_names`), for a terminal; the Markdown for a pull-request
-comment and the JSON never get them. E-mail addresses, phone numbers, addresses and notes
-are never copied into an event at all: events name their field paths.
+Events carry the values of the fields they are about (references, dates, vocabulary
+values). Names of people are kept apart (`Diff.names`, `Event.private`) and are only read
+when the caller asks for them (`with_names`), for a terminal. E-mail addresses, phone
+numbers, addresses and notes are never copied into an event at all: events name their field
+paths. But a value can hold what its field should not: a name typed into a reference
+(`from: {person: Kees Ploeger}`), free text in `end_reason`. So the Markdown for a
+pull-request comment and the JSON show a value only when it is what its field promises, as
+`Known` can tell: an id of an existing record, a date, a value of the field's vocabulary or
+list of values, a count; anything else as "(text changed)" (`diff_words.public`).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +40,7 @@ from .diff_events import DESCRIBERS, PERSON_KEYS, SETTINGS, Describer, Event
 from .gitcmd import run as git
 from .gitcmd import run_bytes as git_bytes
 from .history import QUIET, GitFailed, Unreadable, load_version, read_blobs
-from .repo import CONFIG_FILE, FOLDERS, NESTED, RECORDS, Repository, UsageError, read_regular, record_of
+from .repo import CONFIG_FILE, FOLDERS, ID_PATTERN, NESTED, RECORDS, Repository, UsageError, read_regular, record_of
 from .texts import full_name
 
 ERASURE_LOG = "erasure-log.yaml"
@@ -59,6 +64,25 @@ class Diff:
     events: list[Event]
     layout_only: list[str]  # paths whose data did not change (layout or comments only)
     names: dict[str, str] = field(default_factory=dict)  # person id → name, only with `with_names`
+    known: "Known | None" = None  # what a value may be, for the outputs that leave the clone
+
+
+@dataclass
+class Known:
+    """What exists on either side of the comparison, so that an output can tell a value that
+    is what its field promises (an id, a value of a list) from text typed where it should
+    not be."""
+
+    ids: dict[str, set[str]] = field(default_factory=dict)  # folder → record ids
+    vocabularies: dict[str, dict[str, Any]] = field(default_factory=dict)  # name → value id → label
+    stages: dict[str, Any] = field(default_factory=dict)  # pipeline stage id → label
+    enums: set[str] = field(default_factory=set)  # every value a schema lists (`enum`, `const`)
+
+    def record(self, folder: str, value: Any) -> bool:
+        return isinstance(value, str) and ID_PATTERN.match(value) is not None and value in self.ids.get(folder, ())
+
+    def in_vocabulary(self, name: str, value: Any) -> bool:
+        return isinstance(value, str) and value in self.vocabularies.get(name, {})
 
 
 # --- choosing the sides --------------------------------------------------------------------
@@ -199,7 +223,7 @@ def diff(repo: Repository, spec: str, today: dt.date, *, with_names: bool = Fals
         events += found
         if not found:
             layout_only.append(item.new or item.old or "")
-    result = Diff(old, new, events, layout_only)
+    result = Diff(old, new, events, layout_only, known=_known(repo, old, new) if events else None)
     if with_names:
         result.names = _names(root, old, new, events, raw_old, raw_new)
     return result
@@ -284,6 +308,63 @@ def _unreadable(side: str, problem: Unreadable) -> dict:
     return values
 
 
+# --- what exists, so outputs can tell ids and list values from text ----------------------------
+
+
+def _known(repo: Repository, old: Side, new: Side) -> Known:
+    """Record ids on both sides (the file listing or `git ls-tree`), vocabulary values and
+    pipeline stages on both sides, and the values the schemas list."""
+    known = Known()
+    root = repo.root
+    for side in (old, new):
+        if side.commit is None:
+            paths = [f.path for f in repo.scan()[0]] + [CONFIG_FILE]
+        else:
+            out = git_bytes(root, *QUIET, "ls-tree", "-r", "-z", "--name-only", side.commit, "--", f"{RECORDS}/",
+                            CONFIG_FILE)
+            paths = [p for p in (out or b"").decode("utf-8", "replace").split("\0") if p]
+        for path in paths:
+            folder, record_id = record_of(path)
+            if folder is not None:
+                known.ids.setdefault(folder, set()).add(record_id)
+        wanted = [p for p in paths if record_of(p)[0] == "vocabularies" or p == CONFIG_FILE]
+        for path, raw in _read(root, side, wanted).items():
+            data, problem = load_version(raw, path)
+            if problem is not None or not isinstance(data, dict):
+                continue
+            if path == CONFIG_FILE:
+                from .pipeline import pipeline_of
+                for stage, settings in pipeline_of(data).stages.items():
+                    known.stages.setdefault(stage, settings.get("label"))
+                continue
+            values = known.vocabularies.setdefault(record_of(path)[1], {})
+            for item in data.get("values") or []:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    values.setdefault(item["id"], item.get("label"))
+    for schema in sorted(repo.schema_dir.glob("*.json")):
+        try:
+            document = json.loads(schema.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        known.enums |= set(_listed(document))
+    return known
+
+
+def _listed(node: Any):
+    """Every string a JSON Schema lists as `enum` or `const`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "enum" and isinstance(value, list):
+                yield from (v for v in value if isinstance(v, str))
+            elif key == "const" and isinstance(value, str):
+                yield value
+            else:
+                yield from _listed(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _listed(item)
+
+
 # --- names, for a terminal only ------------------------------------------------------------
 
 
@@ -297,7 +378,8 @@ def _names(root: Path, old: Side, new: Side, events: list[Event], raw_old: dict,
             wanted.update(value if isinstance(value, list) else [value] if isinstance(value, str) else [])
         if event.folder == "people":
             wanted.add(event.record)
-    paths = {pid: f"{RECORDS}/people/{pid}.yaml" for pid in sorted(wanted)}
+    paths = {pid: f"{RECORDS}/people/{pid}.yaml" for pid in sorted(wanted) if ID_PATTERN.match(pid)}  # not a name
+                                                                               # typed into a reference
     names: dict[str, str] = {}
     for side, known in ((new, raw_new), (old, raw_old)):
         missing = [p for pid, p in paths.items() if pid not in names and p not in known]

@@ -1,21 +1,30 @@
 """The words of `crmtool diff`: one sentence per event, and the three outputs.
 
-Text is for the user's own terminal and shows a person's name next to the id. Markdown is
-for a pull-request comment, which lives outside git and out of reach of
-`crmtool subject erase` (the same reasoning as the review's Markdown): ids, paths,
-functions, organisations, purposes and dates only, every value in a code span so no record
-can inject markup, mentions or links, and a footer that says what is left out. JSON is for
-scripts and carries what Markdown carries. Nothing here prints.
+Text is for the user's own terminal and shows a person's name next to the id, the labels of
+vocabulary values and pipeline stages instead of their ids, and durations in words ("P1M" →
+"1 maand"). Markdown is for a pull-request comment, which lives outside git and out of reach
+of `crmtool subject erase` (the same reasoning as the review's Markdown): a value is shown
+only when it is what its field promises (`public`): an id of an existing record, a date, a
+value of the field's vocabulary or list of values, a count. Anything else, such as a name
+typed into a reference or free text in `end_reason`, shows as "(text changed)". Every value
+is in a code span so no record can inject markup, mentions or links, and a footer says what
+is left out. JSON is for scripts and carries what Markdown carries. Nothing here prints.
 """
 from __future__ import annotations
 
 import json
+import re
 from itertools import groupby
 from typing import Any
 
-from .diff import Diff
+from . import i18n
+from .diff import Diff, Known
 from .diff_events import PERSON_KEYS, SETTINGS, Event
+from .durations import parse_duration
+from .durations import in_words
 from .i18n import N_, _
+from .repo import ID_PATTERN, record_of
+from .texts import localised
 
 MARKER = "<!-- crmtool-diff -->"
 """The first line of the Markdown: a workflow finds its own earlier comment by it."""
@@ -127,6 +136,117 @@ _PRIVATE = ("old_name",)
 """Detail keys that come from `Event.private`: text only."""
 
 
+# --- which values may leave the clone ----------------------------------------------------------
+
+class _Withheld:
+    """A value that is not what its field promises: shown as "(text changed)"."""
+
+    def __repr__(self) -> str:
+        return "WITHHELD"
+
+
+WITHHELD = _Withheld()
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+FIELD_PATH = re.compile(r"[a-z_][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])?)*")
+"""A field path as events name it (`emails[0]`, `purposes.source`): keys as schemas spell them."""
+
+KINDS: dict[str, tuple] = {
+    "person": ("record", "people"), "people": ("record", "people"),
+    "organisation": ("record", "organisations"), "organisations": ("record", "organisations"),
+    "member": ("record", "organisations"), "parent": ("record", "organisations"),
+    "assignee": ("record", "staff"), "staff": ("record", "staff"),
+    "purpose": ("record", "purposes"), "purposes": ("record", "purposes"), "list": ("record", "lists"),
+    "function": ("vocabulary", "functions"), "reason": ("vocabulary", "end-reasons"),
+    "source": ("vocabulary", "sources"), "teams": ("vocabulary", "teams"),
+    "stage": ("stage",), "retention": ("retention",),
+    "kind": ("listed",), "legal_basis": ("listed",), "decision": ("listed",), "ground": ("listed",),
+    "categories": ("listed",), "special": ("listed",), "change": ("listed",), "wording": ("listed",),
+    "since": ("date",), "until": ("date",), "given": ("date",), "withdrawn": ("date",), "received": ("date",),
+    "closed": ("date",), "start": ("date",), "end": ("date",), "date": ("date",),
+    "field": ("path",), "fields": ("path",), "subfields": ("path",),
+    "old_path": ("record path",), "old_id": ("moved id",),
+    "value": ("own value",), "values": ("own value",),
+    "side": ("ours",), "rule": ("ours",), "line": ("count",), "column": ("count",),
+}
+"""What each value of an event must be. `listed`: a value some schema or vocabulary lists."""
+
+EVENT_KINDS: dict[tuple[str, str], tuple] = {
+    **{(event, side): kind for event, kind in (
+        ("role-function-changed", ("vocabulary", "functions")),
+        ("role-organisation-changed", ("record", "organisations")),
+        ("role-end-reason-changed", ("vocabulary", "end-reasons")),
+        ("organisation-moved", ("record", "organisations")),
+        ("request-stage-moved", ("stage",)),
+        ("request-assigned", ("record", "staff")),
+        ("purpose-legal-basis-changed", ("listed",)),
+        ("purpose-retention-changed", ("retention",)),
+    ) for side in ("old", "new")},
+    ("role-reopened", "old"): ("date",), ("role-end-moved", "old"): ("date",), ("request-reopened", "old"): ("date",),
+    ("organisation-added", "kind"): ("vocabulary", "organisation-kinds"),
+    ("places-changed", "added"): ("text",), ("places-changed", "removed"): ("text",),
+    ("purpose-categories-changed", "added"): ("listed",), ("purpose-categories-changed", "removed"): ("listed",),
+    ("unreadable", "reason"): ("ours",),
+}
+
+
+def kind_of(event: Event, key: str) -> tuple:
+    return EVENT_KINDS.get((event.event, key)) or KINDS.get(key) or ("listed",)
+
+
+def _fits(event: Event, key: str, value: Any, known: Known) -> bool:
+    """Whether `value` is what the field `key` of `event` promises."""
+    kind = kind_of(event, key)
+    if kind[0] == "ours":
+        return True
+    if kind[0] == "count":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if not isinstance(value, str):
+        return False
+    if kind[0] == "date":
+        return DATE.fullmatch(value) is not None
+    if kind[0] == "record":
+        return known.record(kind[1], value)
+    if kind[0] == "vocabulary":
+        return known.in_vocabulary(kind[1], value)
+    if kind[0] == "stage":
+        return value in known.stages
+    if kind[0] == "path":
+        return FIELD_PATH.fullmatch(value) is not None and len(value) <= 60
+    if kind[0] == "record path":
+        folder, record_id = record_of(value)
+        return folder is not None and known.record(folder, record_id)
+    if kind[0] == "moved id":
+        return known.record(event.folder, value)
+    if kind[0] == "own value":  # a vocabulary's own values, added or removed by this change
+        return ID_PATTERN.match(value) is not None and known.in_vocabulary(event.record, value)
+    if kind[0] == "retention":  # "P2Y last-role-end delete"
+        return all(parse_duration(part) is not None or part in known.enums for part in value.split())
+    if kind[0] == "listed":
+        return ID_PATTERN.match(value) is not None and (
+            value in known.enums or value in known.stages
+            or any(value in values for values in known.vocabularies.values()))
+    return False  # text
+
+
+def public(event: Event, known: Known | None) -> Event:
+    """The event as it may leave the clone (a pull-request comment, JSON): no private values,
+    and every value that is not what its field promises replaced by WITHHELD."""
+    def safe(key: str, value: Any) -> Any:
+        if known is None:
+            return value
+        if isinstance(value, list):
+            return [v if _fits(event, key, v, known) else WITHHELD for v in value]
+        return value if _fits(event, key, value, known) else WITHHELD
+    fields = [f if FIELD_PATH.fullmatch(f) and len(f) <= 60 else "?" for f in event.fields]
+    return Event(event.folder, event.record, event.path, event.event, fields,
+                 {key: safe(key, value) for key, value in event.values.items()}, event.old_path, event.policy)
+
+
+def _withheld_text() -> str:
+    return _("(text changed)")
+
+
 def _unreadable(event: Event, show) -> str:
     values = event.values
     when = _("before the change") if values.get("side") == "before" else _("after the change")
@@ -172,6 +292,8 @@ def _joined(value: Any, one) -> str:
 
 def code(value: Any) -> str:
     """A value as a Markdown code span: no backticks, no line breaks inside."""
+    if value is WITHHELD:
+        return "_" + _withheld_text() + "_"
     text = " ".join(str(value).split()).replace("`", "'")
     return f"`{text}`"
 
@@ -191,14 +313,39 @@ def _by_record(events: list[Event]):
 
 
 def render_text(result: Diff) -> str:
-    """For a terminal: names next to person ids."""
+    """For a terminal: names next to person ids, labels instead of vocabulary ids and stage
+    ids, durations in words."""
     names = result.names
+    known = result.known or Known()
+    language = i18n.language()
 
-    def show(key: str, value: Any) -> str:
-        def one(item: Any) -> str:
-            item = str(item)
-            return f"{item} ({names[item]})" if key in PERSON_KEYS and item in names else item
-        return _joined(value, one)
+    def label(key: str, item: str, event: Event | None) -> str:
+        kind = kind_of(event, key) if event is not None else KINDS.get(key, ("listed",))
+        if kind[0] == "vocabulary":
+            return localised(known.vocabularies.get(kind[1], {}).get(item), language) or item
+        if kind[0] == "stage":
+            return localised(known.stages.get(item), language) or item
+        if kind[0] == "own value" and event is not None:
+            return localised(known.vocabularies.get(event.record, {}).get(item), language) or item
+        if kind[0] == "retention":  # "P2Y last-role-end delete" as the register says it
+            from .register import words as policy_words
+            period, after, then = (item.split() + ["", "", ""])[:3]
+            said = policy_words.retention(_, {"period": period, "after": after, "then": then})
+            return said or " ".join(in_words(part, language) for part in item.split())
+        if key == "legal_basis" or (event is not None and event.event == "purpose-legal-basis-changed"):
+            from .register import words as policy_words
+            return policy_words.legal_basis(_, item)[0] or item
+        return item
+
+    def shower(event: Event | None):
+        def show(key: str, value: Any) -> str:
+            def one(item: Any) -> str:
+                item = str(item)
+                if key in PERSON_KEYS and item in names:
+                    return f"{item} ({names[item]})"
+                return label(key, item, event)
+            return _joined(value, one)
+        return show
 
     old, new = _sides(result)
     lines = [_("Changes from {old} to {new}: {summary}").format(old=old, new=new, summary=_summary(result))]
@@ -208,7 +355,7 @@ def render_text(result: Diff) -> str:
             record = events[0].record
             who = f"{record} ({names[record]})" if folder == "people" and record in names else record
             lines.append(f"  {who}  {path}")
-            lines += [f"    - {sentence(event, show)}" for event in events]
+            lines += [f"    - {sentence(event, shower(event))}" for event in events]
     if not result.events:
         lines += ["", _("No record changed.")]
     if result.layout_only:
@@ -253,7 +400,7 @@ def _markdown(result: Diff, spec: str, most: int | None) -> str:
             block.append(f"- {code(events[0].record)} · {code(path)}")
             for event in events:
                 mark = "**" + _("policy") + ":** " if event.policy else ""
-                block.append(f"  - {mark}{sentence(_public(event), show)}")
+                block.append(f"  - {mark}{sentence(public(event, result.known), show)}")
         if most is not None and len(records) > most:
             block.append("- " + more.format(count=len(records) - most, command=command))
         title = _(SECTIONS.get(folder, folder))
@@ -281,14 +428,22 @@ def _markdown(result: Diff, spec: str, most: int | None) -> str:
 
 
 def render_json(result: Diff) -> str:
-    """A list of events for scripts, each with its sentence as Markdown would show it (no names)."""
+    """A list of events for scripts, each with its sentence as Markdown would show it (no
+    names). A value that is not what its field promises is null, and its key is listed in
+    `withheld`."""
     def show(key: str, value: Any) -> str:
-        return _joined(value, str)
-    events = [dict(event.as_dict(), text=sentence(_public(event), show)) for event in result.events]
+        return _joined(value, lambda v: _withheld_text() if v is WITHHELD else str(v))
+
+    events = []
+    for event in result.events:
+        shown = public(event, result.known)
+        data = dict(shown.as_dict(), text=sentence(shown, show))
+        withheld = sorted(k for k, v in shown.values.items()
+                          if v is WITHHELD or (isinstance(v, list) and WITHHELD in v))
+        data["values"] = {k: ([None if i is WITHHELD else i for i in v] if isinstance(v, list) else
+                              None if v is WITHHELD else v) for k, v in shown.values.items()}
+        if withheld:
+            data["withheld"] = withheld
+        events.append(data)
     return json.dumps(events, ensure_ascii=False, indent=2) + "\n"
-
-
-def _public(event: Event) -> Event:
-    return Event(event.folder, event.record, event.path, event.event, event.fields, event.values,
-                 event.old_path, event.policy)
 

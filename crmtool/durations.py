@@ -26,7 +26,10 @@ class Duration:
 
 
 def parse_duration(text: object) -> Duration | None:
-    """`P2Y`, `P6M`, `P1Y6M`, `P30D`, `P4W` as a Duration; None when not one (the schema says so)."""
+    """`P2Y`, `P6M`, `P1Y6M`, `P30D`, `P4W` as a Duration (a Duration as itself); None when
+    not one (the schema says so)."""
+    if isinstance(text, Duration):
+        return text
     if not isinstance(text, str):
         return None
     match = _DURATION.match(text)
@@ -52,7 +55,8 @@ def add(day: dt.date, duration: Duration) -> dt.date:
 def in_words(period: object, language: str) -> str:
     """`P1M` as "1 maand" (or "1 month"), `P1Y6M` as "1 jaar en 6 maanden", for a person to
     read; the text itself when it is not a duration. The register's own wording
-    (`register.words.duration`), in `language`."""
+    (`register.words.duration`), in `language`: the register, the review and the diff say a
+    period the same way."""
     from .i18n import translator
     from .register.words import duration
     return duration(translator(language).gettext, period) or str(period)

@@ -215,3 +215,58 @@ def test_the_policy_is_in_the_index_too(root):
     rows = ask(root, "sql", "SELECT item FROM purpose_items WHERE purpose = 'events' AND list = 'processors' "
                             "ORDER BY position")
     assert pick(rows, "item") == ["event-organiser", "mail-provider", "hosting"]
+
+
+RUNAWAY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c"
+
+
+def test_sql_stops_a_statement_that_runs_without_end(root):
+    """A recursive CTE without an end used to run forever; the step limit (counted, not timed)
+    stops it with exit 1 and a message that says what to do."""
+    output = ask(root, "sql", RUNAWAY, "--max-steps", "2000000", code=1)
+    assert "2,000,000" in output and "LIMIT" in output and "Traceback" not in output
+    # the same statement with an end runs, and a limit that is high enough lets it through
+    bounded = RUNAWAY.replace("FROM c)", "FROM c WHERE x < 1000)")
+    assert ask(root, "sql", bounded) == [{"count(*)": 1000}]
+
+
+def test_sql_runaway_as_a_real_process_with_the_default_limit(root):
+    done = subprocess.run([sys.executable, "-m", "crmtool", "sql", RUNAWAY, "--root", str(root)],
+                          capture_output=True, text=True, env={**_env(), "CRMTOOL_TODAY": TODAY})
+    assert done.returncode == 1, done.stderr
+    assert "500.000.000" in done.stderr or "500,000,000" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("statement", [
+    "SELECT fts3_tokenizer('simple')",
+    "SELECT load_extension('/tmp/evil.so')",
+    "SELECT readfile('/etc/passwd')",
+    "SELECT writefile('/tmp/x', 'y')",
+    "SELECT length(zeroblob(1000000000))",
+    "SELECT sqlite_log(1, 'x')",
+    "SELECT count(*) FROM roles WHERE fts3_tokenizer('simple') IS NOT NULL",
+])
+def test_sql_refuses_functions_outside_the_allow_list(root, statement):
+    output = ask(root, "sql", statement, code=2)
+    assert output.startswith("Error: SQL: ") and "Traceback" not in output
+    name = next(n for n in ("fts3_tokenizer", "load_extension", "readfile", "writefile", "zeroblob", "sqlite_log")
+                if n in statement)
+    assert name in output  # "not allowed", or "no such function" for the sqlite3 shell's own
+
+
+def test_sql_still_offers_the_functions_questions_need(root):
+    rows = ask(root, "sql", "SELECT count(*) AS n, max(length(name)) > 0 AS named, "
+                            "json_extract(json_object('a', 1), '$.a') AS j, date('2026-11-24', '+1 month') AS d, "
+                            "lower(upper('x')) AS s FROM people")
+    assert rows[0]["j"] == 1 and rows[0]["d"] == "2026-12-24" and rows[0]["s"] == "x" and rows[0]["n"] > 0
+    found = ask(root, "sql", "SELECT record, snippet(search, 2, '[', ']', '…', 5) AS s, bm25(search) AS b "
+                             "FROM search WHERE search MATCH 'almere' ORDER BY rank LIMIT 3")
+    assert len(found) == 3
+    # the questions themselves are unaffected by the sql command's limits
+    assert ask(root, "sql", "SELECT count(*) AS n FROM role_holders")[0]["n"] == 74  # the shipped roles
+
+
+def _env() -> dict:
+    import os
+    return {k: v for k, v in os.environ.items() if not k.startswith("CRMTOOL_")}

@@ -268,10 +268,18 @@ def search(text: str, root: Path | None, folder: str | None, limit: int, output_
 @click.command()
 @click.argument("statement")
 @root_option
+@click.option("--max-steps", type=click.IntRange(min=1), default=None,
+              help="Stop the statement after this many SQLite steps (default 500,000,000).")
 @answer_format
-def sql(statement: str, root: Path | None, output_format: str) -> None:
-    """Run a read-only SQL statement over the index (docs/index.md lists the tables)."""
+def sql(statement: str, root: Path | None, max_steps: int | None, output_format: str) -> None:
+    """Run a read-only SQL statement over the index (docs/index.md lists the tables, docs/questions.md
+    the functions it may call). A statement that runs past its step limit stops with exit 1."""
+    from ..index.questions import SQL_MAX_STEPS, SqlLimit
     from ..index.questions import sql as run
     session = Session(root)
-    show(run(session.db, statement), output_format)
+    try:
+        answer = run(session.db, statement, max_steps or SQL_MAX_STEPS)
+    except SqlLimit as error:
+        raise click.ClickException(str(error)) from error
+    show(answer, output_format)
     sys.stdout.flush()

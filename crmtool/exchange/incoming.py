@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .. import i18n
 from ..i18n import _
 from ..ids import slug
-from . import columns
+from . import columns, limits
 
 
 @dataclass
@@ -43,6 +44,10 @@ Values = dict[tuple[str, int], str]
 def build(line: int, values: Values, today: dt.date) -> Incoming:
     """An Incoming from column values (a CSV row, or a card put into the same terms)."""
     row = Incoming(line)
+    for (key, number), value in list(values.items()):
+        if len(value) > limits.MAX_FIELD_CHARS:
+            row.problems.append(limits.long_value(columns.heading(key, number, i18n.language()), len(value)))
+            del values[(key, number)]
     one = {key: value for (key, number), value in values.items() if number == 1}
     _name(row, one)
     for group, make in (("email", _email), ("phone", _phone), ("address", _address)):

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..csvsafe import FORMULA_START  # what the one CSV writer defuses, taken off again here
 from ..i18n import _
 from ..repo import UsageError
-from . import columns
+from . import columns, limits
 from .incoming import ReadFile, Values, build
 
 
@@ -25,6 +25,7 @@ def read(path: Path, shown: str, today: dt.date) -> ReadFile:
     """The rows of a CSV file; `shown` is how messages name the file. A file that cannot be
     read as a table of people is a UsageError (exit 2) naming the file and line."""
     warnings: list[str] = []
+    limits.check_file(path, shown)
     text = _decode(path, shown, warnings)
     if not text.strip():
         raise UsageError(_("{file}: the file is empty; export the spreadsheet again with a header row").format(
@@ -41,6 +42,8 @@ def read(path: Path, shown: str, today: dt.date) -> ReadFile:
             start, end = end + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
+            if len(rows) == limits.MAX_ROWS:
+                raise limits.too_many_rows(shown, "rows")
             values: Values = {}
             for index, cell in enumerate(cells):
                 value = _unguard(cell.strip())

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..i18n import _
 from ..repo import UsageError
+from . import limits
 from .incoming import Incoming, ReadFile, Values, build
 
 KNOWN = {"version", "n", "fn", "email", "tel", "adr", "org", "title", "note", "lang", "categories", "uid", "prodid",
@@ -25,6 +26,7 @@ def read(path: Path, shown: str, today: dt.date) -> ReadFile:
     import vobject
     from vobject.base import VObjectError
 
+    limits.check_file(path, shown)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as error:
@@ -36,6 +38,8 @@ def read(path: Path, shown: str, today: dt.date) -> ReadFile:
     starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip().upper() == "BEGIN:VCARD"]
     if not starts:
         raise UsageError(_("{file}: no BEGIN:VCARD line; this is not a vCard file").format(file=shown))
+    if len(starts) > limits.MAX_ROWS:
+        raise limits.too_many_rows(shown, "cards")
     try:
         cards = list(vobject.readComponents(text))
     except (VObjectError, ValueError, IndexError) as error:

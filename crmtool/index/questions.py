@@ -389,21 +389,110 @@ def search(db: sqlite3.Connection, text: str, folder: str | None = None, limit: 
     return Answer(["type", "id", "name", "found"], rows, N_("Found for {text}"), {"text": text})
 
 
-def sql(db: sqlite3.Connection, statement: str) -> Answer:
-    """Any read-only statement over the index (the connection refuses writes)."""
+SQL_MAX_STEPS = 500_000_000
+"""How many SQLite virtual-machine steps one `crmtool sql` statement may take (a few seconds
+of work on an ordinary machine; every question of `crmtool query` takes far fewer). Counted,
+not timed, so the limit is the same on every machine and in every test."""
+SQL_MAX_LENGTH = 10_000_000
+"""The longest text or blob a statement may build (zeroblob(1e9), printf('%.*c', ...))."""
+SQL_MAX_ROWS = 1_000_000
+"""The most rows one answer may hold: they are kept in memory to be printed."""
+_STEPS_PER_CALL = 10_000
+
+SQL_FUNCTIONS = frozenset({
+    # core scalar functions
+    "abs", "char", "coalesce", "format", "glob", "hex", "ifnull", "iif", "instr", "length", "like",
+    "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif", "printf", "quote", "random",
+    "replace", "round", "rtrim", "sign", "soundex", "substr", "substring", "trim", "typeof",
+    "unicode", "unlikely", "upper", "sqlite_version",
+    # aggregates and window functions
+    "avg", "count", "group_concat", "sum", "total", "cume_dist", "dense_rank", "first_value", "lag",
+    "last_value", "lead", "nth_value", "ntile", "percent_rank", "rank", "row_number",
+    # dates
+    "date", "time", "datetime", "julianday", "unixepoch", "strftime", "current_date", "current_time",
+    "current_timestamp",
+    # mathematics
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "ceiling", "cos", "cosh",
+    "degrees", "exp", "floor", "ln", "log", "log10", "log2", "mod", "pi", "pow", "power", "radians",
+    "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
+    # JSON
+    "json", "json_array", "json_array_length", "json_extract", "json_group_array", "json_group_object",
+    "json_insert", "json_object", "json_patch", "json_quote", "json_remove", "json_replace", "json_set",
+    "json_type", "json_valid", "->", "->>",
+    # full-text search over the `search` table (FTS5)
+    "match", "bm25", "highlight", "snippet",
+})
+"""The functions `crmtool sql` may call: what a question over the records needs. Everything
+else is refused when the statement is prepared, in particular fts3_tokenizer (which hands out
+C pointers), load_extension, the FTS3/R-tree internals, sqlite_log, and functions that only
+make large blobs (zeroblob, randomblob). readfile/writefile/edit belong to the sqlite3 shell
+and are not defined here, and would be refused as well."""
+
+
+class SqlLimit(Exception):
+    """A statement ran past SQL_MAX_STEPS: a failed operation (exit 1), not bad usage."""
+
+
+def sql(db: sqlite3.Connection, statement: str, max_steps: int = SQL_MAX_STEPS) -> Answer:
+    """Any read-only statement over the index (the connection refuses writes), with bounded work:
+    only the functions in SQL_FUNCTIONS, at most `max_steps` VM steps (a recursive CTE without
+    an end stops instead of running forever), texts no longer than SQL_MAX_LENGTH."""
+    from .build import _read_only
+
+    refused: list[str] = []
+
+    def authorise(action: int, first, second, *rest) -> int:
+        if action == sqlite3.SQLITE_FUNCTION:
+            name = str(second or "").lower()
+            if name in SQL_FUNCTIONS:
+                return sqlite3.SQLITE_OK
+            refused.append(name)
+            return sqlite3.SQLITE_DENY
+        return _read_only(action, first, second, *rest)
+
+    calls = 0
+    budget = max(1, max_steps // _STEPS_PER_CALL)
+
+    def progress() -> int:
+        nonlocal calls
+        calls += 1
+        return 1 if calls > budget else 0
+
+    db.set_authorizer(authorise)
+    db.set_progress_handler(progress, _STEPS_PER_CALL)
+    db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQL_MAX_LENGTH)
     try:
-        cursor = db.execute(statement)
-    except sqlite3.DatabaseError as error:
-        message = str(error)
-        if "not authorized" in message or "readonly" in message:
-            message = _("the index is read-only here: only SELECT (and WITH ... SELECT) statements may run")
-        raise UsageError(f"SQL: {message}") from error
-    columns: list[str] = []
-    seen: dict[str, int] = {}
-    for name in (d[0] for d in cursor.description or []):  # `a.type, b.type`: keep both, as type and type_2
-        seen[name] = seen.get(name, 0) + 1
-        columns.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-    return Answer(columns, [dict(zip(columns, row)) for row in cursor], headings=False)
+        try:
+            cursor = db.execute(statement)
+            columns: list[str] = []
+            seen: dict[str, int] = {}
+            for name in (d[0] for d in cursor.description or []):  # `a.type, b.type`: keep both, as type and type_2
+                seen[name] = seen.get(name, 0) + 1
+                columns.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+            rows = []
+            for row in cursor:
+                if len(rows) == SQL_MAX_ROWS:
+                    raise SqlLimit(_("SQL: the answer has more than {rows} rows; add a LIMIT or a narrower "
+                                     "WHERE, or open the index in Datasette.").format(rows=f"{SQL_MAX_ROWS:,}"))
+                rows.append(dict(zip(columns, row)))
+            return Answer(columns, rows, headings=False)
+        except sqlite3.DatabaseError as error:
+            if calls > budget:
+                raise SqlLimit(_("SQL: the statement was stopped after {steps} steps of work; it may run "
+                                 "without end (a recursive WITH without a limit) or read far too much. "
+                                 "Add a LIMIT or a narrower WHERE.").format(steps=f"{max_steps:,}")) from error
+            message = str(error)
+            if refused:
+                message = _("the function {name}() is not allowed in crmtool sql; docs/questions.md "
+                            "lists the functions that are").format(name=refused[0])
+            elif "not authorized" in message or "readonly" in message:
+                message = _("the index is read-only here: only SELECT (and WITH ... SELECT) statements may run")
+            elif "too big" in message:
+                message = _("a value would be longer than {length} characters").format(length=f"{SQL_MAX_LENGTH:,}")
+            raise UsageError(f"SQL: {message}") from error
+    finally:
+        db.set_progress_handler(None, 0)
+        db.set_authorizer(_read_only)
 
 
 def _name(db: sqlite3.Connection, organisation_id: str) -> str:
