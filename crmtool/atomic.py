@@ -179,10 +179,11 @@ def recover(root: Path) -> list[str]:
     (this call waits for it to end).
     """
     root = Path(root).resolve()
+    earlier = _held.__dict__.setdefault("restored", {}).pop(root, [])  # by `changing`, for its caller
     if not os.path.lexists(root / JOURNAL):
-        return []
+        return earlier
     with _locked(root):
-        return _recover_locked(root)
+        return earlier + _recover_locked(root)
 
 
 def finish(root: Path) -> list[str]:
@@ -233,14 +234,20 @@ def changing(root: Path, *, write: bool = True) -> Iterator[list[str]]:
     """One writer's whole read-modify-write as one critical section: the lock is taken
     (waiting for another writer to finish), an interrupted change is rolled back, and the
     caller reads what it is about to change and writes it before anyone else may. Yields
-    the paths the rollback restored. With `write` False (a dry run) nothing is locked or
+    the paths the rollback restored (the first `recover` inside returns them too). With `write` False (a dry run) nothing is locked or
     restored: a preview changes no byte."""
     if not write:
         yield []
         return
     root = Path(root).resolve()
     with _locked(root):
-        yield _recover_locked(root)
+        restored = _recover_locked(root)
+        # A writer inside asks `recover` as it always did, and hears what was restored here.
+        _held.__dict__.setdefault("restored", {})[root] = list(restored)
+        try:
+            yield restored
+        finally:
+            _held.__dict__["restored"].pop(root, None)
 
 
 def serialised(root: Callable[..., Path] = lambda repo, *args, **kwargs: repo.root,
