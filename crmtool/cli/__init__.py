@@ -26,6 +26,7 @@ from .history import history
 from .index import index, query, search, sql, who
 from .merge import merge
 from .new import new
+from .recover import recover
 from .review import review
 from .subject import subject
 
@@ -59,6 +60,7 @@ for command in (
     address, places, codeowners,
     index, who, query, search, sql,                       # questions
     end_role, history, subject, build,                    # changes, audit trail, rights, register
+    recover,                                              # after a crash: finish or roll back
 ):
     cli.add_command(command)
 
