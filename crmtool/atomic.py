@@ -115,17 +115,18 @@ class _Journal:
 
 @dataclass
 class Interrupted:
-    """A change that a crash left half-done: its phase (None when the journal cannot be
-    read) and the files it names. `changed` says whether records may differ from both
-    their old and their new state as a whole (the commit had begun)."""
+    """A change that a crash left behind: its phase (None when the journal cannot be read),
+    the files it names and, for an unreadable journal, why."""
 
     phase: str | None
     paths: list[str]
     problem: str | None = None
 
     @property
-    def changed(self) -> bool:
-        return self.phase != STAGING
+    def half_done(self) -> bool:
+        """Whether some files may be new and others old: the commit had begun (or, with an
+        unreadable journal, nobody can tell)."""
+        return self.phase in (COMMITTING, None)
 
 
 def write_files(root: Path, changes: dict[Path, str | None]) -> list[str]:

@@ -27,7 +27,7 @@ def recover(finish_it: bool, root: Path | None, output_format: str) -> None:
     changed, and it is cleaned up). Without an interrupted change it does nothing. A change
     that is still running is waited for, never undone.
     """
-    from ..atomic import AtomicError, finish, interrupted
+    from ..atomic import DONE, STAGING, AtomicError, finish, interrupted
     from ..atomic import recover as roll_back
     repo = resolve_repo(root)
     found = interrupted(repo.root)
@@ -35,17 +35,24 @@ def recover(finish_it: bool, root: Path | None, output_format: str) -> None:
         paths = (finish if finish_it else roll_back)(repo.root)
     except AtomicError as error:
         raise click.ClickException(str(error)) from error
-    action = "none" if found is None else ("finished" if finish_it and found.changed else "rolled-back")
+    if found is not None and found.phase == DONE:
+        paths = found.paths  # every file was already new; only the backups were left
+    if found is None:
+        action = "none"
+    elif found.phase == STAGING:
+        action = "cleaned-up"  # nothing had changed: there is nothing to finish or roll back
+    elif found.phase == DONE or finish_it:
+        action = "finished"
+    else:
+        action = "rolled-back"
     if output_format == "json":
         click.echo(json.dumps({"action": action, "paths": paths}, indent=2))
         return
-    if found is None:
-        click.echo(_("No interrupted change; nothing to do."))
-    elif action == "finished":
-        click.echo(_("The interrupted change is finished; these files hold what it meant to write:"))
-    elif found.changed:
-        click.echo(_("The interrupted change is rolled back; these files are as they were before it:"))
-    else:
-        click.echo(_("The interrupted change had not changed any record yet; its temporary files are removed."))
+    click.echo({
+        "none": _("No interrupted change; nothing to do."),
+        "cleaned-up": _("The interrupted change had not changed any record yet; its temporary files are removed."),
+        "finished": _("The interrupted change is finished; these files hold what it meant to write:"),
+        "rolled-back": _("The interrupted change is rolled back; these files are as they were before it:"),
+    }[action])
     for path in paths:
         click.echo(f"  {path}")

@@ -52,11 +52,16 @@ def describe(found: atomic.Interrupted) -> tuple[str, str]:
                   "record files may be new and others old.").format(path=atomic.JOURNAL),
                 _("Compare the records with git (`git status`, `git diff`), put right what is half-changed, "
                   "then remove {path} and the folder {stage}/.").format(path=atomic.JOURNAL, stage=atomic.STAGE))
-    if not found.changed:
+    if found.phase == atomic.STAGING:
         return (_("An earlier crmtool change was interrupted before it changed any record ({count} file(s) "
                   "named in {path}); its temporary files are left in {stage}/.").format(
                       count=len(found.paths), path=atomic.JOURNAL, stage=atomic.STAGE),
                 _("Run `crmtool recover` to clean it up; no record changes."))
+    if found.phase == atomic.DONE:
+        return (_("An earlier crmtool change was interrupted after it had written all {count} file(s) named in "
+                  "{path}; only its backups are left in {stage}/.").format(
+                      count=len(found.paths), path=atomic.JOURNAL, stage=atomic.STAGE),
+                _("Run `crmtool recover` to remove them; no record changes."))
     return (_("An earlier crmtool change was interrupted half-way: of the {count} file(s) named in {path} some "
               "may be new and others old, and the old versions wait in {stage}/.").format(
                   count=len(found.paths), path=atomic.JOURNAL, stage=atomic.STAGE),
