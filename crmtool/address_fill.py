@@ -113,6 +113,7 @@ def begin(repo: Repository, dry_run: bool) -> tuple[SchemaSet, dict, PostcodeTab
                                     "pending": atomic.pending(repo.root) if dry_run else []}
 
 
+@atomic.serialised()
 def fill_addresses(repo: Repository, paths: list[str] | None = None, *, dry_run: bool = False) -> Outcome:
     """Fill missing streets and cities in the records under `paths` (files or folders; all
     people and organisations when empty) from the postcode table.

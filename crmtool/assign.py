@@ -52,6 +52,7 @@ class Handover:
         return data
 
 
+@atomic.serialised()
 def assign(repo: Repository, request_id: str, staff_id: str, day: dt.date, *, by: str | None = None,
            note: str | None = None, dry_run: bool = False) -> Handover:
     """Hand `request_id` to `staff_id` on `day`. UsageError (exit 2) for unknown ids,

@@ -1,41 +1,65 @@
 """Writing several record files as one change: afterwards every file is old, or every file is new.
 
-Commands that change records (`end-role`, later `subject erase`, `merge`, `fmt`) change
-several files that only make sense together: an alderman's role ended without his committee
-seat is a repository `crmtool check` rejects. A crash, a full disk or Ctrl-C half-way must
-therefore never leave some files changed and others not. Git cannot help here (staff may
-not have committed), so the change carries its own undo:
+Commands that change records (`end-role`, `subject erase`, `merge`, `fmt`, `assign`, ...)
+change several files that only make sense together: an alderman's role ended without his
+committee seat is a repository `crmtool check` rejects. A crash, a full disk or Ctrl-C
+half-way must therefore never leave some files changed and others not. Git cannot help here
+(staff may not have committed), so the change carries its own undo:
 
-1. *Staging* writes every new content to a temporary file in the file's own folder (so the
-   final rename stays on one file system and is atomic) and keeps a backup of every file
-   that will be replaced or deleted: a hard link, which costs nothing and keeps the old
-   bytes when the name is taken over; a copy where the file system has no hard links.
+1. *Staging* writes every new content to a temporary file in `build/crmtool-change/` and
+   keeps a backup of every file that will be replaced or deleted there too: a hard link,
+   which costs nothing and keeps the old bytes when the name is taken over; a copy where the
+   file system has no hard links. Nothing is ever written beside the records: `build/` is
+   ignored by git, so a backup (the erased person's whole record, for one) can never be
+   committed by `git add -A`, and rule S009 reports one that was. The staging folder must
+   lie on the records' file system (it does unless `build/` is a mount or a link to another
+   disk): `os.replace` between two folders of one file system is atomic, across file
+   systems it is not possible at all, so that case is refused before anything is written.
 2. *Commit* renames the temporary files over the records and deletes the files to delete.
    `os.replace` swaps a whole file at once, so a reader at any moment sees the old or the
    new bytes of each file, never a half-written one.
-3. A *journal* in `<root>/build/` (which git ignores) names every file, temporary file and
-   backup, never their content: the journal must not become a second copy of personal
-   data. It says which phase the change reached; `recover` reads it after a crash and puts
-   the old files back, or, when every file had already been written, only cleans up.
+3. A *journal* (`build/crmtool-change.json`) names every file, temporary file and backup,
+   never their content: the journal must not become a second copy of personal data. It says
+   which phase the change reached; `recover` reads it after a crash and puts the old files
+   back, or, when every file had already been written, only cleans up; `finish` instead
+   completes the change (every new content was staged and fsynced before the commit began).
 
 An ordinary exception during the commit rolls back at once; a crash (SIGKILL, power loss)
-leaves the journal, and the next `write_files` (or a command that calls `recover` first)
-rolls the interrupted change back. A lock file keeps two crmtool processes from changing
-the same repository at once, so `recover` never undoes a change that is still running.
+leaves the journal. Until it is resolved the change is *interrupted* (`interrupted`): rule
+S010 makes `crmtool check` fail on it, commands that only read refuse to answer from a
+half-changed repository, and `crmtool recover` (`--finish`) resolves it; the next command
+that writes rolls it back first.
+
+One writer at a time: a lock file (`build/crmtool-change.lock`, dropped by the operating
+system when its process dies) is held for a writer's whole read-modify-write, not only for
+the write (`changing`, `serialised`): a command that read a record before another wrote it
+would otherwise write back the old content and lose the other's change. A second writer
+waits for the first instead of failing. The lock is re-entrant within a thread, so
+`write_files` and `recover` inside a held section do not wait for themselves. `recover`
+never undoes a change that is still running, since the running change holds the lock.
 Every file and folder is fsynced before the journal says the next phase has begun.
+
+For tests only: `CRMTOOL_CRASH_AT_STEP=N` makes the process kill itself (SIGKILL) at the
+N-th step of a change (a journal write, a staged file, a backup, a rename, a removal), so a
+test can interrupt a real command at an exact, reproducible moment. Unset, it costs one
+comparison per step.
 """
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import secrets
 import shutil
+import signal
 import stat
+import threading
+import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 try:
     import fcntl
@@ -45,8 +69,15 @@ except ImportError:  # not on POSIX: no lock, the journal still protects a singl
 BUILD = "build"
 JOURNAL = f"{BUILD}/crmtool-change.json"
 LOCK = f"{BUILD}/crmtool-change.lock"
+STAGE = f"{BUILD}/crmtool-change"
 NEW_SUFFIX = ".crmtool-new"
 OLD_SUFFIX = ".crmtool-old"
+LOCK_WAIT = 0.1
+LOCK_TRIES = 3000
+"""A second writer waits (LOCK_TRIES naps of LOCK_WAIT seconds, five minutes) for the
+first to finish; a lock held longer than that belongs to a command that hangs, and the
+writer gives up with a message instead of waiting for ever."""
+CRASH_AT = "CRMTOOL_CRASH_AT_STEP"
 
 STAGING, COMMITTING, DONE = "staging", "committing", "done"
 """The phases a journal records: while staging nothing has changed yet; while committing
@@ -78,8 +109,24 @@ class _Journal:
     folders: list[str] = field(default_factory=list)  # created by this change, outermost first
 
     def as_json(self) -> dict:
-        return {"version": 1, "phase": self.phase, "entries": [e.as_json() for e in self.entries],
+        return {"version": 2, "phase": self.phase, "entries": [e.as_json() for e in self.entries],
                 "folders": self.folders}
+
+
+@dataclass
+class Interrupted:
+    """A change that a crash left behind: its phase (None when the journal cannot be read),
+    the files it names and, for an unreadable journal, why."""
+
+    phase: str | None
+    paths: list[str]
+    problem: str | None = None
+
+    @property
+    def half_done(self) -> bool:
+        """Whether some files may be new and others old: the commit had begun (or, with an
+        unreadable journal, nobody can tell)."""
+        return self.phase in (COMMITTING, None)
 
 
 def write_files(root: Path, changes: dict[Path, str | None]) -> list[str]:
@@ -90,15 +137,12 @@ def write_files(root: Path, changes: dict[Path, str | None]) -> list[str]:
     not be made; nothing has changed then.
     """
     root = Path(root).resolve()
-    try:
-        (root / BUILD).mkdir(exist_ok=True)
-    except OSError as error:
-        raise AtomicError(_os_message(error)) from error
     with _locked(root):
         _recover_locked(root)  # first: the files to change must be as they were before any crash
         entries, contents = _plan(root, changes)
         if not entries:
             return []
+        _same_device(root, entries)
         journal = _Journal(STAGING, entries, _missing_folders(root, entries))
         try:
             _write_journal(root, journal)
@@ -132,13 +176,33 @@ def recover(root: Path) -> list[str]:
     """Roll back a change that a crash interrupted; returns the paths it restored.
 
     Safe to call at any time: without a journal it returns at once, and a change that is
-    still running in another process holds the lock, so it is never mistaken for a crash.
+    still running in another process holds the lock, so it is never mistaken for a crash
+    (this call waits for it to end).
     """
     root = Path(root).resolve()
-    if not (root / JOURNAL).exists():
+    earlier = _held.__dict__.setdefault("restored", {}).pop(root, [])  # by `changing`, for its caller
+    if not os.path.lexists(root / JOURNAL):
+        return earlier
+    with _locked(root):
+        return earlier + _recover_locked(root)
+
+
+def finish(root: Path) -> list[str]:
+    """Complete a change that a crash interrupted during its commit: every staged new file
+    is moved into place and every file to delete removed; returns those paths. A change
+    that had not reached its commit cannot be completed (its staged files may be partial)
+    and is rolled back instead, which changes no record: nothing had changed yet."""
+    root = Path(root).resolve()
+    if not os.path.lexists(root / JOURNAL):
         return []
     with _locked(root):
-        return _recover_locked(root)
+        journal = _read_journal(root)
+        if journal is None:
+            return []
+        if journal.phase != COMMITTING:
+            _recover_locked(root)
+            return []
+        return _roll_forward(root, journal)
 
 
 def pending(root: Path) -> list[str]:
@@ -150,10 +214,63 @@ def pending(root: Path) -> list[str]:
     return [entry.path for entry in journal.entries]
 
 
+def interrupted(root: Path) -> Interrupted | None:
+    """The change a crash left behind, or None: no journal, or its change is still running
+    in another process (that one holds the lock). Changes nothing; readers and rule S010
+    ask this before they trust the records."""
+    root = Path(root).resolve()
+    if not os.path.lexists(root / JOURNAL) or _busy(root):
+        return None
+    try:
+        journal = _read_journal(root)
+    except AtomicError as error:
+        return Interrupted(None, [], str(error))
+    if journal is None:
+        return None
+    return Interrupted(journal.phase, [e.path for e in journal.entries])
+
+
+@contextmanager
+def changing(root: Path, *, write: bool = True) -> Iterator[list[str]]:
+    """One writer's whole read-modify-write as one critical section: the lock is taken
+    (waiting for another writer to finish), an interrupted change is rolled back, and the
+    caller reads what it is about to change and writes it before anyone else may. Yields
+    the paths the rollback restored (the first `recover` inside returns them too). With `write` False (a dry run) nothing is locked or
+    restored: a preview changes no byte."""
+    if not write:
+        yield []
+        return
+    root = Path(root).resolve()
+    with _locked(root):
+        restored = _recover_locked(root)
+        # A writer inside asks `recover` as it always did, and hears what was restored here.
+        _held.__dict__.setdefault("restored", {})[root] = list(restored)
+        try:
+            yield restored
+        finally:
+            _held.__dict__["restored"].pop(root, None)
+
+
+def serialised(root: Callable[..., Path] = lambda repo, *args, **kwargs: repo.root,
+               writes: Callable[..., bool] = lambda *args, **kwargs: not kwargs.get("dry_run", False)):
+    """A writer function run inside `changing`: every command that edits records is
+    decorated with this, so each reads the records under the lock. `root` finds the
+    repository and `writes` whether this call writes at all (default: not with
+    `dry_run=True`) from the call's arguments."""
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            with changing(root(*args, **kwargs), write=writes(*args, **kwargs)):
+                return function(*args, **kwargs)
+        return run
+    return decorate
+
+
 # -- planning and staging -------------------------------------------------------------------
 
 def _plan(root: Path, changes: dict[Path, str | None]) -> tuple[list[_Entry], dict[str, bytes | None]]:
-    """The entries of a change, with the names of their temporary files and backups."""
+    """The entries of a change, with the names of their temporary files and backups: in
+    the staging folder, numbered, so no record's name (an id) is repeated there."""
     token = secrets.token_hex(4)
     entries: list[_Entry] = []
     contents: dict[str, bytes | None] = {}
@@ -162,6 +279,8 @@ def _plan(root: Path, changes: dict[Path, str | None]) -> tuple[list[_Entry], di
         rel = _inside(root, path)
         if rel in contents:
             raise AtomicError(f"{rel}: named twice in one change")
+        if rel == STAGE or rel.startswith(STAGE + "/"):
+            raise AtomicError(f"{rel}: not a file name crmtool may write")
         if text is not None and not isinstance(text, str):
             raise AtomicError(f"{rel}: the new content must be text")
         exists = os.path.lexists(root / rel)
@@ -169,12 +288,14 @@ def _plan(root: Path, changes: dict[Path, str | None]) -> tuple[list[_Entry], di
             raise AtomicError(f"{rel}: not a regular file; it is left alone")
         if text is None and not exists:
             raise AtomicError(f"{rel}: cannot be deleted, there is no such file")
-        folder, name = rel.rpartition("/")[0], rel.rpartition("/")[2]
-        prefix = f"{folder}/" if folder else ""
-        entries.append(_Entry(rel, f"{prefix}.{name}.{token}{NEW_SUFFIX}" if text is not None else None,
-                              f"{prefix}.{name}.{token}{OLD_SUFFIX}" if exists else None))
+        entries.append(_Entry(rel, None, None))
         contents[rel] = text.encode("utf-8") if text is not None else None
     entries.sort(key=lambda e: e.path)
+    for number, entry in enumerate(entries):
+        if contents[entry.path] is not None:
+            entry.new = f"{STAGE}/{token}-{number}{NEW_SUFFIX}"
+        if os.path.lexists(root / entry.path):
+            entry.old = f"{STAGE}/{token}-{number}{OLD_SUFFIX}"
     return entries, contents
 
 
@@ -188,6 +309,26 @@ def _inside(root: Path, path: Path) -> str:
     if not path.name or path.name in (".", "..") or rel.as_posix() in (JOURNAL, LOCK):
         raise AtomicError(f"{path}: not a file name crmtool may write")
     return rel.as_posix()
+
+
+def _same_device(root: Path, entries: list[_Entry]) -> None:
+    """Refuse, before anything is written, a change whose staging folder lies on another
+    file system than a file it changes: a rename across file systems is not possible, so
+    the commit could not be atomic."""
+    try:
+        (root / BUILD).mkdir(exist_ok=True)
+        (root / STAGE).mkdir(exist_ok=True)
+        device = os.stat(root / STAGE).st_dev
+    except OSError as error:
+        raise AtomicError(f"{_os_message(error)}; nothing was changed") from error
+    for entry in entries:
+        folder = (root / entry.path).parent
+        while not folder.exists():
+            folder = folder.parent
+        if os.stat(folder).st_dev != device:
+            raise AtomicError(f"{entry.path}: {STAGE}/ lies on another file system than this file, so the change "
+                              f"could not be made at once; make {BUILD}/ a plain folder of the repository "
+                              "(not a mount or a link to another disk). Nothing was changed")
 
 
 def _missing_folders(root: Path, entries: list[_Entry]) -> list[str]:
@@ -213,11 +354,12 @@ def _stage(root: Path, journal: _Journal, contents: dict[str, bytes | None]) -> 
     for entry in journal.entries:
         with _naming(entry.path):
             if entry.new is not None:
+                _step()
                 _write_new(root / entry.new, contents[entry.path], root / entry.path)
             if entry.old is not None:
+                _step()
                 _back_up(root / entry.path, root / entry.old)
-    for folder in sorted({(root / e.path).parent for e in journal.entries}):
-        _fsync_folder(folder)
+    _fsync_folder(root / STAGE)
 
 
 def _write_new(temporary: Path, data: bytes, final: Path) -> None:
@@ -254,12 +396,18 @@ def _back_up(path: Path, backup: Path) -> None:
 def _commit(root: Path, entries: list[_Entry]) -> None:
     for entry in entries:
         with _naming(entry.path):
+            _step()
             if entry.new is not None:
                 os.replace(root / entry.new, root / entry.path)
             else:
                 os.unlink(root / entry.path)
-    for folder in sorted({(root / e.path).parent for e in entries}):
-        _fsync_folder(folder)
+    _fsync_folders(root, entries)
+
+
+def _fsync_folders(root: Path, entries: list[_Entry]) -> None:
+    for folder in sorted({(root / e.path).parent for e in entries} | {root / STAGE}):
+        if folder.exists():
+            _fsync_folder(folder)
 
 
 def _roll_back(root: Path, journal: _Journal) -> list[str]:
@@ -269,6 +417,7 @@ def _roll_back(root: Path, journal: _Journal) -> list[str]:
     try:
         for entry in journal.entries:
             target = root / entry.path
+            _step()
             if entry.old is not None:
                 old = root / entry.old
                 if not os.path.lexists(old):
@@ -279,15 +428,38 @@ def _roll_back(root: Path, journal: _Journal) -> list[str]:
             elif not os.path.lexists(root / entry.new):
                 _unlink_if_present(target)  # a new file that had been moved into place
             restored.append(entry.path)
-        for folder in sorted({(root / e.path).parent for e in journal.entries}):
-            if folder.exists():
-                _fsync_folder(folder)
+        _fsync_folders(root, journal.entries)
         _discard(root, journal)
     except OSError as error:
         raise AtomicError(f"an interrupted change could not be rolled back ({_os_message(error)}); "
-                          f"{JOURNAL} is kept, and the next crmtool command that writes tries again") from error
+                          f"{JOURNAL} is kept, and `crmtool recover` tries again") from error
     _remove_journal(root)
     return restored
+
+
+def _roll_forward(root: Path, journal: _Journal) -> list[str]:
+    """Move every staged new file into place and remove every file to delete; the journal
+    stays until all is done, so a crash here is finished (or rolled back) next time."""
+    done = []
+    try:
+        for entry in journal.entries:
+            target = root / entry.path
+            _step()
+            if entry.new is not None:
+                if os.path.lexists(root / entry.new):
+                    os.replace(root / entry.new, target)
+            else:
+                _unlink_if_present(target)
+            done.append(entry.path)
+        _fsync_folders(root, journal.entries)
+        journal.phase = DONE
+        _write_journal(root, journal)
+        _discard(root, journal)
+    except OSError as error:
+        raise AtomicError(f"an interrupted change could not be finished ({_os_message(error)}); "
+                          f"{JOURNAL} is kept, and `crmtool recover` can roll it back") from error
+    _remove_journal(root)
+    return done
 
 
 def _discard(root: Path, journal: _Journal) -> None:
@@ -326,6 +498,8 @@ def _read_journal(root: Path) -> _Journal | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         journal = _Journal(data["phase"], [_Entry(e["path"], e["new"], e["old"]) for e in data["entries"]],
                            list(data.get("folders", [])))
+        if journal.phase not in (STAGING, COMMITTING, DONE):
+            raise ValueError(f"unknown phase {journal.phase!r}")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -337,6 +511,7 @@ def _read_journal(root: Path) -> _Journal | None:
 
 
 def _write_journal(root: Path, journal: _Journal) -> None:
+    _step()
     path = root / JOURNAL
     temporary = path.with_name(f".{path.name}{NEW_SUFFIX}")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
@@ -350,29 +525,91 @@ def _write_journal(root: Path, journal: _Journal) -> None:
 
 
 def _remove_journal(root: Path) -> None:
+    _step()
     _unlink_if_present(root / JOURNAL)
     _fsync_folder(root / BUILD)
 
 
+_held = threading.local()
+
+
 @contextmanager
 def _locked(root: Path) -> Iterator[None]:
-    """One writer per repository. The operating system drops the lock of a crashed process."""
+    """One writer per repository, waiting for another that is busy. Re-entrant within a
+    thread. The operating system drops the lock of a crashed process."""
+    held: dict = _held.__dict__.setdefault("roots", {})
+    if root in held:
+        held[root] += 1
+        try:
+            yield
+        finally:
+            held[root] -= 1
+        return
+    try:
+        (root / BUILD).mkdir(exist_ok=True)
+    except OSError as error:
+        raise AtomicError(_os_message(error)) from error
     if fcntl is None:
-        yield
+        held[root] = 1
+        try:
+            yield
+        finally:
+            del held[root]
         return
     try:
         fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as error:
         raise AtomicError(_os_message(error)) from error
     try:
+        for attempt in range(LOCK_TRIES + 1):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if attempt == LOCK_TRIES:
+                    raise AtomicError("another crmtool command has been changing files in this repository "
+                                      "for a long time; try again when it has finished") from None
+                time.sleep(LOCK_WAIT)
+        held[root] = 1
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AtomicError("another crmtool command is changing files in this repository; "
-                              "try again when it has finished") from None
-        yield
+            yield
+        finally:
+            del held[root]
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _busy(root: Path) -> bool:
+    """Whether a crmtool process holds the lock now (this thread included)."""
+    if root in _held.__dict__.get("roots", {}):
+        return True
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(root / LOCK, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+_steps = 0
+
+
+def _step() -> None:
+    """Test hook (see the module's docstring): SIGKILL at step CRMTOOL_CRASH_AT_STEP."""
+    wanted = os.environ.get(CRASH_AT)
+    if not wanted:
+        return
+    global _steps
+    _steps += 1
+    if str(_steps) == wanted.strip():
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @contextmanager

@@ -85,6 +85,7 @@ class Outcome:
                 "written": self.written, "recovered": self.recovered, "pending": self.pending}
 
 
+@atomic.serialised()
 def end_role(repo: Repository, role_id: str, day: dt.date, reason: str, *, dry_run: bool = False) -> Outcome:
     """End `role_id` on `day` (its last day) with `reason`, and every role held on its behalf.
 

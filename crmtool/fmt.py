@@ -373,6 +373,7 @@ def schema_ref(repo: Repository, rel: str, record_type: str) -> str | None:
     return os.path.relpath(own, (repo.root / rel).parent).replace(os.sep, "/")
 
 
+@atomic.serialised(writes=lambda *args, **kwargs: not kwargs.get("check"))
 def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet, config: dict | None = None) -> Outcome:
     """Format (or, with `check`, only compare) the record files `paths` name.
 

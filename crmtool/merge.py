@@ -93,6 +93,7 @@ class Outcome:
                 "written": self.written, "recovered": self.recovered, "pending": self.pending}
 
 
+@atomic.serialised()
 def merge(repo: Repository, keep: str, duplicate: str, today: dt.date, *, prefer: str = KEEP,
           take: tuple[str, ...] = (), dry_run: bool = False) -> Outcome:
     """Merge the record `duplicate` into `keep` (two people or two organisations).

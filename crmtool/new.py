@@ -459,6 +459,7 @@ def field_of(kind: str, name: str) -> Field:
     return next(f for f in FIELDS[kind] if f.name == name)
 
 
+@atomic.serialised(root=lambda session, *args, **kwargs: session.repo.root, writes=lambda *args, **kwargs: True)
 def write(session: Session, draft: Draft) -> Written:
     """Write the draft in one atomic change, then run the full check and keep its findings
     on the new file (the file stays even with errors, so staff can fix it in place)."""

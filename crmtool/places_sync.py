@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 from ruamel.yaml.comments import CommentedSeq
 
-from . import roundtrip
+from . import atomic, roundtrip
 from .address_fill import TableChange, begin, display_name, load_for_edit, selected_files
 from .edits import verify
 from .load import load_document
@@ -55,6 +55,7 @@ class Outcome(TableChange):
         return {**super().as_dict(), "municipalities": [asdict(m) for m in self.municipalities]}
 
 
+@atomic.serialised()
 def sync_places(repo: Repository, *, dry_run: bool = False) -> Outcome:
     """Add the table's place names to every municipality's `places`, as one change.
 

@@ -5,6 +5,7 @@ import fcntl
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,12 @@ def root(tmp_path: Path) -> Path:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     return tmp_path
+
+
+def leftovers(root: Path) -> list[str]:
+    """Temporary files and backups anywhere (the staging folder included)."""
+    return [p.relative_to(root).as_posix() for p in root.rglob("*")
+            if p.name.endswith((atomic.NEW_SUFFIX, atomic.OLD_SUFFIX))]
 
 
 def change(root: Path) -> dict[Path, str | None]:
@@ -157,8 +164,7 @@ def test_a_failure_while_staging_leaves_no_temporary_file(root, monkeypatch):
         write_files(root, change(root))
     monkeypatch.undo()
     assert snapshot(root) == old_state()
-    leftovers = [p for p in root.rglob("*") if p.name.startswith(".")]
-    assert leftovers == []
+    assert leftovers(root) == []
     assert not (root / atomic.JOURNAL).exists()
 
 
@@ -169,7 +175,7 @@ def test_a_failed_fsync_of_a_temporary_file_leaves_nothing_behind(root, monkeypa
 
     def failing(fd):
         name = os.readlink(f"/proc/self/fd/{fd}")
-        if name.endswith(atomic.NEW_SUFFIX) and "/records/" in name:
+        if name.endswith(atomic.NEW_SUFFIX) and "/crmtool-change/" in name:
             written.append(name)
             if len(written) == 2:
                 raise OSError(28, "No space left on device")
@@ -179,7 +185,7 @@ def test_a_failed_fsync_of_a_temporary_file_leaves_nothing_behind(root, monkeypa
         write_files(root, change(root))
     monkeypatch.undo()
     assert snapshot(root) == old_state()
-    assert [p for p in root.rglob("*") if p.name.startswith(".")] == []
+    assert leftovers(root) == []
     assert not (root / "records/interactions").exists()
 
 
@@ -193,7 +199,7 @@ def test_a_read_only_folder_fails_while_staging(root):
     finally:
         folder.chmod(0o755)
     assert snapshot(root) == old_state()
-    assert [p for p in root.rglob("*") if p.name.startswith(".")] == []
+    assert leftovers(root) == []
 
 
 def test_a_crash_while_staging_is_cleaned_up_without_restoring(root):
@@ -232,7 +238,9 @@ def test_a_link_is_not_replaced(root):
         write_files(root, {root / "records/roles/link.yaml": "x: 1\n"})
 
 
-def test_a_second_writer_is_refused_while_one_is_busy(root):
+def test_a_second_writer_gives_up_when_the_first_never_finishes(root, monkeypatch):
+    monkeypatch.setattr(atomic, "LOCK_TRIES", 2)
+    monkeypatch.setattr(atomic, "LOCK_WAIT", 0)
     (root / "build").mkdir()
     holder = os.open(root / atomic.LOCK, os.O_RDWR | os.O_CREAT)
     try:
@@ -242,3 +250,129 @@ def test_a_second_writer_is_refused_while_one_is_busy(root):
     finally:
         os.close(holder)
     assert snapshot(root) == old_state()
+
+
+def test_a_second_writer_waits_for_the_first(root):
+    """The lock is waited for, not refused: concurrent writers serialise."""
+    (root / "build").mkdir()
+    holder = os.open(root / atomic.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    released = threading.Event()
+
+    def release():
+        released.set()
+        os.close(holder)
+    waiting = threading.Thread(target=lambda: (write_files(root, change(root))))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive() and snapshot(root) == old_state()  # still waiting
+    release()
+    waiting.join()
+    assert snapshot(root) == new_state()
+
+
+def test_the_lock_is_reentrant_for_a_whole_read_modify_write(root):
+    with atomic.changing(root) as recovered:
+        assert recovered == []
+        text = (root / "records/roles/a.yaml").read_text()
+        write_files(root, {root / "records/roles/a.yaml": text + "end: 2026-12-31\n"})
+        assert atomic.interrupted(root) is None
+    assert (root / "records/roles/a.yaml").read_text().endswith("end: 2026-12-31\n")
+
+
+def test_serialised_locks_only_what_writes(root, monkeypatch):
+    seen = []
+
+    class Repo:
+        pass
+    repo = Repo()
+    repo.root = root
+
+    @atomic.serialised()
+    def writer(repo, *, dry_run=False):
+        seen.append(atomic._busy(root.resolve()))
+    writer(repo)
+    writer(repo, dry_run=True)
+    assert seen == [True, False]
+
+
+def test_nothing_is_ever_written_beside_the_records(root, monkeypatch):
+    """Temporary files and backups live in build/crmtool-change/, never in records/: a
+    backup beside the records would be committed by `git add -A`."""
+    real, seen = os.replace, []
+
+    def watching(src, dst, *args, **kwargs):
+        seen.append([p for p in leftovers(root) if not p.startswith("build/")])
+        return real(src, dst, *args, **kwargs)
+    monkeypatch.setattr(os, "replace", watching)
+    write_files(root, change(root))
+    assert seen and all(found == [] for found in seen)
+
+
+def test_a_crash_leaves_backups_only_under_build(root, monkeypatch):
+    interrupted(root, monkeypatch, Crash(), after=2)
+    assert leftovers(root) and all(p.startswith(atomic.STAGE + "/") for p in leftovers(root))
+    journal = json.loads((root / atomic.JOURNAL).read_text())
+    names = [n for e in journal["entries"] for n in (e["new"], e["old"]) if n]
+    assert names and all(n.startswith(atomic.STAGE + "/") for n in names)
+    assert not any("gone" in n or "a.yaml" in n for n in names)  # no record's name repeated
+
+
+def test_an_interrupted_change_is_visible_until_it_is_resolved(root, monkeypatch):
+    assert atomic.interrupted(root) is None
+    interrupted(root, monkeypatch, Crash(), after=2)
+    found = atomic.interrupted(root)
+    assert found is not None and found.phase == atomic.COMMITTING and found.paths == sorted(NEW)
+    with atomic.changing(root) as recovered:  # a writer resolves it first
+        assert recovered == sorted(NEW)
+    assert atomic.interrupted(root) is None and snapshot(root) == old_state()
+
+
+def test_an_interrupted_change_is_not_reported_while_its_writer_holds_the_lock(root, monkeypatch):
+    interrupted(root, monkeypatch, Crash(), after=1)
+    holder = os.open(root / atomic.LOCK, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        assert atomic.interrupted(root) is None  # still running, not interrupted
+    finally:
+        os.close(holder)
+    assert atomic.interrupted(root) is not None
+
+
+def test_finish_completes_an_interrupted_commit(root, monkeypatch):
+    interrupted(root, monkeypatch, Crash(), after=2)
+    assert atomic.finish(root) == sorted(NEW)
+    assert snapshot(root) == new_state()
+    assert leftovers(root) == [] and not (root / atomic.JOURNAL).exists()
+    assert atomic.finish(root) == [] and atomic.interrupted(root) is None
+
+
+def test_finish_of_a_change_that_was_still_staging_changes_no_record(root):
+    entry = atomic._Entry("records/roles/a.yaml", f"{atomic.STAGE}/x-0.crmtool-new", f"{atomic.STAGE}/x-0.crmtool-old")
+    (root / atomic.STAGE).mkdir(parents=True)
+    (root / entry.new).write_text("ha")
+    atomic._write_journal(root, atomic._Journal(atomic.STAGING, [entry]))
+    assert atomic.finish(root) == []
+    assert snapshot(root) == old_state() and leftovers(root) == []
+
+
+def test_an_unreadable_journal_is_interrupted_with_its_problem(root):
+    (root / "build").mkdir()
+    (root / atomic.JOURNAL).write_text("{not json")
+    found = atomic.interrupted(root)
+    assert found is not None and found.phase is None and "cannot be read" in found.problem
+
+
+def test_staging_on_another_file_system_is_refused_before_anything_is_written(root, monkeypatch):
+    real = os.stat
+
+    def other_device(path, *args, **kwargs):
+        result = real(path, *args, **kwargs)
+        if Path(path).as_posix().endswith(atomic.STAGE):
+            return os.stat_result((result.st_mode, result.st_ino, result.st_dev + 1, *tuple(result)[3:]))
+        return result
+    monkeypatch.setattr(os, "stat", other_device)
+    with pytest.raises(AtomicError, match="another file system"):
+        write_files(root, change(root))
+    monkeypatch.undo()
+    assert snapshot(root) == old_state() and not (root / atomic.JOURNAL).exists()

@@ -78,6 +78,12 @@ def erased(root: Path) -> None:
     assert run(root, "subject erase p-r5epc6 --by eline").returncode == 0
 
 
+def unreadable_journal(root: Path) -> None:
+    """An interrupted change whose journal is damaged: recover cannot tell old from new."""
+    (root / "build").mkdir(exist_ok=True)
+    (root / "build" / "crmtool-change.json").write_text("{not json")
+
+
 def contacts_csv(root: Path) -> None:
     (root / "in.csv").write_text("given,family,email\nTessa,Voorbeeld,t.voorbeeld@example.org\n")
 
@@ -123,6 +129,7 @@ SUCCESS: list[tuple[str, Callable[[Path], None]]] = [
     ("query places almere", no_setup),
     ("query regional-meeting --function burgemeester --province flevoland", no_setup),
     ("query seats almere", no_setup),
+    ("recover", no_setup),
     ("review", no_setup),
     ("rules", no_setup),
     ("search almere", no_setup),
@@ -149,6 +156,7 @@ FAILURE: list[tuple[str, Callable[[Path], None]]] = [
     ("new person --given Tessa --family Voorbeeld --email not-an-address --purpose office-holders"
      " --source public-register --no-interactive", no_setup),   # written, and the check fails on it
     ("places sync", work_to_do_unwritable),
+    ("recover", unreadable_journal),
     ("query aldermen --portfolio milieu", index_unwritable),
     ("query committee vgn-commissie-milieu", index_unwritable),
     ("query follow-up", index_unwritable),

@@ -29,6 +29,7 @@ from .index import index, query, search, sql, who
 from .language import speak_for_click, use_repository_language
 from .merge import merge
 from .new import new
+from .recover import recover
 from .review import review
 from .subject import subject
 
@@ -62,6 +63,7 @@ for command in (
     address, places, codeowners,
     index, who, query, search, sql,                       # questions
     end_role, history, subject, build,                    # changes, audit trail, rights, register
+    recover,                                              # after a crash: finish or roll back
 ):
     cli.add_command(command)
 

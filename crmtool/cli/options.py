@@ -48,4 +48,7 @@ def resolve_today(value: str | None, option: str = "--today") -> dt.date:
 
 
 def resolve_repo(root: Path | None) -> Repository:
-    return find_root(Path.cwd(), root)
+    from .output import refuse_interrupted
+    repo = find_root(Path.cwd(), root)
+    refuse_interrupted(repo)  # a command that only reads does not answer from a half-changed repository
+    return repo

@@ -23,6 +23,39 @@ def refuse_under_records(repo: Repository, out: Path | None) -> None:
         raise click.UsageError(_("--out {path}: an export must not be written under records/").format(path=out))
 
 
+RESOLVING = frozenset({
+    ("check",), ("recover",), ("rules",), ("demo",),  # S010 reports it; recover resolves it
+    ("new",), ("assign",), ("end-role",), ("merge",), ("fmt",), ("import",), ("codeowners",),
+    ("address", "fill"), ("places", "sync"), ("subject", "erase"), ("subject", "anonymise"),
+})
+"""The commands that run over an interrupted change: the writers roll it back first (their
+dry runs name what that would restore), `check` reports it (S010), `recover` resolves it.
+Every other command reads records, and refuses (exit 1) while a change is interrupted: its
+answer would come from a mix of old and new files (a half-erased person in an export, the
+index or the register)."""
+
+
+def refuse_interrupted(repo: Repository) -> None:
+    """Exit 1 with S010's message when a change is interrupted and the running command is
+    not one of RESOLVING."""
+    from ..atomic import interrupted
+    from ..rules.s010_interrupted_change import describe
+    context = click.get_current_context(silent=True)
+    names = []
+    while context is not None and context.parent is not None:
+        names.append(context.info_name)
+        context = context.parent
+    if tuple(reversed(names)) in RESOLVING:
+        return
+    found = interrupted(repo.root)
+    if found is not None:
+        from .. import i18n
+        from ..index.build import repository_language
+        i18n.use(repository_language(repo))
+        message, hint = describe(found)
+        raise click.ClickException(f"{message}\n{hint}")
+
+
 def write_out(repo: Repository, out: Path, text: str) -> None:
     """Inside the repository through the journal of `atomic` (one writer, rollback); outside
     it (the usual place for a copy to send) a temporary file renamed over the target, so a

@@ -122,6 +122,7 @@ class _Context:
     earlier: dict = field(default_factory=dict)  # duplicate keys of earlier rows → their line
 
 
+@atomic.serialised(writes=lambda *args, **kwargs: bool(kwargs.get("apply")))
 def import_people(repo: Repository, kind: str, path: Path, purpose: str | None, source: str | None,
                   today: dt.date, *, apply: bool = False, skip_invalid: bool = False) -> ImportPlan:
     """Read `path` and plan (with `apply`: write) the new person records.

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 from ..blobs import file_hashes
 from ..cache import CACHE_FILE
 from ..filecheck import check_files, without_gc
-from ..i18n import N_
+from ..i18n import N_, _
 from ..load import load_document
 from ..repo import CONFIG_FILE, SPECIAL, Repository, UsageError, read_regular
 from ..schema import SchemaSet
@@ -33,6 +33,8 @@ SCHEMA_VERSION = 1
 DUPLICATE, UNREADABLE = N_("duplicate id"), N_("could not be read")
 NOT_REGULAR = N_("not a regular file: a link, a pipe or a folder; never read")
 """Why a record file is left out of the tables (message ids: the CLI translates them)."""
+APPLICATION_ID = 0x63726D69  # "crmi": SQLite's header field that says which program's file this is
+SQLITE_HEADER = b"SQLite format 3\0"
 CACHE_KIB = 128 * 1024
 """SQLite's page cache while building: the tables' B-trees of a large repository stay in memory."""
 
@@ -81,7 +83,11 @@ def code_key(language: str) -> str:
 
 def build_index(repo: Repository, out: Path | None = None,
                 progress: Callable[[int], Callable[[int], None]] | None = None) -> IndexResult:
-    """Bring the index at `out` (default build/index.sqlite) up to date with the records."""
+    """Bring the index at `out` (default build/index.sqlite) up to date with the records.
+    An `out` that names a record or another file that is not an index is refused
+    (`refuse_out`): building would replace it with a database."""
+    if out is not None:
+        refuse_out(repo, out)
     path = index_path(repo, out)
     language = repository_language(repo)
     key = code_key(language)
@@ -100,6 +106,7 @@ def build_index(repo: Repository, out: Path | None = None,
             tables, indexes = ddl()
             for statement in tables:
                 connection.execute(statement)
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             connection.executemany("INSERT INTO meta VALUES (?, ?)",
                                    [("code", key), ("language", language), ("schema_version", str(SCHEMA_VERSION))])
@@ -123,6 +130,48 @@ def build_index(repo: Repository, out: Path | None = None,
     finally:
         existing.close()
     return result
+
+
+def refuse_out(repo: Repository, out: Path) -> None:
+    """UsageError (exit 2) for an `--out` that lies under records/ (a database among the
+    records would be a stray file, and committed personal data) or that names an existing
+    file which is not a crmtool index: a record, crmtool.yaml, the check cache, anything
+    else a typo can name. An index (of any version) may be updated or replaced."""
+    given = Path(out)
+    target = given.parent.resolve() / given.name
+    if target.is_relative_to((repo.root / "records").resolve()):
+        raise UsageError(_("--out {path}: lies under records/; the index holds everyone's data and is never "
+                           "written among the records. Use a path under build/.").format(path=out))
+    if not os.path.lexists(target):
+        return
+    if target.is_symlink() or not target.is_file() or not is_index(target):
+        raise UsageError(_("--out {path}: this file exists and is not a crmtool index, so it is left alone. "
+                           "Name a new file, or remove this one first if it really is to go.").format(path=out))
+
+
+def is_index(path: Path) -> bool:
+    """Whether `path` is an index crmtool wrote: an SQLite file with crmtool's application id,
+    or (written before the id was set) with the `meta` table and its code and schema rows."""
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(100)
+    except OSError:
+        return False
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return False
+    if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+        return True
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        keys = {row[0] for row in connection.execute("SELECT key FROM meta")}
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+    return {"code", "language", "schema_version"} <= keys
 
 
 def _open_existing(path: Path, key: str) -> sqlite3.Connection | None:

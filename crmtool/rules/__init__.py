@@ -11,7 +11,8 @@ from types import ModuleType
 from . import (
     y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags, y005_retyped_text,
     y006_unquoted_date, y007_ambiguous_number, s001_schema, s002_file_name, s003_not_a_record,
-    s004_custom_fields, s005_vocabulary, s006_duplicate_id, s007_waiver, s008_waiver_expired, s011_not_regular,
+    s004_custom_fields, s005_vocabulary, s006_duplicate_id, s007_waiver, s008_waiver_expired,
+    s009_generated_file_tracked, s010_interrupted_change, s011_not_regular,
     r001_reference, r002_parent_cycle, r003_on_behalf_of, r004_reference_kind, r005_routing_target,
     t001_end_before_start, t002_derived_role_end, t003_single_seat, t004_inactive_holder,
     p001_person_without_purpose, p002_unknown_purpose, p003_consent, p004_minimisation,
@@ -28,7 +29,8 @@ from . import (
 RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
     y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags, y005_retyped_text,
     y006_unquoted_date, y007_ambiguous_number, s001_schema, s002_file_name, s003_not_a_record,
-    s004_custom_fields, s005_vocabulary, s006_duplicate_id, s007_waiver, s008_waiver_expired, s011_not_regular,
+    s004_custom_fields, s005_vocabulary, s006_duplicate_id, s007_waiver, s008_waiver_expired,
+    s009_generated_file_tracked, s010_interrupted_change, s011_not_regular,
     r001_reference, r002_parent_cycle, r003_on_behalf_of, r004_reference_kind, r005_routing_target,
     t001_end_before_start, t002_derived_role_end, t003_single_seat, t004_inactive_holder,
     p001_person_without_purpose, p002_unknown_purpose, p003_consent, p004_minimisation,

@@ -82,6 +82,7 @@ class Outcome:
                 "written": self.written, "recovered": self.recovered, "index": self.index, "site": self.site}
 
 
+@atomic.serialised()  # read and write under one lock: no lost update
 def erase(repo: Repository, person_id: str, day: dt.date, *, request: str | None = None, by: str | None = None,
           dry_run: bool = False, mode: str = ERASE) -> Outcome:
     """Erase (or anonymise) `person_id` as of `day`; with `request`, close that erasure
