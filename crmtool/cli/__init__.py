@@ -66,7 +66,9 @@ for command in (
 def main() -> None:
     """Entry point: no traceback reaches a user (set CRMTOOL_DEBUG=1 to see one)."""
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
