@@ -34,6 +34,7 @@ def erase(person: str, request: str | None, by: str | None, dry_run: bool, purge
     from ..subject.erase import Refused
     from ..subject.erase import erase as compute
     repo = resolve_repo(root)
+    _use_language(repo)
     try:
         if purge_history:
             from ..subject.purge import purge_history as purge
@@ -56,8 +57,10 @@ def anonymise(person: str, dry_run: bool, root: Path | None, today: str | None, 
     from ..atomic import AtomicError
     from ..subject.anonymise import anonymise as compute
     from ..subject.erase import Refused
+    repo = resolve_repo(root)
+    _use_language(repo)
     try:
-        outcome = compute(resolve_repo(root), person, resolve_today(today), dry_run=dry_run)
+        outcome = compute(repo, person, resolve_today(today), dry_run=dry_run)
     except (Refused, AtomicError) as error:
         raise click.ClickException(str(error)) from error
     _show(outcome, output_format)
@@ -65,13 +68,18 @@ def anonymise(person: str, dry_run: bool, root: Path | None, today: str | None, 
 
 @click.command("verify-erased")
 @click.argument("person_or_hash", metavar="PERSON-OR-HASH")
-@click.option("--history", is_flag=True, help="Also search every blob reachable from any ref.")
+@click.option("--history", is_flag=True,
+              help="Also search every object in git: every blob, path, commit and tag message, author and ref name.")
 @root_option
-def verify_erased(person_or_hash: str, history: bool, root: Path | None) -> None:
-    """Search the work tree, the index and the built register (with --history: every commit)
-    for PERSON's id, email addresses and name; exit 1 naming each place found."""
+@click.pass_context
+def verify_erased(ctx: click.Context, person_or_hash: str, history: bool, root: Path | None) -> None:
+    """Search the work tree and its paths, the index and the built register (with --history:
+    every blob, path, commit and tag message of the history) for PERSON's id and aliases,
+    email addresses, phone numbers and name; exit 1 naming each place found (never the value)."""
     from ..subject.verify import verify
-    places = verify(resolve_repo(root), person_or_hash, history=history)
+    repo = resolve_repo(root)
+    _use_language(repo)
+    places = verify(repo, person_or_hash, history=history)
     if not places:
         where = _("the work tree and its history") if history else _("the work tree")
         click.echo(_("Clean: no identifier of {person} found in {where}.").format(person=person_or_hash, where=where))
@@ -79,7 +87,14 @@ def verify_erased(person_or_hash: str, history: bool, root: Path | None) -> None
     for place in places:
         click.echo(place.message())
     click.echo(_("{count} places still hold an identifier of {person}.").format(count=len(places), person=person_or_hash), err=True)
-    raise click.exceptions.Exit(1)
+    ctx.exit(1)
+
+
+def _use_language(repo) -> None:
+    """Messages in the repository's language (crmtool.yaml), as the commands that check do."""
+    from .. import i18n
+    from ..index.build import repository_language
+    i18n.use(repository_language(repo))
 
 
 def _show(outcome, output_format: str) -> None:
@@ -128,7 +143,13 @@ def render_text(outcome) -> str:
 def render_purge(purged) -> str:
     lines = [_("Removed {person} from every commit:").format(person=purged.person)]
     lines += [f"  {path}" for path in purged.removed_paths]
-    lines.append(_("{count} replacement expressions applied to every other file.").format(count=purged.expressions))
+    if purged.generated:
+        lines.append(_("{count} generated files (build/) and writer backups removed from every commit.").format(
+            count=purged.generated))
+    if purged.renamed:
+        lines.append(_("{count} paths that held an identifier renamed in every commit.").format(count=len(purged.renamed)))
+    lines.append(_("The id, aliases, email addresses, phone numbers and name were replaced in every other file, "
+                   "commit message and tag message."))
     lines += ["", _("Now, by hand:")]
     lines += [f"  {number}. {step}" for number, step in enumerate(purged.steps, start=1)]
     return "\n".join(lines) + "\n"
