@@ -86,7 +86,7 @@ def verify_erased(ctx: click.Context, person_or_hash: str, history: bool, root: 
         return
     for place in places:
         click.echo(place.message())
-    click.echo(_("{count} places still hold an identifier of {person}.").format(count=len(places), person=person_or_hash), err=True)
+    click.echo(_("Places that still hold an identifier of {person}: {count}.").format(count=len(places), person=person_or_hash), err=True)
     ctx.exit(1)
 
 
