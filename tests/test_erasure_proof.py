@@ -106,6 +106,8 @@ def repo(template: Path, tmp_path: Path) -> Path:
 def erase_and_commit(root: Path) -> None:
     done = crmtool(root, "subject", "erase", PERSON, "--request", "dsr-2026-0010", "--by", "eline")
     assert done.returncode == 0, done.stdout + done.stderr
+    assert f"  verwijderd  records/people/{PERSON}.yaml (persoon)" in done.stdout  # Dutch, the repository's language
+    assert "(contactmoment, 2 teksten" in done.stdout or "(contactmoment" in done.stdout
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Erasure request dsr-2026-0010 carried out")
 

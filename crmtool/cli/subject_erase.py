@@ -6,9 +6,17 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..texts import labelled
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
+
+
+ACTIONS = {"deleted": N_("deleted"), "changed": N_("changed"), "created": N_("created")}
+WHAT = {"person": N_("person"), "role": N_("role"), "interaction": N_("interaction"), "request": N_("request"),
+        "erasure request": N_("erasure request"), "log": N_("log"), "organisation": N_("organisation"),
+        "purpose": N_("purpose"), "processor": N_("processor"), "list": N_("list"), "staff": N_("colleague"),
+        "breache": N_("breach"), "field": N_("field"), "vocabularie": N_("vocabulary")}
+"""The words of an erase summary line: the core names actions and record kinds by code."""
 
 
 @click.command("erase")
@@ -115,8 +123,11 @@ def render_text(outcome) -> str:
     else:
         heading = _("Would anonymise {person}:") if outcome.dry_run else _("Anonymised {person}:")
     lines.append(heading.format(person=who))
+    width = max([len(_(ACTIONS.get(c.action, c.action))) for c in outcome.changes] or [0]) + 1
     for change in outcome.changes:
-        detail = f"  {change.action:8} {change.path} ({change.what}"
+        action = _(ACTIONS.get(change.action, change.action)).ljust(width)
+        what = _(WHAT[change.what]) if change.what in WHAT else change.what
+        detail = f"  {action} {change.path} ({what}"
         if change.redacted:
             detail += ", " + _("{count} texts replaced by [removed]").format(count=change.redacted)
         lines.append(detail + ")")
