@@ -4,7 +4,8 @@ An organisation must be able to show that it honoured an erasure request (Art. 5
 the proof must not bring the erased data back. The log therefore holds, per erasure, the
 day, the request and salted hashes of the id, every alias id the person absorbed by a merge,
 the email addresses, the phone numbers (E.164), the full name (as written and in an
-order-free form, with and without prefix) and the words of the name a path must not hold;
+order-free form, with and without prefix), the given and family name a path must not hold
+and each word of the name (so that the search hashes only runs of words that can be a name);
 never a value in clear (an id may be a name slug under `id_style: name`). The salt is random per
 repository and kept in the log's header: staff may see it, its only job is to stop a
 dictionary lookup by someone who has the log but not the repository. With it,
@@ -64,7 +65,8 @@ class ErasureLog:
         if name:
             entry["name_hash"] = self.hash(name)
         optional = {"alias_hashes": ids.ids[1:], "phone_hashes": ids.phones,
-                    "name_hashes": [order_free(n) for n in ids.names], "part_hashes": ids.parts}
+                    "name_hashes": [order_free(n) for n in ids.names], "part_hashes": ids.parts,
+                    "word_hashes": [w for n in ids.names for w in n]}
         for key, values in optional.items():
             if values:
                 entry[key] = sorted({self.hash(v) for v in values})

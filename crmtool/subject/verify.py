@@ -73,11 +73,25 @@ class Hashes:
     phones: set[str] = field(default_factory=set)  # E.164
     parts: set[str] = field(default_factory=set)  # single words of the name, for paths
     region: str = "NL"
+    words: set[str] | None = None  # every word of the name; None (an older log entry): any word may be
+    _memo: dict = field(default_factory=dict, repr=False)
+    _spans: dict = field(default_factory=dict, repr=False)
 
     def _hash(self, value: str) -> str:
-        return hashlib.sha256((self.salt + value).encode("utf-8")).hexdigest()
+        """The salted hash, remembered: the same words and tokens come back in every file."""
+        found = self._memo.get(value)
+        if found is None:
+            if len(self._memo) > 1_000_000:
+                self._memo.clear()
+            found = self._memo[value] = hashlib.sha256((self.salt + value).encode("utf-8")).hexdigest()
+        return found
+
+    def _may_be_name(self, word: str) -> bool:
+        return self.words is None or self._hash(word) in self.words
 
     def _name_kind(self, run: list[str]) -> str | None:
+        if not all(self._may_be_name(w) for w in run):
+            return None
         if self._hash(" ".join(run)) in self.names or self._hash(" ".join(sorted(run))) in self.name_keys:
             return NAME
         return None
@@ -104,6 +118,8 @@ class Hashes:
                 stream += [(word, number) for word in WORD.findall(line)]
         if self.names or self.name_keys:
             for start in range(len(stream)):
+                if not self._may_be_name(stream[start][0]):
+                    continue
                 for length in range(2, min(LONGEST_RUN, len(stream) - start) + 1):
                     if self._name_kind([w for w, _n in stream[start:start + length]]):
                         found.add((stream[start][1], NAME))
@@ -119,6 +135,13 @@ class Hashes:
     def path_spans(self, path: str) -> list[tuple[int, int, str]]:
         """The identifiers in a path, with where they are (to mask them when shown): an id
         also inside a longer slug, an email address, the name in any order, a word of the name."""
+        if path not in self._spans:
+            if len(self._spans) > 200_000:
+                self._spans.clear()
+            self._spans[path] = self._path_spans(path)
+        return self._spans[path]
+
+    def _path_spans(self, path: str) -> list[tuple[int, int, str]]:
         spans: list[tuple[int, int, str]] = []
         lowered = path.lower()
         for segment in re.finditer(r"[^/]+", lowered):
@@ -161,21 +184,29 @@ class Hashes:
 
     def places(self, where: str, data: bytes, shown: str | None = None) -> list[Place]:
         """Every identifier in one file's bytes (`where` is its path, `shown` how to name it)."""
+        found = self._places(where, data)
+        if not found:
+            return []
         shown = shown if shown is not None else self.mask(where)
+        return [Place(shown, line, kind) for line, kind in found]
+
+    def _places(self, where: str, data: bytes) -> list[tuple[int | None, str]]:
         if data.startswith(SQLITE_HEADER):
             texts = _sqlite_texts(data) + [c for c in data.decode("utf-8", "replace").split("\0") if c.strip()]
             kinds = {k for chunk in texts for _l, k in self.text_places(chunk)}
-            return [Place(shown, None, kind) for kind in sorted(kinds)]
+            return [(None, kind) for kind in sorted(kinds)]
         text = data.decode("utf-8", "replace")
         if "\0" in text:  # another binary file: the whole file is one place
             kinds = {k for chunk in text.split("\0") if chunk.strip() for _l, k in self.text_places(chunk)}
-            return [Place(shown, None, kind) for kind in sorted(kinds)]
+            return [(None, kind) for kind in sorted(kinds)]
         if Path(where).suffix.lower() in MARKUP:
             text = html.unescape(_TAG.sub(lambda m: " " + "\n" * m.group().count("\n"), text))
-        return [Place(shown, line, kind) for line, kind in self.text_places(text)]
+        return list(self.text_places(text))
 
     def path_places(self, path: str, shown: str | None = None) -> list[Place]:
         kinds = sorted({kind for _s, _e, kind in self.path_spans(path)})
+        if not kinds:
+            return []
         return [Place(shown if shown is not None else self.mask(path), None, kind) for kind in kinds]
 
 
@@ -227,7 +258,8 @@ def hashes_for(repo: Repository, person_or_hash: str) -> Hashes:
         from .identifiers import name_key
         return Hashes(log.salt, {log.hash(i) for i in ids.ids}, {log.hash(e) for e in ids.emails},
                       {log.hash(" ".join(n)) for n in ids.names}, {log.hash(name_key(n)) for n in ids.names},
-                      {log.hash(p) for p in ids.phones}, {log.hash(p) for p in ids.parts}, region)
+                      {log.hash(p) for p in ids.phones}, {log.hash(p) for p in ids.parts}, region,
+                      {log.hash(w) for n in ids.names for w in n})
     entry = log.find(person_or_hash)
     if entry is None:
         raise UsageError(_("{person}: no such person in records/people/ and no entry in {log}; "
@@ -237,7 +269,8 @@ def hashes_for(repo: Repository, person_or_hash: str) -> Hashes:
         ids.add(log.hash(person_or_hash))
     names = {entry["name_hash"]} if entry.get("name_hash") else set()
     return Hashes(log.salt, ids, set(entry.get("email_hashes") or []), names, set(entry.get("name_hashes") or []),
-                  set(entry.get("phone_hashes") or []), set(entry.get("part_hashes") or []), region)
+                  set(entry.get("phone_hashes") or []), set(entry.get("part_hashes") or []), region,
+                  set(entry["word_hashes"]) if entry.get("word_hashes") else None)
 
 
 def verify(repo: Repository, person_or_hash: str, *, history: bool = False) -> list[Place]:
