@@ -250,3 +250,15 @@ def test_writer_backups_are_purged_from_every_commit(repo):
     assert result.returncode == 0, result.stderr
     paths = git(repo, "log", "--all", "-m", "--name-only", "--format=")
     assert ".crmtool-old" not in paths and "crmtool-change.json" not in paths
+
+
+def test_a_word_of_the_name_counts_only_in_paths_made_from_typed_text():
+    """A colleague's file (records/staff/anna.yaml) or an organisation's slug is never taken
+    for the erased person's given or family name; an interaction's file name is."""
+    from crmtool.subject.identifiers import NAME, NAME_PART, Identifiers
+    ids = Identifiers.of("p-aaaaaa", {"name": {"given": "Anna", "prefix": "van", "family": "Almere"}})
+    assert ids.path_spans("records/staff/anna.yaml") == []
+    assert ids.path_spans("records/organisations/gemeente-almere.yaml") == []
+    assert [k for _s, _e, k in ids.path_spans("records/interactions/2026/i-2026-12-04-anna-belde.yaml")] == [NAME_PART]
+    assert [k for _s, _e, k in ids.path_spans("exports/almere-anna-van.html")] == [NAME]  # the full name, any order
+    assert [k for _s, _e, k in ids.path_spans("notes/p-aaaaaa-call.txt")] != []

@@ -39,6 +39,14 @@ NAME_PART = "part of the name"
 """The kinds of identifier a place can hold (`verify.Place.kind`); translated when shown."""
 
 _PATH_TOKEN = re.compile(r"[^\W_]+")
+PART_FOLDERS = ("records/interactions/", "records/requests/", "records/people/")
+"""Where a single word of the name in a path counts: the folders whose ids were (or could be)
+made from what staff typed. Elsewhere ids are readable slugs of things (gemeente-almere) or
+colleagues' first names (records/staff/anna.yaml), where a coincidence must not rename a file."""
+
+
+def parts_count_in(path: str) -> bool:
+    return path.startswith(PART_FOLDERS)
 
 
 def default_region(config: dict) -> str:
@@ -225,7 +233,7 @@ class Identifiers:
     def path_spans(self, path: str) -> list[tuple[int, int, str]]:
         """The identifiers in a path: ids and email addresses anywhere in a name (also inside a
         longer slug: "i-2026-p-7k2m9q-call"), the full name in any order, and any single
-        word of the name ("i-2026-12-04-sara-mailde")."""
+        word of the name ("i-2026-12-04-sara-mailde") in the folders of PART_FOLDERS."""
         spans = []
         lowered = path.lower()
         for token in (*self.ids, *self.emails):
@@ -233,8 +241,9 @@ class Identifiers:
                 spans.append((match.start(), match.end(), EMAIL if token in self.emails else ID))
         tokens = list(_PATH_TOKEN.finditer(path))
         keys = [normalise(t.group()) for t in tokens]
-        wanted = {name_key(n) for n in self.names} | {name_key(p.split()) for p in self.parts}
-        lengths = [len(n) for n in self.names] + [len(p.split()) for p in self.parts]
+        parts = self.parts if parts_count_in(path) else ()
+        wanted = {name_key(n) for n in self.names} | {name_key(p.split()) for p in parts}
+        lengths = [len(n) for n in self.names] + [len(p.split()) for p in parts]
         for a, b in name_runs_in(tokens, keys, lengths, wanted.__contains__):
             run = tuple(keys[a:b + 1])
             kind = NAME if name_key(run) in {name_key(n) for n in self.names} else NAME_PART

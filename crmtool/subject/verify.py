@@ -36,7 +36,8 @@ from ..i18n import N_, _
 from ..register.scan import EMAIL_LIKE, LONGEST_RUN, WORD, normalise
 from ..repo import Repository, UsageError
 from . import erasure_log
-from .identifiers import EMAIL, ID, NAME, NAME_PART, PHONE, Flat, Identifiers, default_region, numbers_in
+from .identifiers import (EMAIL, ID, NAME, NAME_PART, PHONE, Flat, Identifiers, default_region, numbers_in,
+                          parts_count_in)
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9_-]*[a-z0-9]")
 _PATH_WORD = re.compile(r"[^\W_]+")
@@ -156,11 +157,12 @@ class Hashes:
                 spans.append((match.start(), match.end(), EMAIL))
         tokens = list(_PATH_WORD.finditer(path))
         keys = [normalise(t.group()) for t in tokens]
+        parts = parts_count_in(path)
         for start in range(len(tokens)):
             for length in range(min(LONGEST_RUN, len(tokens) - start), 0, -1):
                 run = keys[start:start + length]
                 kind = self._name_kind(run) if length > 1 else None
-                if kind is None and self._hash(" ".join(run)) in self.parts:
+                if kind is None and parts and self._hash(" ".join(run)) in self.parts:
                     kind = NAME_PART
                 if kind:
                     spans.append((tokens[start].start(), tokens[start + length - 1].end(), kind))
