@@ -169,7 +169,7 @@ def _blobs_by_path(root: Path) -> list[tuple[str, str]]:
 
 def _all_paths(root: Path) -> set[str]:
     """Every path of every commit (merges against each parent, renames as two paths)."""
-    output = _git(root, "log", "--all", "-m", "--no-renames", "--name-only", "--format=")
+    output = _git(root, "-c", "core.quotePath=false", "log", "--all", "-m", "--no-renames", "--name-only", "--format=")
     return {line for line in output.splitlines() if line}
 
 

@@ -339,7 +339,8 @@ def _history(root: Path, hashes: Hashes) -> list[Place]:
             places += found
     seen: set[str] = set()
     commit = ""
-    for line in _git(root, "log", "--all", "-m", "--no-renames", "--name-only", "--format=%x00%h").splitlines():
+    for line in _git(root, "-c", "core.quotePath=false", "log", "--all", "-m", "--no-renames", "--name-only",
+                     "--format=%x00%h").splitlines():
         if line.startswith("\0"):
             commit = line[1:]
             continue
