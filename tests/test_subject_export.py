@@ -304,3 +304,32 @@ def test_a_real_subprocess_writes_html(example_git_repo, tmp_path):
     missing = subprocess.run([sys.executable, "-m", "crmtool", "subject", "export", "p-nobody", *DAY],
                              cwd=example_git_repo.root, capture_output=True, text=True)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_a_person_reads_labels_and_words_not_codes(example_git_repo):
+    """Dutch repository: stages, tags and consent purposes as labels; durations in words."""
+    result = run(example_git_repo, TEUN, "--format", "html")
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", result.output))
+    assert "2026-02-10: Binnengekomen" in text and "2026-06-03: Goedgekeurd" in text
+    assert ": received" not in text and ": approved" not in text
+    assert "Toestemming: VGN Weekoverzicht," in text and "Toestemming: newsletter" not in text
+    assert "1 maand na het intrekken van de toestemming" in text
+    assert not re.search(r"\bP\d+[YMWD]\b", text)  # no ISO duration reaches the reader
+
+
+def test_stage_labels_and_consent_titles_are_in_the_json_too(teun):
+    [request] = teun.data["requests"]
+    assert request["stages"][0] == {"date": "2026-02-10", "stage": "received", "label": "Binnengekomen"}
+    assert teun.data["consents"][0]["purpose_title"] == "VGN Weekoverzicht"
+    assert teun.data["person"]["tag_labels"] == ["warmtenet"]
+
+
+def test_a_broken_file_is_named_with_line_and_column_not_missing(example_git_repo):
+    path = example_git_repo.root / f"records/people/{TEUN}.yaml"
+    path.write_text("name: {given: Teun, family: Jansen\nemails: []\n", encoding="utf-8")
+    result = run(example_git_repo, TEUN)
+    assert result.exit_code == 1
+    assert f"records/people/{TEUN}.yaml:2:" in result.output
+    assert "niet" in result.output  # the check's own (Dutch) words for the YAML problem
+    assert "no such person" not in result.output and "bestaat niet" not in result.output

@@ -6,9 +6,17 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..texts import labelled
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
+
+
+ACTIONS = {"deleted": N_("deleted"), "changed": N_("changed"), "created": N_("created")}
+WHAT = {"person": N_("person"), "role": N_("role"), "interaction": N_("interaction"), "request": N_("request"),
+        "erasure request": N_("erasure request"), "log": N_("log"), "organisation": N_("organisation"),
+        "purpose": N_("purpose"), "processor": N_("processor"), "list": N_("list"), "staff": N_("colleague"),
+        "breache": N_("breach"), "field": N_("field"), "vocabularie": N_("vocabulary")}
+"""The words of an erase summary line: the core names actions and record kinds by code."""
 
 
 @click.command("erase")
@@ -34,6 +42,7 @@ def erase(person: str, request: str | None, by: str | None, dry_run: bool, purge
     from ..subject.erase import Refused
     from ..subject.erase import erase as compute
     repo = resolve_repo(root)
+    _use_language(repo)
     try:
         if purge_history:
             from ..subject.purge import purge_history as purge
@@ -56,8 +65,10 @@ def anonymise(person: str, dry_run: bool, root: Path | None, today: str | None, 
     from ..atomic import AtomicError
     from ..subject.anonymise import anonymise as compute
     from ..subject.erase import Refused
+    repo = resolve_repo(root)
+    _use_language(repo)
     try:
-        outcome = compute(resolve_repo(root), person, resolve_today(today), dry_run=dry_run)
+        outcome = compute(repo, person, resolve_today(today), dry_run=dry_run)
     except (Refused, AtomicError) as error:
         raise click.ClickException(str(error)) from error
     _show(outcome, output_format)
@@ -65,21 +76,32 @@ def anonymise(person: str, dry_run: bool, root: Path | None, today: str | None, 
 
 @click.command("verify-erased")
 @click.argument("person_or_hash", metavar="PERSON-OR-HASH")
-@click.option("--history", is_flag=True, help="Also search every blob reachable from any ref.")
+@click.option("--history", is_flag=True,
+              help="Also search every object in git: every blob, path, commit and tag message, author and ref name.")
 @root_option
 def verify_erased(person_or_hash: str, history: bool, root: Path | None) -> None:
-    """Search the work tree, the index and the built register (with --history: every commit)
-    for PERSON's id, email addresses and name; exit 1 naming each place found."""
+    """Search the work tree and its paths, the index and the built register (with --history:
+    every blob, path, commit and tag message of the history) for PERSON's id and aliases,
+    email addresses, phone numbers and name; exit 1 naming each place found (never the value)."""
     from ..subject.verify import verify
-    places = verify(resolve_repo(root), person_or_hash, history=history)
+    repo = resolve_repo(root)
+    _use_language(repo)
+    places = verify(repo, person_or_hash, history=history)
     if not places:
         where = _("the work tree and its history") if history else _("the work tree")
         click.echo(_("Clean: no identifier of {person} found in {where}.").format(person=person_or_hash, where=where))
         return
     for place in places:
         click.echo(place.message())
-    click.echo(_("{count} places still hold an identifier of {person}.").format(count=len(places), person=person_or_hash), err=True)
-    raise click.exceptions.Exit(1)
+    click.echo(_("Places that still hold an identifier of {person}: {count}.").format(count=len(places), person=person_or_hash), err=True)
+    raise SystemExit(1)  # not ctx.exit: a SystemExit leaves the process with its code whatever main() does
+
+
+def _use_language(repo) -> None:
+    """Messages in the repository's language (crmtool.yaml), as the commands that check do."""
+    from .. import i18n
+    from ..index.build import repository_language
+    i18n.use(repository_language(repo))
 
 
 def _show(outcome, output_format: str) -> None:
@@ -101,8 +123,11 @@ def render_text(outcome) -> str:
     else:
         heading = _("Would anonymise {person}:") if outcome.dry_run else _("Anonymised {person}:")
     lines.append(heading.format(person=who))
+    width = max([len(_(ACTIONS.get(c.action, c.action))) for c in outcome.changes] or [0]) + 1
     for change in outcome.changes:
-        detail = f"  {change.action:8} {change.path} ({change.what}"
+        action = _(ACTIONS.get(change.action, change.action)).ljust(width)
+        what = _(WHAT[change.what]) if change.what in WHAT else change.what
+        detail = f"  {action} {change.path} ({what}"
         if change.redacted:
             detail += ", " + _("{count} texts replaced by [removed]").format(count=change.redacted)
         lines.append(detail + ")")
@@ -128,7 +153,13 @@ def render_text(outcome) -> str:
 def render_purge(purged) -> str:
     lines = [_("Removed {person} from every commit:").format(person=purged.person)]
     lines += [f"  {path}" for path in purged.removed_paths]
-    lines.append(_("{count} replacement expressions applied to every other file.").format(count=purged.expressions))
+    if purged.generated:
+        lines.append(_("{count} generated files (build/) and writer backups removed from every commit.").format(
+            count=purged.generated))
+    if purged.renamed:
+        lines.append(_("{count} paths that held an identifier renamed in every commit.").format(count=len(purged.renamed)))
+    lines.append(_("The id, aliases, email addresses, phone numbers and name were replaced in every other file, "
+                   "commit message and tag message."))
     lines += ["", _("Now, by hand:")]
     lines += [f"  {number}. {step}" for number, step in enumerate(purged.steps, start=1)]
     return "\n".join(lines) + "\n"

@@ -25,12 +25,17 @@ def export(person: str, output_format: str, out: Path | None, root: Path | None,
     more than it should.
     """
     from ..check import load_model
+    from ..subject.export import BrokenRecord
     from ..subject.export import export as compute
     from ..subject.export_render import render
     repo = resolve_repo(root)
     refuse_under_records(repo, out)
     model = load_model(repo, resolve_today(today))
-    text = render(compute(model, person, model.today), output_format, repo.root)
+    try:
+        result = compute(model, person, model.today, repo.root)
+    except BrokenRecord as error:
+        raise click.ClickException(str(error)) from error
+    text = render(result, output_format, repo.root)
     if out is None:
         click.echo(text, nl=False)
         return

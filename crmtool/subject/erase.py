@@ -4,7 +4,9 @@ What goes: the person's file (with it their subscriptions, consents and notes), 
 with `person: PERSON` (the roles held on behalf of those are the person's too), the person's
 id in interactions (`people`) and requests (`from.person`), references to the deleted roles
 (`roles` of interactions, `on_behalf_of`), and the person's name, email addresses and id
-wherever staff wrote them in a text (replaced by "[removed]"). What stays: interactions and
+and phone numbers (as numbers, however written), the
+ids the person absorbed in a merge, wherever staff wrote them in a text (replaced by
+"[removed]"; `identifiers.py` says what counts). What stays: interactions and
 requests themselves (what the organisation did, and the erasure request as proof of what was
 done), without the person.
 
@@ -36,7 +38,7 @@ from ..model import Model
 from ..repo import Repository, UsageError
 from ..texts import full_name
 from . import erasure_log
-from .identifiers import Identifiers
+from .identifiers import Identifiers, default_region
 
 ERASE, ANONYMISE = "erase", "anonymise"
 ANONYMOUS = "anonymous"
@@ -119,7 +121,8 @@ def _person(model: Model, person_id: str):
 
 def _plan(repo: Repository, model: Model, person, outcome: Outcome, by: str | None) -> None:
     """Every file's new text (None: deleted) in `outcome.texts`; refusals before anything."""
-    ids = Identifiers.of(person.id, person.data)
+    region = default_region(model.config)
+    ids = Identifiers.of(person.id, person.data, region)
     held = {r.id for r in model.of("roles") if r.get("person") in ids.ids}
     closing = _closing_request(model, outcome.request, by)
     outcome.texts[person.path] = None
@@ -153,7 +156,7 @@ def _plan(repo: Repository, model: Model, person, outcome: Outcome, by: str | No
             outcome.changes.append(Change(path, "changed", what or record_file.folder.rstrip("s"), redacted))
     log = erasure_log.read(repo.root)
     kind = erasure_log.ERASED if outcome.mode == ERASE else erasure_log.ANONYMISED
-    log.entries.append(log.entry(outcome.day.isoformat(), kind, outcome.request, person.id, person.data))
+    log.entries.append(log.entry(outcome.day.isoformat(), kind, outcome.request, person.id, person.data, region))
     outcome.texts[erasure_log.LOG_FILE] = log.text()
     outcome.changes.append(Change(erasure_log.LOG_FILE, "changed" if log.exists else "created", "log"))
 

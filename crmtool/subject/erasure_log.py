@@ -2,8 +2,11 @@
 
 An organisation must be able to show that it honoured an erasure request (Art. 5(2)), yet
 the proof must not bring the erased data back. The log therefore holds, per erasure, the
-day, the request and salted hashes of the id, the email addresses and the full name; never
-a value in clear (an id may be a name slug under `id_style: name`). The salt is random per
+day, the request and salted hashes of the id, every alias id the person absorbed by a merge,
+the email addresses, the phone numbers (E.164), the full name (as written and in an
+order-free form, with and without prefix), the given and family name a path must not hold
+and each word of the name (so that the search hashes only runs of words that can be a name);
+never a value in clear (an id may be a name slug under `id_style: name`). The salt is random per
 repository and kept in the log's header: staff may see it, its only job is to stop a
 dictionary lookup by someone who has the log but not the repository. With it,
 `crmtool subject verify-erased` can still recognise the person's identifiers in a file or in
@@ -23,7 +26,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from ..register.scan import email_addresses, normalise, words
+from ..register.scan import normalise, words
 from ..repo import UsageError
 from ..texts import full_name
 
@@ -47,22 +50,33 @@ class ErasureLog:
         """sha256 of salt + the normalised value (case, accents and spacing ignored)."""
         return hashlib.sha256((self.salt + normalise(value)).encode("utf-8")).hexdigest()
 
-    def entry(self, day: str, kind: str, request: str | None, person_id: str, data: dict) -> dict:
-        """The log entry for a person about to be erased: hashes of id, emails and name."""
+    def entry(self, day: str, kind: str, request: str | None, person_id: str, data: dict,
+              region: str = "NL") -> dict:
+        """The log entry for a person about to be erased: hashes of every identifier
+        `identifiers.Identifiers` looks for (aliases, phones and name forms only when there are any)."""
+        from .identifiers import Identifiers, name_key as order_free
+        ids = Identifiers.of(person_id, data, region)
         entry: dict = {"date": day, "kind": kind}
         if request:
             entry["request"] = request
         entry["id_hash"] = self.hash(person_id)
-        entry["email_hashes"] = sorted({self.hash(address) for address in email_addresses(data)})
+        entry["email_hashes"] = sorted({self.hash(address) for address in ids.emails})
         name = name_key(data)
         if name:
             entry["name_hash"] = self.hash(name)
+        optional = {"alias_hashes": ids.ids[1:], "phone_hashes": ids.phones,
+                    "name_hashes": [order_free(n) for n in ids.names], "part_hashes": ids.parts,
+                    "word_hashes": [w for n in ids.names for w in n]}
+        for key, values in optional.items():
+            if values:
+                entry[key] = sorted({self.hash(v) for v in values})
         return entry
 
     def find(self, person_or_hash: str) -> dict | None:
         """The entry for a person id (hashed here) or an id_hash given as such."""
         wanted = person_or_hash.lower() if _HASH.match(person_or_hash.lower()) else self.hash(person_or_hash)
-        return next((e for e in self.entries if e.get("id_hash") == wanted), None)
+        return next((e for e in self.entries if e.get("id_hash") == wanted), None) or next(
+            (e for e in self.entries if wanted in (e.get("alias_hashes") or [])), None)
 
     def text(self) -> str:
         """The log as YAML: the header comment, the salt, one flow mapping per entry."""

@@ -16,11 +16,13 @@ import datetime as dt
 import gettext
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .. import i18n
 from ..i18n import _
 from ..model import Model, Period, Record
+from ..pipeline import pipeline_of
 from ..policy import from_subject, labels, list_of
 from ..register import words
 from ..register.scan import PHONE_LIKE as PHONE
@@ -55,12 +57,20 @@ class Export:
     language: str
 
 
-def find_person(model: Model, wanted: str) -> Record:
+class BrokenRecord(Exception):
+    """The person's file is there but cannot be read (exit 1): the message names the file,
+    line and column, as the check does, never "no such person"."""
+
+
+def find_person(model: Model, wanted: str, root: Path | None = None) -> Record:
     """A person by id (or an alias), or by full name exactly as staff type it (case and spaces
-    ignored). An unknown or ambiguous person is a usage error."""
+    ignored). An unknown or ambiguous person is a usage error; a person whose file is broken
+    is BrokenRecord."""
     record = model.get("people", wanted)
     if record is not None:
         return record
+    if wanted in model.ids["people"]:
+        raise BrokenRecord(_unreadable(root, f"records/people/{wanted}.yaml"))
     key = " ".join(wanted.casefold().split())
     matches = [p for p in model.of("people") if " ".join(full_name(p.get("name")).casefold().split()) == key]
     if len(matches) == 1:
@@ -69,6 +79,30 @@ def find_person(model: Model, wanted: str) -> Record:
         raise UsageError(_("{person}: more than one person has this name; use the id: {ids}").format(
             person=wanted, ids=", ".join(sorted(p.id for p in matches))))
     raise UsageError(_("{person}: no such person in records/people/").format(person=wanted))
+
+
+def _unreadable(root: Path | None, path: str) -> str:
+    """What is wrong with a record file, in the check's own words (the file rules, Y001 first)."""
+    from ..check import FILE_RULES, load_schemas
+    from ..load import load_document
+    from ..repo import Repository
+    from ..rules.base import FileContext
+    found = []
+    if root is not None:
+        try:
+            raw = (root / path).read_bytes()
+        except OSError as error:
+            return _("{path}: the person's file cannot be read ({error})").format(path=path, error=error.strerror)
+        doc = load_document(path, raw)
+        context = FileContext(path, "person", doc, load_schemas(Repository(root)))
+        found = [f for rule in FILE_RULES if rule.RULE.id.startswith("Y") for f in rule.check_file(context)
+                 if f.severity == "error"]
+    if not found:
+        return _("{path}: the person's file cannot be read; run `crmtool check {path}` and fix it first").format(path=path)
+    first = found[0]
+    return _("{path}:{line}:{column}: the person's file is broken: {message} {hint} "
+             "(crmtool check {path} lists every problem)").format(
+        path=path, line=first.line, column=first.column, message=first.message, hint=first.hint)
 
 
 def language_of(model: Model, person: Record) -> str:
@@ -83,9 +117,10 @@ def translator(language: str):
     return gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=[language], fallback=True).gettext
 
 
-def export(model: Model, person_id: str, today: dt.date) -> Export:
-    """Everything held about a person, in their language. Raises UsageError for an unknown one."""
-    person = find_person(model, person_id)
+def export(model: Model, person_id: str, today: dt.date, root: Path | None = None) -> Export:
+    """Everything held about a person, in their language. Raises UsageError for an unknown
+    one, BrokenRecord when their file cannot be read (`root` lets the message say where)."""
+    person = find_person(model, person_id, root)
     language = language_of(model, person)
     in_language = translator(language)
     redact = Redactor.of(model, person.id)
@@ -106,6 +141,8 @@ def export(model: Model, person_id: str, today: dt.date) -> Export:
         entry = (model.vocabulary(name) or {}).get(value) or {}
         return {"id": value, "label": text(entry.get("label")) or value}
 
+    stages = pipeline_of(model.config).stages
+
     data = {
         "format": FORMAT,
         "version": VERSION,
@@ -116,7 +153,7 @@ def export(model: Model, person_id: str, today: dt.date) -> Export:
         "roles": [_role(role, today, organisation, vocabulary_value) for role in _by_start(model.roles_of(person.id))],
         "interactions": [_interaction(model, i, person.id, organisation, redact, text)
                          for i in sorted(model.interactions_of(person.id), key=lambda r: (str(r.get("date")), r.id))],
-        "requests": [_request(r, redact, text) for r in
+        "requests": [_request(r, redact, text, stages) for r in
                      sorted(model.requests_from(person.id), key=lambda r: (str(r.get("received")), r.id))],
         "subscriptions": [_subscription(model, list_id, text) for list_id in list_of(person.get("subscriptions"))
                           if isinstance(list_id, str)],
@@ -125,6 +162,8 @@ def export(model: Model, person_id: str, today: dt.date) -> Export:
                   for n in list_of(person.get("notes")) if isinstance(n, dict)],
         "purposes": [_purpose(model, person, label, today, text, in_language) for label in labels(person)],
     }
+    data["person"]["tag_labels"] = [(vocabulary_value("tags", t) or {}).get("label") or t
+                                    for t in data["person"]["tags"]]
     data["automated_decision_making"] = any(p["profiling"] for p in data["purposes"])
     data["rights"] = [{"right": right, "article": ARTICLES[right]} for right in RIGHTS]
     return Export(data, language)
@@ -232,15 +271,23 @@ def _asked_by(model: Model, request_id: str, person_id: str) -> bool:
     return any(r.id == request_id for r in model.requests_from(person_id))
 
 
-def _request(request: Record, redact, text) -> dict:
+def _request(request: Record, redact, text, stages: dict) -> dict:
+    """A request the person made; stages with the label the pipeline gives them (a person
+    reads "Binnengekomen", not `received`)."""
     outcome = request.get("outcome") if isinstance(request.get("outcome"), dict) else {}
+
+    def label(stage: Any) -> Any:
+        entry = stages.get(stage) if isinstance(stage, str) else None
+        return (text(entry.get("label")) if isinstance(entry, dict) else None) or stage
+
     return {
         "id": request.id,
         "kind": request.get("kind"),
         "title": redact(text(request.get("title")) or ""),
         "received": _iso(request.get("received")),
         "stage": request.get("stage"),
-        "stages": [{"date": _iso(step.get("date")), "stage": step.get("stage")}
+        "stage_label": label(request.get("stage")),
+        "stages": [{"date": _iso(step.get("date")), "stage": step.get("stage"), "label": label(step.get("stage"))}
                    for step in list_of(request.get("history")) if isinstance(step, dict) and step.get("stage")],
         "closed": _iso(request.get("closed")),
         "outcome": {"date": _iso(outcome.get("date")), "decision": outcome.get("decision"),
@@ -260,7 +307,8 @@ def _consent(model: Model, consent: dict, text) -> dict:
     for wording in list_of(record.get("consent_wordings")) if record else []:
         if isinstance(wording, dict) and wording.get("id") == consent.get("wording"):
             wording_text = text(wording.get("text"))
-    return {"purpose": consent.get("purpose"), "given": _iso(consent.get("given")),
+    return {"purpose": consent.get("purpose"), "purpose_title": text(record.get("title")) if record else None,
+            "given": _iso(consent.get("given")),
             "withdrawn": _iso(consent.get("withdrawn")), "channel": consent.get("channel"),
             "wording": consent.get("wording"), "wording_text": wording_text}
 
