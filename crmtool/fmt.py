@@ -122,8 +122,8 @@ def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet 
     chooses the list-dash position (0: under the key, 2: indented) instead of the file's own:
     `crmtool new` writes a record as its neighbours are written."""
     before = _loaded(text.encode("utf-8"), path, record_type, schemas)
-    if not isinstance(before.data, (dict, list)):
-        return text  # not a record at all (empty, or one value): the check says what is wrong
+    if not isinstance(before.data, dict):
+        return text  # not a record at all (empty, a list, or one value): the check says what is wrong
     document = _load_for_editing(text, path)
     context = _Context(record_type, schemas)
     if before.root is not None:
@@ -131,7 +131,11 @@ def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet 
     if offset not in (0, 2):
         offset = 2 if document.layout.offset == 2 else 0  # the file's own dash position
     document.layout = roundtrip.Layout(mapping=2, offset=offset, preamble=document.layout.preamble)
-    yaml_text = _dump(document)
+    try:
+        yaml_text = _dump(document)
+    except Exception as error:  # ruamel's emitter failing on a layout it read (a fuzz find): refuse, never crash
+        raise Refused(Finding(path, 1, 1, "fmt", "error", _(
+            "crmtool fmt could not lay out this file without changing its data; it was left as it is."))) from error
     lines = yaml_text.split("\n")
     if isinstance(document.data, CommentedMap) and not document.data.fa.flow_style():
         body_from = _body_start(lines)

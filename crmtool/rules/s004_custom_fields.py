@@ -45,15 +45,22 @@ _TYPE_WORDS = {"text": N_("text"), "integer": N_("a whole number"), "number": N_
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    definitions = {record.id: record.data for record in ctx.model.of("fields")}
+    definitions = {record.id: record.data for record in ctx.model.of("fields") if isinstance(record.data, dict)}
     for folder in ctx.model.records:
         for record in ctx.model.of(folder):
             yield from _check_record(ctx, record, definitions)
 
 
+def _applies_to(definition: dict) -> list[str]:
+    """The record types a definition names; a broken applies_to (a string, a number, a list
+    with empty items) is the schema's finding, here it only names what it can."""
+    types = definition.get("applies_to")
+    return [t for t in types if isinstance(t, str)] if isinstance(types, list) else []
+
+
 def _check_record(ctx: RepoContext, record: Record, definitions: dict) -> Iterator[Finding]:
     values = record.get("fields")
-    applicable = {fid: d for fid, d in definitions.items() if record.type in (d.get("applies_to") or [])}
+    applicable = {fid: d for fid, d in definitions.items() if record.type in _applies_to(d)}
     if not isinstance(values, dict):
         values = {}
     for key, value in values.items():
@@ -62,7 +69,7 @@ def _check_record(ctx: RepoContext, record: Record, definitions: dict) -> Iterat
             close = difflib.get_close_matches(key, list(applicable), n=1)
             if key in definitions:
                 hint = _("records/fields/{key}.yaml applies to {types}; add {type} to its applies_to if it should apply here.").format(
-                    key=key, types=", ".join(definitions[key].get("applies_to") or []), type=record.type)
+                    key=key, types=", ".join(_applies_to(definitions[key])), type=record.type)
             elif close:
                 hint = _("Did you mean '{close}'?").format(close=close[0])
             else:
@@ -93,11 +100,13 @@ def _check_value(ctx: RepoContext, record: Record, key: str, value: Any, definit
 
 def _problem(ctx: RepoContext, value: Any, definition: dict) -> tuple[str, str] | None:
     kind = definition.get("type", "text")
+    if not isinstance(kind, str):
+        return None  # a broken definition is the schema's finding (S001) on its own file
     if kind == "choice":
         allowed = _choices(ctx, definition)
         if allowed is not None and value not in allowed:
             return (_("'{value}' is not one of the values of this field.").format(value=describe_value(value)),
-                    _("Allowed: {values}.").format(values=", ".join(allowed)))
+                    _("Allowed: {values}.").format(values=", ".join(map(str, allowed))))
         return None
     fits = _FITS.get(kind)
     if fits is not None and not fits(value):
@@ -108,6 +117,11 @@ def _problem(ctx: RepoContext, value: Any, definition: dict) -> tuple[str, str] 
 
 def _choices(ctx: RepoContext, definition: dict) -> list[str] | None:
     if definition.get("vocabulary"):
+        if not isinstance(definition["vocabulary"], str):
+            return None  # S001 reports the definition
         vocabulary = ctx.model.vocabulary(definition["vocabulary"])
         return None if vocabulary is None else list(vocabulary)
-    return [v["id"] if isinstance(v, dict) else v for v in definition.get("values") or []]
+    values = definition.get("values") or []
+    if not isinstance(values, list):
+        return None
+    return [v.get("id") if isinstance(v, dict) else v for v in values]
