@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+import yaml
+
 _KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"\-?:,\[\]{}][^:#]*?|-[^\s:][^:#]*?)\s*:(?:\s|$)""")
 
 Order = Callable[[tuple], list]
@@ -45,6 +47,16 @@ def _is_note(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
+def _double_quoted(key: str) -> str | None:
+    """A double-quoted key with escapes, read by YAML's own rules (`\\e`, `\\N`, `\\u00e9`
+    and non-ASCII letters as they are); None when it is not one scalar."""
+    try:
+        value = yaml.load(key, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    return value if isinstance(value, str) else None
+
+
 def _key_at(line: str, indent: int) -> str | None:
     if _indent(line) != indent or line[indent:].startswith("- ") or line[indent:] == "-":
         return None
@@ -53,7 +65,7 @@ def _key_at(line: str, indent: int) -> str | None:
         return None
     key = match.group(1)
     if key[0] == '"':
-        return bytes(key[1:-1], "utf-8").decode("unicode_escape") if "\\" in key else key[1:-1]
+        return _double_quoted(key) if "\\" in key else key[1:-1]
     if key[0] == "'":
         return key[1:-1].replace("''", "'")
     return key

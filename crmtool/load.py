@@ -359,7 +359,9 @@ class _Walker:
     def resolve(node: yaml.ScalarNode) -> Any:
         try:
             return _RESOLVE[node.tag](node)
-        except (yaml.YAMLError, ValueError, OverflowError):  # e.g. a timestamp like 2026-02-30
+        # a timestamp like 2026-02-30; an explicit `!!timestamp Partij A` or `!!bool maybe`,
+        # on which PyYAML's constructors trip (found by tests/test_fuzz.py)
+        except (yaml.YAMLError, ValueError, OverflowError, AttributeError, TypeError, KeyError):
             return node.value
 
     def check_tag(self, node: yaml.Node, expected: str) -> None:

@@ -277,7 +277,8 @@ def test_bad_usage_exits_2(repo: Path, command: str):
 
 
 @pytest.mark.parametrize("arguments", ["no-such-command", "check --today 2026-13-45", "who --on yesterday",
-                                       "check --format nope", "query mayor Nergens", "assign q-2026-0012 nobody"])
+                                       "check --format nope", "query mayor Nergens", "assign q-2026-0012 nobody",
+                                       "subject erase p-r5epc6 --by nobody --dry-run"])
 def test_bad_values_exit_2(repo: Path, arguments: str):
     done = run(repo, arguments)
     assert done.returncode == 2, done.stdout[-1500:] + done.stderr[-1500:]

@@ -304,3 +304,12 @@ def test_an_edit_the_check_would_refuse_is_not_written(repo, monkeypatch):
     assert "records/people/p-wcs32y.yaml:1:1: error fmt would not pass the check" in result.output
     assert "records/people/p-2n3qp7.yaml:" in result.output
     assert git(repo.root, "status", "--porcelain") == " M records/people/p-wcs32y.yaml\n"
+
+
+def test_a_double_quoted_key_is_read_by_yaml_rules():
+    """The key finder decoded escapes with Python's unicode_escape, which reads `\\e` wrongly
+    and turns 'é' into 'Ã©' (found by tests/test_fuzz.py's DeprecationWarning)."""
+    from crmtool.fmt_order import _key_at
+    assert _key_at('"café\\e": 1', 0) == "café\x1b"
+    assert _key_at('"a\\tb": 1', 0) == "a\tb"
+    assert _key_at('"naïve": 1', 0) == "naïve"

@@ -203,3 +203,11 @@ def test_a_bad_date_is_reported_once(base_repo):
         "owner: public-affairs\n", encoding="utf-8")
     found = [f for f in run_check(base_repo, TODAY).findings if f.rule == "S001"]
     assert [(f.line, f.column) for f in found] == [(3, 38)]
+
+
+def test_an_explicit_standard_tag_on_a_value_it_does_not_fit_is_text_not_a_crash():
+    """Found by tests/test_fuzz.py: PyYAML's constructors raise AttributeError or KeyError on
+    `!!timestamp Partij A` or `!!bool maybe`; the loader never raises."""
+    doc = load_document("records/organisations/partij-a.yaml",
+                        b"name: !!timestamp Partij A\nkind: !!int twelve\nx: !!float abc\ny: !!bool maybe\n")
+    assert doc.data == {"name": "Partij A", "kind": "twelve", "x": "abc", "y": "maybe"}

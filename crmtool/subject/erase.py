@@ -98,6 +98,8 @@ def erase(repo: Repository, person_id: str, day: dt.date, *, request: str | None
         raise UsageError(_("--by STAFF is required with --request: the closing step names who closed it"))
     recovered = [] if dry_run else atomic.recover(repo.root)
     model = load_model(repo, day)
+    if by is not None and by not in model.ids["staff"]:  # a typo must not pass for a colleague
+        raise UsageError(_("--by {staff}: no such colleague in records/staff/").format(staff=by))
     person = _person(model, person_id)
     outcome = Outcome(person.id, full_name(person.get("name")), mode, day, dry_run, request, recovered=recovered)
     _plan(repo, model, person, outcome, by)
@@ -172,8 +174,6 @@ def _closing_request(model: Model, request: str | None, by: str | None):
             request=request, kind=record.get("kind")))
     if record.get("closed"):
         raise Refused(_("{request} was already closed on {day}").format(request=request, day=record.get("closed")))
-    if by not in model.ids["staff"]:
-        raise UsageError(_("--by {staff}: no such colleague in records/staff/").format(staff=by))
     return record
 
 
