@@ -13,7 +13,8 @@ nesting, anchors, aliases and tags. The properties:
 - the real `crmtool` process exits 0 or 1 on a mutated record, never anything else.
 
 CI runs the "ci" profile (few examples, derandomized: reproducible); `HYPOTHESIS_PROFILE=long`
-runs at least 100,000 examples in all (docs/check.md, "Fuzzing"). Profiles are registered in
+runs 100,000 examples of the load property, 5,000 of the repository property and 300 real
+processes (docs/check.md, "Fuzzing"). Profiles are registered in
 tests/conftest.py.
 """
 from __future__ import annotations
@@ -39,6 +40,9 @@ from crmtool.repo import FOLDERS, Repository, record_of
 from crmtool.scalars import same_data
 
 BASE = FIXTURES / "base"
+REPOSITORY_EXAMPLES = min(settings.default.max_examples, 5_000)
+"""The repository property runs four checks, fmt and an index an example (about 0.25 s): the
+long run gives it 5,000 and the cheap load property the profile's 100,000."""
 REAL_PROCESS_EXAMPLES = 12 if settings.default.max_examples < 1000 else 300
 """The real-process property spawns three processes an example: it runs few of them."""
 
@@ -339,7 +343,7 @@ def _findings(repo: Repository, **options) -> list:
     return [f.as_dict() for f in run_check(repo, TODAY, **options).findings]
 
 
-@FUZZ
+@settings(FUZZ, max_examples=REPOSITORY_EXAMPLES)
 @given(doc=documents(), other=documents())
 def test_check_fmt_and_index_on_a_mutated_repository(fuzz_repo, schemas, doc, other):
     """Check (cold, warm, after the cache saw another content of the file), fmt and the
