@@ -61,6 +61,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .i18n import _
+
 try:
     import fcntl
 except ImportError:  # not on POSIX: no lock, the journal still protects a single writer
@@ -154,7 +156,7 @@ def write_files(root: Path, changes: dict[Path, str | None]) -> list[str]:
                 _discard(root, journal)
                 _remove_journal(root)
             if isinstance(error, (OSError, AtomicError)):
-                raise AtomicError(f"{_message(error)}; nothing was changed") from error
+                raise AtomicError(_("{problem}; nothing was changed").format(problem=_message(error))) from error
             raise
         try:
             _commit(root, entries)
@@ -164,7 +166,7 @@ def write_files(root: Path, changes: dict[Path, str | None]) -> list[str]:
             # An interrupt is undone like any failure; only a real crash leaves the journal.
             _roll_back(root, journal)
             if isinstance(error, (OSError, AtomicError)):
-                raise AtomicError(f"{_message(error)}; the change was rolled back, every file is as it was") from error
+                raise AtomicError(_("{problem}; the change was rolled back, every file is as it was").format(problem=_message(error))) from error
             raise
         with suppress(OSError):  # every file is new; what is left over goes at the next change
             _discard(root, journal)
@@ -285,7 +287,7 @@ def _plan(root: Path, changes: dict[Path, str | None]) -> tuple[list[_Entry], di
             raise AtomicError(f"{rel}: the new content must be text")
         exists = os.path.lexists(root / rel)
         if exists and ((root / rel).is_symlink() or not (root / rel).is_file()):
-            raise AtomicError(f"{rel}: not a regular file; it is left alone")
+            raise AtomicError(_("{path}: not a regular file; it is left alone").format(path=rel))
         if text is None and not exists:
             raise AtomicError(f"{rel}: cannot be deleted, there is no such file")
         entries.append(_Entry(rel, None, None))
@@ -305,7 +307,7 @@ def _inside(root: Path, path: Path) -> str:
     try:
         rel = (parent / path.name).relative_to(root)
     except ValueError:
-        raise AtomicError(f"{path}: lies outside the repository {root}") from None
+        raise AtomicError(_("{path}: lies outside the repository {root}").format(path=path, root=root)) from None
     if not path.name or path.name in (".", "..") or rel.as_posix() in (JOURNAL, LOCK):
         raise AtomicError(f"{path}: not a file name crmtool may write")
     return rel.as_posix()
@@ -320,15 +322,15 @@ def _same_device(root: Path, entries: list[_Entry]) -> None:
         (root / STAGE).mkdir(exist_ok=True)
         device = os.stat(root / STAGE).st_dev
     except OSError as error:
-        raise AtomicError(f"{_os_message(error)}; nothing was changed") from error
+        raise AtomicError(_("{problem}; nothing was changed").format(problem=_os_message(error))) from error
     for entry in entries:
         folder = (root / entry.path).parent
         while not folder.exists():
             folder = folder.parent
         if os.stat(folder).st_dev != device:
-            raise AtomicError(f"{entry.path}: {STAGE}/ lies on another file system than this file, so the change "
-                              f"could not be made at once; make {BUILD}/ a plain folder of the repository "
-                              "(not a mount or a link to another disk). Nothing was changed")
+            raise AtomicError(_("{path}: {stage}/ lies on another file system than this file, so the change could not be made "
+                                "at once; make {build}/ a plain folder of the repository (not a mount or a link to "
+                                "another disk). Nothing was changed").format(path=entry.path, stage=STAGE, build=BUILD))
 
 
 def _missing_folders(root: Path, entries: list[_Entry]) -> list[str]:
@@ -431,8 +433,8 @@ def _roll_back(root: Path, journal: _Journal) -> list[str]:
         _fsync_folders(root, journal.entries)
         _discard(root, journal)
     except OSError as error:
-        raise AtomicError(f"an interrupted change could not be rolled back ({_os_message(error)}); "
-                          f"{JOURNAL} is kept, and `crmtool recover` tries again") from error
+        raise AtomicError(_("an interrupted change could not be rolled back ({problem}); {journal} is kept, and "
+                            "`crmtool recover` tries again").format(problem=_os_message(error), journal=JOURNAL)) from error
     _remove_journal(root)
     return restored
 
@@ -456,8 +458,8 @@ def _roll_forward(root: Path, journal: _Journal) -> list[str]:
         _write_journal(root, journal)
         _discard(root, journal)
     except OSError as error:
-        raise AtomicError(f"an interrupted change could not be finished ({_os_message(error)}); "
-                          f"{JOURNAL} is kept, and `crmtool recover` can roll it back") from error
+        raise AtomicError(_("an interrupted change could not be finished ({problem}); {journal} is kept, and "
+                            "`crmtool recover` can roll it back").format(problem=_os_message(error), journal=JOURNAL)) from error
     _remove_journal(root)
     return done
 
@@ -503,8 +505,8 @@ def _read_journal(root: Path) -> _Journal | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise AtomicError(f"{JOURNAL}: an interrupted change's journal cannot be read ({error}); "
-                          "compare the records with git and remove the journal by hand") from error
+        raise AtomicError(_("{journal}: an interrupted change's journal cannot be read ({problem}); compare the records "
+                            "with git and remove the journal by hand").format(journal=JOURNAL, problem=error)) from error
     for name in (n for e in journal.entries for n in (e.path, e.new, e.old) if n is not None):
         _inside(root, root / name)  # a journal that points outside the repository is not ours
     return journal
@@ -567,8 +569,8 @@ def _locked(root: Path) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if attempt == LOCK_TRIES:
-                    raise AtomicError("another crmtool command has been changing files in this repository "
-                                      "for a long time; try again when it has finished") from None
+                    raise AtomicError(_("another crmtool command has been changing files in this repository for a long time; "
+                                        "try again when it has finished")) from None
                 time.sleep(LOCK_WAIT)
         held[root] = 1
         try:

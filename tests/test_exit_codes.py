@@ -313,6 +313,15 @@ def test_a_usage_error_speaks_the_repository_language(repo: Path):
     assert done.stderr.startswith("Fout: ") and done.returncode == 2
 
 
+def test_a_failed_change_speaks_the_repository_language(repo: Path):
+    """atomic.py's errors reach staff through every writer; they were English in a Dutch repository."""
+    unreadable_journal(repo)
+    done = run(repo, "recover")
+    assert done.returncode == 1
+    assert done.stderr.startswith("Fout: build/crmtool-change.json: het logboek van een onderbroken wijziging")
+    assert "journal" not in done.stderr
+
+
 def test_outside_a_repository_usage_errors_are_english(tmp_path: Path):
     done = run(tmp_path, "check --no-such-option")
     assert done.returncode == 2 and "Error: No such option" in done.stderr
