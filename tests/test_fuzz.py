@@ -303,6 +303,8 @@ def schemas():
 
 @FUZZ
 @given(doc=documents())
+@example(doc=("records/fields/inwoners.yaml", b"label: !!float"))  # found by the long run
+@example(doc=("records/organisations/partij-a.yaml", b"name: !!timestamp Partij A\nkind: political-party\n"))
 def test_load_and_layout_never_raise_and_keep_data(schemas, doc):
     """load_document never raises; fmt's layout raises only Refused (a finding), keeps the
     data exactly and is idempotent."""
@@ -345,6 +347,8 @@ def _findings(repo: Repository, **options) -> list:
 
 @settings(FUZZ, max_examples=REPOSITORY_EXAMPLES)
 @given(doc=documents(), other=documents())
+@example(doc=("records/fields/inwoners.yaml", b"label: {nl: Inwoners}\napplies_to:\n- null\ntype: integer\n"),
+         other=("records/vocabularies/sources.yaml", b"99999-01-01\n...\n"))  # S004 on a broken definition
 def test_check_fmt_and_index_on_a_mutated_repository(fuzz_repo, schemas, doc, other):
     """Check (cold, warm, after the cache saw another content of the file), fmt and the
     index on a repository with one mutated file: no exception, same findings, same data."""

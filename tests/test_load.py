@@ -209,5 +209,6 @@ def test_an_explicit_standard_tag_on_a_value_it_does_not_fit_is_text_not_a_crash
     """Found by tests/test_fuzz.py: PyYAML's constructors raise AttributeError or KeyError on
     `!!timestamp Partij A` or `!!bool maybe`; the loader never raises."""
     doc = load_document("records/organisations/partij-a.yaml",
-                        b"name: !!timestamp Partij A\nkind: !!int twelve\nx: !!float abc\ny: !!bool maybe\n")
-    assert doc.data == {"name": "Partij A", "kind": "twelve", "x": "abc", "y": "maybe"}
+                        b"name: !!timestamp Partij A\nkind: !!int twelve\nx: !!float abc\ny: !!bool maybe\n"
+                        b"z: !!float\n")
+    assert doc.data == {"name": "Partij A", "kind": "twelve", "x": "abc", "y": "maybe", "z": ""}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from crmtool.check import run_check
 from crmtool.rules.p004_minimisation import _carries
 from crmtool.rules.p006_legal_basis import _empty
@@ -162,3 +164,19 @@ def test_p011_leaves_an_unknown_list_to_r001(base_repo):
         """})
     assert _findings(base_repo, "P011") == []
     assert len(_findings(base_repo, "R001")) == 1
+
+
+@pytest.mark.parametrize("definition", [
+    "label: {nl: Inwoners}\napplies_to: [null]\ntype: integer\n",
+    "label: {nl: Inwoners}\napplies_to: 5\ntype: integer\n",
+    "label: {nl: Inwoners}\napplies_to: [organisation]\ntype: {k: integer}\n",
+    "label: {nl: Inwoners}\napplies_to: [organisation]\ntype: choice\nvocabulary: [a]\n",
+    "label: {nl: Inwoners}\napplies_to: [organisation]\ntype: choice\nvalues: {a: b}\n",
+    "- just\n- a list\n",
+])
+def test_s004_with_a_broken_field_definition_reports_and_never_crashes(base_repo, definition):
+    """Found by tests/test_fuzz.py: S004 joined, hashed and indexed whatever a definition
+    held and raised on a broken one; the definition is S001's finding on its own file."""
+    (base_repo.root / "records/fields/inwoners.yaml").write_text(definition, encoding="utf-8")
+    findings = run_check(base_repo, TODAY, use_cache=False).findings
+    assert any(f.path == "records/fields/inwoners.yaml" and f.severity == "error" for f in findings)
