@@ -48,7 +48,7 @@ FOLDER_TYPES = {
     "processors": "processor", "lists": "list", "staff": "staff", "fields": "field",
     "vocabularies": "vocabulary",
 }
-"""Record folder → schema name, as in crmtool.repo.FOLDERS (kept here so the driver imports nothing of crmtool)."""
+"""Record folder → schema name, as in crmtool.load.repo.FOLDERS (kept here so the driver imports nothing of crmtool)."""
 
 TOUCH_FOLDERS = ("people", "roles", "interactions")
 """Where the `--changed-since` row edits records: the kinds a pull request most often touches."""
@@ -869,7 +869,7 @@ def profile_cold_check(root: Path, today: dt.date, work: Path, top: int = 30) ->
 
 
 def function_name(func: tuple[str, int, str]) -> str:
-    """`path:line(name)` with the path shortened to the package (crmtool/check.py, yaml/...)."""
+    """`path:line(name)` with the path shortened to the package (crmtool/check/run.py, yaml/...)."""
     filename, line, name = func
     if filename == "~":
         return name

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crmtool import roundtrip
+from crmtool.edit import roundtrip
 from crmtool.cli import cli
 
 from .conftest import PROJECT

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crmtool.repo import FOLDERS
+from crmtool.load.repo import FOLDERS
 
 PROJECT = Path(__file__).resolve().parent.parent
 

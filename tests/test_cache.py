@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from .conftest import PROJECT, TODAY, git
-from crmtool.blobs import blob_hash, file_hashes
-from crmtool.cache import CACHE_FILE, CheckCache, FileEntry, findings_from_json
-from crmtool.check import run_check
+from crmtool.git.blobs import blob_hash, file_hashes
+from crmtool.check.cache import CACHE_FILE, CheckCache, FileEntry, findings_from_json
+from crmtool.check.run import run_check
 from crmtool.findings import Finding
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 
 
 @pytest.fixture
@@ -183,8 +183,8 @@ def test_hashes_from_git_index_without_reading(repo, monkeypatch):
     write(repo, PERSON, "name: {given: Changed}\n")  # written after the index: must be read
     expected[PERSON] = blob_hash((repo.root / PERSON).read_bytes())
     read = []
-    monkeypatch.setattr("crmtool.blobs.blob_hash", lambda data: read.append(data) or blob_hash(data))
-    monkeypatch.setattr("crmtool.blobs.ASK_GIT_FROM", 0)  # the examples are too few to ask git otherwise
+    monkeypatch.setattr("crmtool.git.blobs.blob_hash", lambda data: read.append(data) or blob_hash(data))
+    monkeypatch.setattr("crmtool.git.blobs.ASK_GIT_FROM", 0)  # the examples are too few to ask git otherwise
     hashes, _stats = file_hashes(repo.root, files)
     assert hashes == expected
     assert len(read) == 1
@@ -193,10 +193,10 @@ def test_hashes_from_git_index_without_reading(repo, monkeypatch):
 def test_a_few_unknown_files_are_hashed_without_asking_git(repo, monkeypatch):
     files = [f.path for f in repo.scan()[0]]
     asked = []
-    monkeypatch.setattr("crmtool.blobs._from_git", lambda root: asked.append(root) or ({}, 0))
+    monkeypatch.setattr("crmtool.git.blobs._from_git", lambda root: asked.append(root) or ({}, 0))
     hashes, _stats = file_hashes(repo.root, files)
     assert asked == [] and hashes == {path: blob_hash((repo.root / path).read_bytes()) for path in files}
-    monkeypatch.setattr("crmtool.blobs.ASK_GIT_FROM", len(files) - 1)
+    monkeypatch.setattr("crmtool.git.blobs.ASK_GIT_FROM", len(files) - 1)
     file_hashes(repo.root, files)
     assert asked == [repo.root]
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.cache import CACHE_FILE
-from crmtool.check import run_check
-from crmtool.repo import Repository
+from crmtool.check.cache import CACHE_FILE
+from crmtool.check.run import run_check
+from crmtool.load.repo import Repository
 
 from .conftest import TODAY, git
 

@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from .conftest import TODAY, git
-from crmtool.changes import changes_since
-from crmtool.check import run_check
-from crmtool.partial import run_changed
+from crmtool.git.changes import changes_since
+from crmtool.check.run import run_check
+from crmtool.check.partial import run_changed
 from crmtool.cli import cli
-from crmtool.repo import Repository, UsageError
+from crmtool.load.repo import Repository, UsageError
 
 PERSON = "records/people/p-2n3qp7.yaml"  # Kees Ploeger, with roles
 FORMER = "records/people/p-u9za5m.yaml"  # her access request's retention ends 2032-11-23

@@ -12,13 +12,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from crmtool.check import run_check
+from crmtool.check.run import run_check
 from crmtool.cli import cli
 from crmtool.demo import generate
 from crmtool.demo.catalogue import REAL_MUNICIPALITIES, municipal_elections
 from crmtool.demo.names import municipality_names, slug
 from crmtool.demo.organisations import MAX_MUNICIPALITIES
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 
 from .conftest import TODAY
 
@@ -174,7 +174,7 @@ def test_made_up_municipalities_are_not_real_places():
 def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
     import importlib
 
-    from crmtool.repo import UsageError
+    from crmtool.load.repo import UsageError
     module = importlib.import_module("crmtool.demo.generate")
 
     def full_disk(role):

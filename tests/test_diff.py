@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from crmtool.cli import cli
 from crmtool.subject.erasure_log import ErasureLog
-from crmtool.texts import full_name
+from crmtool.domain.texts import full_name
 
 from .conftest import PROJECT, TODAY, git
 
@@ -376,9 +376,9 @@ def test_a_clone_against_origin_and_a_records_folder_inside_a_larger_repository(
 
 def test_a_huge_change_fits_in_one_comment(repo: Path) -> None:
     """GitHub refuses comments over 65,536 characters: sections are cut to what fits."""
-    from crmtool.diff import diff
-    from crmtool.diff_words import render_markdown
-    from crmtool.repo import Repository
+    from crmtool.audit.diff import diff
+    from crmtool.audit.diff_words import render_markdown
+    from crmtool.load.repo import Repository
     for number in range(60):
         write(repo, f"records/organisations/test-org-{number:02d}.yaml", "name: Test\nkind: other\n")
     result = diff(Repository(repo), "HEAD", TODAY)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.durations import Duration, in_words
+from crmtool.domain.durations import Duration, in_words
 
 from .test_diff import commit, edit, events, one, repo, run, write  # noqa: F401  (repo is a fixture)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from crmtool.check import rules_markdown
+from crmtool.check.run import rules_markdown
 from crmtool.cli import cli
 from crmtool.rules import RULES
 

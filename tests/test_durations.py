@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from crmtool.durations import Duration, add, add_months, parse_duration
+from crmtool.domain.durations import Duration, add, add_months, parse_duration
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crmtool import atomic, roundtrip
+from crmtool.edit import atomic, roundtrip
 from crmtool.cli import cli
 
 from .conftest import PROJECT

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.check import finish, load_schemas, run_check
-from crmtool.repo import FOLDERS, Repository
+from crmtool.check.run import finish, load_schemas, run_check
+from crmtool.load.repo import FOLDERS, Repository
 from crmtool.rules import REPOSITORY_RULES
 from crmtool.rules.base import Locator, RepoContext
 

@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from crmtool.cli import cli
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 
 from .conftest import PROJECT, TODAY
 from .test_import import base_git_repo

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from crmtool.cli import cli
-from crmtool.fmt import Refused, canonical, first_difference
-from crmtool.load import load_document
-from crmtool.repo import FOLDERS, Repository, record_of
-from crmtool.schema import SchemaSet
+from crmtool.edit.fmt import Refused, canonical, first_difference
+from crmtool.load.document import load_document
+from crmtool.load.repo import FOLDERS, Repository, record_of
+from crmtool.load.schema import SchemaSet
 
 from .conftest import PROJECT, git
 
@@ -265,7 +265,7 @@ def test_json_output(repo):
 def test_a_second_run_reads_canonical_files_from_the_cache(repo, monkeypatch):
     assert run(repo.root, "--check").exit_code == 0
     assert (repo.root / "build/fmt-cache.sqlite").is_file()
-    import crmtool.fmt as module
+    import crmtool.edit.fmt as module
 
     def fail(*args, **kwargs):
         raise AssertionError("a cached file was formatted again")
@@ -288,7 +288,7 @@ def test_a_real_subprocess(repo):
 
 def test_an_edit_the_check_would_refuse_is_not_written(repo, monkeypatch):
     """A bug caught by the check's rules before writing: that file is reported, the others written."""
-    from crmtool import edits
+    from crmtool.edit import base as edits
     for name in ("p-wcs32y", "p-2n3qp7"):
         path = repo.root / f"records/people/{name}.yaml"
         lines = path.read_text().splitlines(keepends=True)
@@ -309,7 +309,7 @@ def test_an_edit_the_check_would_refuse_is_not_written(repo, monkeypatch):
 def test_a_double_quoted_key_is_read_by_yaml_rules():
     """The key finder decoded escapes with Python's unicode_escape, which reads `\\e` wrongly
     and turns 'é' into 'Ã©' (found by tests/test_fuzz.py's DeprecationWarning)."""
-    from crmtool.fmt_order import _key_at
+    from crmtool.edit.fmt_order import _key_at
     assert _key_at('"café\\e": 1', 0) == "café\x1b"
     assert _key_at('"a\\tb": 1', 0) == "a\tb"
     assert _key_at('"naïve": 1', 0) == "naïve"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from crmtool.cli import cli
-from crmtool.history import FieldChange, field_changes
+from crmtool.audit.history import FieldChange, field_changes
 
 from .conftest import PROJECT, git
 

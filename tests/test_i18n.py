@@ -28,7 +28,7 @@ def code_messages() -> set:
                             method_map=[("**.py", "python")])
     templates = extract_from_dir(str(PROJECT / "templates"), keywords={"_": None, "gettext": None},
                                  method_map=[("**.html", "jinja2")], options_map={"**.html": {"silent": "false"}})
-    schemas = extract_from_dir(str(PROJECT / "schemas"), method_map=[("*.json", "crmtool.schema:extract_descriptions")])
+    schemas = extract_from_dir(str(PROJECT / "schemas"), method_map=[("*.json", "crmtool.load.schema:extract_descriptions")])
     return {message[0] if isinstance(message, tuple) else message
             for _file, _line, message, _comments, _context in [*code, *templates, *schemas]}
 
@@ -97,7 +97,7 @@ def test_the_summary_line_has_plural_forms(language, counts, expected):
 def test_schema_descriptions_speak_the_runs_language():
     """Issue 15: S001's hints came from the schemas' English descriptions in a Dutch run. A
     description without a translation (a fork's own field) is left out rather than English."""
-    from crmtool.schema import translated_description
+    from crmtool.load.schema import translated_description
     try:
         i18n.use("nl")
         assert translated_description("The team that maintains this record (vocabulary `teams`).") == \
@@ -110,7 +110,7 @@ def test_schema_descriptions_speak_the_runs_language():
 
 
 def test_durations_in_words():
-    from crmtool.durations import in_words
+    from crmtool.domain.durations import in_words
     assert [in_words(p, "nl") for p in ("P1M", "P2Y", "P1Y6M", "P1D")] == ["1 maand", "2 jaar", "1 jaar en 6 maanden",
                                                                          "1 dag"]
     assert [in_words(p, "en") for p in ("P1M", "P2Y", "P3M")] == ["1 month", "2 years", "3 months"]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.check import run_check
-from crmtool.repo import Repository
+from crmtool.check.run import run_check
+from crmtool.load.repo import Repository
 from crmtool.rules import p020_identifying_id as p020
 from crmtool.rules import p021_identifying_commit as p021
 

@@ -1,7 +1,7 @@
 """New record ids: opaque people, readable slugs, numbered requests."""
 from __future__ import annotations
 
-from crmtool import ids
+from crmtool.domain import ids
 
 
 def test_person_ids_are_opaque_and_avoid_the_name():

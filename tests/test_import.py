@@ -15,10 +15,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from crmtool.check import run_check
+from crmtool.check.run import run_check
 from crmtool.cli import cli
 from crmtool.exchange import columns
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 from crmtool.subject.erasure_log import LOG_FILE, ErasureLog
 
 from .conftest import FIXTURES, PROJECT, TODAY, git

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crmtool.check import load_schemas
+from crmtool.check.run import load_schemas
 from crmtool.cli import cli
 from crmtool.exchange import importing, limits
 from crmtool.exchange.yaml_text import person_text, person_text_for_check
-from crmtool.filecheck import check_file
-from crmtool.repo import RecordFile, Repository
+from crmtool.check.files import check_file
+from crmtool.load.repo import RecordFile, Repository
 from crmtool.rules import FILE_RULES, RECORD_RULES
 
 from .conftest import PROJECT, TODAY

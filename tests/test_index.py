@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from crmtool.cli import cli
 from crmtool.index.build import build_index
 from crmtool.index.tables import TABLES, markdown
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 
 from .conftest import PROJECT, git
 
@@ -181,8 +181,8 @@ def test_the_table_reference_is_up_to_date():
 def test_after_a_check_the_index_reads_the_records_from_the_check_cache(repo, tmp_path, monkeypatch, lookup_at_most):
     import datetime as dt
 
-    from crmtool import cache
-    from crmtool.check import run_check
+    from crmtool.check import cache
+    from crmtool.check.run import run_check
     from crmtool.index import build
     monkeypatch.setattr(cache, "LOOKUP_AT_MOST", lookup_at_most)
     run_check(repo, dt.date(2026, 11, 24))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.repo import NotRegularFile, Repository, read_regular
+from crmtool.load.repo import NotRegularFile, Repository, read_regular
 
 from .conftest import TODAY
 
@@ -234,7 +234,7 @@ def test_one_writer_for_every_csv():
     package = Path(__file__).resolve().parent.parent / "crmtool"
     writers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
                      if "csv.writer(" in p.read_text(encoding="utf-8") or "DictWriter(" in p.read_text(encoding="utf-8"))
-    assert writers == ["csvsafe.py"]
+    assert writers == ["reporters/csvsafe.py"]
 
 
 # --- control characters in file names ----------------------------------------------------------

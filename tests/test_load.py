@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from crmtool.check import run_check
-from crmtool.load import MAX_BYTES, load_document
+from crmtool.check.run import run_check
+from crmtool.load.document import MAX_BYTES, load_document
 
 from .conftest import TODAY
 
@@ -189,7 +189,7 @@ def test_every_rule_that_quotes_a_value_quotes_an_excerpt(base_repo):
 
 
 def test_the_excerpt_keeps_a_message_on_one_line():
-    from crmtool.texts import excerpt
+    from crmtool.domain.texts import excerpt
     assert excerpt("a\nb\tc\x07") == "a\\nb\\tc\\x07"
     assert excerpt("x" * 100) == "x" * 59 + "…" and len(excerpt("y" * 10**6)) == 60
     assert excerpt("kort") == "kort" and excerpt(12) == "12"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crmtool.check import run_check
+from crmtool.check.run import run_check
 from crmtool.cli import cli
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 
 from .conftest import PROJECT, TODAY
 
@@ -277,8 +277,8 @@ def test_the_command_runs_as_a_real_process(people: Repository) -> None:
 
 
 def test_a_withdrawal_on_the_duplicate_is_never_lost() -> None:
-    from crmtool.merge_fields import combine, same_entry
-    from crmtool.roundtrip import dump, loads
+    from crmtool.edit.merge_fields import combine, same_entry
+    from crmtool.edit.roundtrip import dump, loads
     kept = loads("consents:\n- {purpose: newsletter, given: 2025-03-01, channel: web-form}  # via de site\n")
     other = loads("consents:\n- {purpose: newsletter, given: 2025-03-01, channel: email, withdrawn: 2025-05-01}\n")
     combination = combine(kept.data, other.data, ["consents"], same_entry("NL"), lambda name: False)
@@ -290,8 +290,8 @@ def test_a_withdrawal_on_the_duplicate_is_never_lost() -> None:
 
 
 def test_phone_numbers_in_two_notations_are_one_number() -> None:
-    from crmtool.merge_fields import combine, same_entry
-    from crmtool.roundtrip import dump, loads
+    from crmtool.edit.merge_fields import combine, same_entry
+    from crmtool.edit.roundtrip import dump, loads
     kept = loads('phones:\n- {number: "+31 6 12345678", kind: mobile}\n')
     other = loads('phones:\n- {number: "06 12345678", kind: mobile}\n- {number: "036 5399999", kind: work}\n')
     combination = combine(kept.data, other.data, ["phones"], same_entry("NL"), lambda name: False)
@@ -301,8 +301,8 @@ def test_phone_numbers_in_two_notations_are_one_number() -> None:
 
 def test_a_field_left_out_has_the_schema_default() -> None:
     """No `status` is `active`: an inactive duplicate must not make the kept person inactive."""
-    from crmtool.merge_fields import combine, same_entry
-    from crmtool.roundtrip import dump, loads
+    from crmtool.edit.merge_fields import combine, same_entry
+    from crmtool.edit.roundtrip import dump, loads
     kept = loads("owner: public-affairs\n")
     other = loads("status: inactive\n")
     combination = combine(kept.data, other.data, ["status", "owner"], same_entry("NL"), lambda name: False,
@@ -315,8 +315,8 @@ def test_a_field_left_out_has_the_schema_default() -> None:
 def test_inactive_since_comes_along_only_with_an_inactive_status() -> None:
     """An active kept person gets no `inactive_since` from an inactive duplicate; with
     `--take status` both come over."""
-    from crmtool.merge_fields import combine, same_entry
-    from crmtool.roundtrip import dump, loads
+    from crmtool.edit.merge_fields import combine, same_entry
+    from crmtool.edit.roundtrip import dump, loads
     duplicate = "status: inactive\ninactive_since: 2025-01-01\n"
     kept = loads("owner: public-affairs\n")
     combine(kept.data, loads(duplicate).data, ["owner", "status", "inactive_since"], same_entry("NL"),

@@ -6,9 +6,9 @@ import shutil
 import pytest
 
 from .conftest import PROJECT, TODAY
-from crmtool import filecheck
-from crmtool.check import run_check
-from crmtool.repo import Repository
+from crmtool.check import files as filecheck
+from crmtool.check.run import run_check
+from crmtool.load.repo import Repository
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from crmtool.check import run_check
+from crmtool.check.run import run_check
 from crmtool.rules.p004_minimisation import _carries
 from crmtool.rules.p006_legal_basis import _empty
 

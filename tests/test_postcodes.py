@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crmtool.check import run_check
+from crmtool.check.run import run_check
 from crmtool.cli import cli
-from crmtool.postcodes import (
+from crmtool.domain.postcodes import (
     DEFAULT_TABLE, TableError, configured_path, fingerprint, house_number, load_table, normalise,
     read_table, same_name,
 )
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 
 from .conftest import PROJECT, TODAY, git
 from .test_address_fill import copy_repo

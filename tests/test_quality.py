@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from crmtool.check import run_check
-from crmtool.model import Model
+from crmtool.check.run import run_check
+from crmtool.load.model import Model
 from crmtool.rules import q001_email, q002_phone, q003_postcode, q004_identifier
 from crmtool.rules.q005_duplicate_person import full_name
 from crmtool.rules.q006_duplicate_organisation import identifier_key, normal_name

@@ -1,4 +1,4 @@
-"""Retention periods (crmtool.retention) and data-subject deadlines (crmtool.deadlines): the
+"""Retention periods (crmtool.domain.retention) and data-subject deadlines (crmtool.domain.deadlines): the
 date arithmetic behind P007, P008, P012, P013 and `crmtool review`, on small in-memory models."""
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from crmtool.deadlines import deadline
-from crmtool.model import Model, Record
-from crmtool.policy import labels
-from crmtool.retention import everything, labels_in_force, of_interaction, of_label, of_person
+from crmtool.domain.deadlines import deadline
+from crmtool.load.model import Model, Record
+from crmtool.domain.policy import labels
+from crmtool.domain.retention import everything, labels_in_force, of_interaction, of_label, of_person
 from crmtool.rules.p007_retention_expired import action, counted_from
 from crmtool.rules.p012_request_overdue import void_extension
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from crmtool import roundtrip
-from crmtool.roundtrip import RoundTripError, dump, load, loads, set_after
+from crmtool.edit import roundtrip
+from crmtool.edit.roundtrip import RoundTripError, dump, load, loads, set_after
 
 from .conftest import PROJECT
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from crmtool import routing
+from crmtool.domain import routing
 from crmtool.cli import cli
-from crmtool.model import Model, Record
+from crmtool.load.model import Model, Record
 
 from .conftest import PROJECT, TODAY
 from .test_new import example_copy as copy_example

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crmtool.check import run_check
-from crmtool.repo import Repository
+from crmtool.check.run import run_check
+from crmtool.load.repo import Repository
 from crmtool.rules import RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"

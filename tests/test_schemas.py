@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from crmtool.load import load_document
-from crmtool.repo import FOLDERS
-from crmtool.schema import SchemaSet
+from crmtool.load.document import load_document
+from crmtool.load.repo import FOLDERS
+from crmtool.load.schema import SchemaSet
 
 from .conftest import PROJECT
 

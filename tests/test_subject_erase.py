@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from crmtool.cli import cli
-from crmtool.repo import Repository
+from crmtool.load.repo import Repository
 from crmtool.subject import erasure_log
 from crmtool.subject.identifiers import Identifiers
 

@@ -12,11 +12,11 @@ import pytest
 import vobject
 from click.testing import CliRunner
 
-from crmtool.check import load_model
+from crmtool.check.run import load_model
 from crmtool.cli import cli
 from crmtool.subject.export import ANOTHER_PERSON, export
 from crmtool.subject.export_render import escape_value, fold, render_html, render_json, render_vcard
-from crmtool.texts import full_name
+from crmtool.domain.texts import full_name
 
 from .conftest import TODAY
 
@@ -26,7 +26,7 @@ DAY = ["--today", TODAY.isoformat()]
 
 @pytest.fixture(scope="module")
 def model():
-    from crmtool.repo import Repository
+    from crmtool.load.repo import Repository
     from .conftest import PROJECT
     return load_model(Repository(PROJECT), TODAY)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from crmtool.check import run_check
-from crmtool.pipeline import DEFAULT, pipeline_of
-from crmtool.repo import Repository
+from crmtool.check.run import run_check
+from crmtool.domain.pipeline import DEFAULT, pipeline_of
+from crmtool.load.repo import Repository
 from crmtool.rules.w001_unknown_stage import _closest
 from crmtool.rules.w002_transition import stage_steps
 

@@ -13,7 +13,7 @@ import click
 
 from .. import __version__
 from ..i18n import _
-from ..repo import UsageError
+from ..load.repo import UsageError
 from .address import address, places
 from .assign import assign
 from .build import build

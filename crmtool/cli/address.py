@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from ..texts import labelled
+from ..domain.texts import labelled
 from .options import format_option, resolve_repo, root_option
 from .output import changed, interrupted, show
 
@@ -29,7 +29,7 @@ def fill(paths: tuple[str, ...], dry_run: bool, root: Path | None, output_format
     A value that is there is never changed: `crmtool check` (Q007) reports one that disagrees
     with the table. All files are written at once, or none; comments and layout stay.
     """
-    from ..address_fill import fill_addresses
+    from ..edit.address_fill import fill_addresses
     outcome = changed(lambda: fill_addresses(resolve_repo(root), list(paths), dry_run=dry_run))
     show(outcome, output_format, render_fill)
 
@@ -49,7 +49,7 @@ def sync(dry_run: bool, root: Path | None, output_format: str) -> None:
     Places are only added, never removed: a place the table does not have is listed as
     "not in the table" for you to judge. All files are written at once, or none.
     """
-    from ..places_sync import sync_places
+    from ..edit.places_sync import sync_places
     outcome = changed(lambda: sync_places(resolve_repo(root), dry_run=dry_run))
     show(outcome, output_format, render_sync)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from ..model import parse_date
+from ..load.model import parse_date
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
 from .output import changed, interrupted
 
@@ -31,7 +31,7 @@ def assign(request: str, staff: str, note: str | None, on: str | None, by: str |
     layout of the file stay. Refused (nothing changes) for a closed request, a colleague who
     is not active, or the colleague who already has it.
     """
-    from ..assign import assign as hand_over
+    from ..edit.assign import assign as hand_over
     day = resolve_today(today)
     if on is not None:
         day = parse_date(on)

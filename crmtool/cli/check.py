@@ -30,8 +30,8 @@ def check(paths: tuple[Path, ...], root: Path | None, today: str | None, output_
     so references into and out of them are checked). With --changed-since, read only what the
     change touched and what it reaches: the mode for pull requests.
     """
-    from ..check import run_check  # the rules and their libraries: only when checking
-    from ..partial import run_changed
+    from ..check.run import run_check  # the rules and their libraries: only when checking
+    from ..check.partial import run_changed
     from ..reporters import REPORTERS
     day = resolve_today(today)
     repo = resolve_repo(root)
@@ -79,18 +79,18 @@ def _relative(root: Path, path: Path) -> str:
 def rules(root: Path | None, output_format: str) -> None:
     """List every rule with its id, default severity and description."""
     from .. import i18n
-    from ..check import load_config, load_schemas
-    from ..repo import UsageError
+    from ..check.run import load_config, load_schemas
+    from ..load.repo import UsageError
     try:
         repo = resolve_repo(root)
         load_config(repo, load_schemas(repo))  # the language of the descriptions
     except UsageError:
         i18n.use("en")
     if output_format == "markdown":
-        from ..check import rules_markdown
+        from ..check.run import rules_markdown
         click.echo(rules_markdown(), nl=False)
         return
-    from ..check import rule_table
+    from ..check.run import rule_table
     table = rule_table()
     if output_format == "json":
         import json

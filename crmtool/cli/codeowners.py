@@ -21,9 +21,9 @@ def codeowners(check_only: bool, dry_run: bool, root: Path | None) -> None:
     its `github` handle in records/vocabularies/teams.yaml, else its active colleagues'
     GitHub names. Your own lines outside the generated block are kept: put them above it.
     """
-    from ..atomic import AtomicError
-    from ..check import load_model
-    from ..codeowners import GITHUB_LIMIT, PATH, update
+    from ..edit.atomic import AtomicError
+    from ..check.run import load_model
+    from ..edit.codeowners import GITHUB_LIMIT, PATH, update
     repo = resolve_repo(root)
     model = load_model(repo, resolve_today(None))
     try:

@@ -26,7 +26,7 @@ def demo(people: int, seed: int, out: Path, today: str | None, no_git: bool) -> 
     result passes `crmtool check` for the same --today.
     """
     from ..demo import generate
-    from ..repo import UsageError
+    from ..load.repo import UsageError
     day = resolve_today(today)
     try:
         counts = generate(out, people, seed, day, git=not no_git)

@@ -23,9 +23,9 @@ def diff(rev: str, root: Path | None, today: str | None, output_format: str) -> 
     pull-request comment) and json never show names, contact details or notes. Exit 0
     whatever changed.
     """
-    from ..diff import diff as compute
-    from ..diff_words import render_json, render_markdown, render_text
-    from ..history import GitFailed
+    from ..audit.diff import diff as compute
+    from ..audit.diff_words import render_json, render_markdown, render_text
+    from ..audit.history import GitFailed
     from .history import _printable, _use_language
     day = resolve_today(today)
     repo = resolve_repo(root)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from ..model import parse_date
-from ..texts import labelled
+from ..load.model import parse_date
+from ..domain.texts import labelled
 from .options import format_option, resolve_repo, root_option
 from .output import changed, interrupted, show
 
@@ -31,7 +31,7 @@ def end_role(role: str, on: str, reason: str, dry_run: bool, root: Path | None, 
     at once, or none: an interrupted run is rolled back by the next one. --on and --reason are
     required, because an end date typed by mistake is the typical error.
     """
-    from ..end_role import end_role as compute
+    from ..edit.end_role import end_role as compute
     day = _day(on)
     outcome = changed(lambda: compute(resolve_repo(root), role, day, reason, dry_run=dry_run))
     show(outcome, output_format, render_text)

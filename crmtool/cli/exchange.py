@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from ..model import parse_date
+from ..load.model import parse_date
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
 from .output import refuse_under_records, write_out
 
@@ -36,7 +36,7 @@ def import_(kind: str, file: Path, purpose: str | None, source: str | None, appl
     who were erased before. --apply writes every new file at once, or none. Exit status 1
     when a row is refused.
     """
-    from ..atomic import AtomicError
+    from ..edit.atomic import AtomicError
     from ..exchange.importing import import_people
     repo = resolve_repo(root)
     try:
@@ -85,7 +85,7 @@ def render_import(plan) -> str:
 
 def _fields(fields: dict) -> list[str]:
     """The record's data, a field a line, as staff recognise it."""
-    from ..texts import full_name
+    from ..domain.texts import full_name
     shown = []
     for key, value in fields.items():
         if key == "name":
@@ -123,7 +123,7 @@ def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: st
     Only people with a label for PURPOSE on the day, and only fields whose data category
     the purpose covers; asking for another field is an error naming the category.
     """
-    from ..check import load_model
+    from ..check.run import load_model
     from ..exchange.exporting import RENDERERS, select
     repo = resolve_repo(root)
     refuse_under_records(repo, out)

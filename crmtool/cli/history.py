@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..texts import labelled
+from ..domain.texts import labelled
 from .options import format_option, resolve_repo, root_option
 
 
@@ -24,9 +24,9 @@ def history(record: str, root: Path | None, show_values: bool, output_format: st
     RECORD is an id (p-r5epc6, gemeente-almere) or a path (records/roles/x.yaml). Renames are
     followed; a deleted record is found by its old id; uncommitted changes come first.
     """
-    from ..history import GitFailed
-    from ..history import history as trail
-    from ..repo import UsageError
+    from ..audit.history import GitFailed
+    from ..audit.history import history as trail
+    from ..load.repo import UsageError
     try:
         repo = resolve_repo(root)
         _use_language(repo)
@@ -46,8 +46,8 @@ def history(record: str, root: Path | None, show_values: bool, output_format: st
 def _use_language(repo) -> None:
     """Speak the language of crmtool.yaml; English when it cannot be read (`check` says why)."""
     from .. import i18n
-    from ..check import load_config, load_schemas
-    from ..repo import UsageError
+    from ..check.run import load_config, load_schemas
+    from ..load.repo import UsageError
     try:
         load_config(repo, load_schemas(repo))
     except UsageError:
@@ -63,7 +63,7 @@ def _shallow_note() -> str:
 def render_text(result, show_values: bool) -> str:
     """The trail for a terminal. A person's header shows the current name next to the id;
     field values appear only with `show_values`."""
-    from ..history import ADDED, REMOVED, person_name
+    from ..audit.history import ADDED, REMOVED, person_name
     from ..i18n import _
     name = person_name(result.current) if result.folder == "people" else ""
     record = labelled(result.record_id, name)

@@ -48,7 +48,7 @@ class Session:
 
     def pipeline(self):
         from ..index.build import repository_config
-        from ..pipeline import pipeline_of
+        from ..domain.pipeline import pipeline_of
         return pipeline_of(repository_config(self.repo))
 
 

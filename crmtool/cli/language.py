@@ -66,7 +66,7 @@ def use_repository_language(argv: Sequence[str], cwd: Path) -> None:
     goes wrong here is left to the command, which reports it properly: stay in English."""
     import yaml
 
-    from ..repo import CONFIG_FILE, find_root
+    from ..load.repo import CONFIG_FILE, find_root
     explicit = next((Path(argv[i + 1]) for i, arg in enumerate(argv[:-1]) if arg == "--root"), None)
     explicit = explicit or next((Path(arg.split("=", 1)[1]) for arg in argv if arg.startswith("--root=")), None)
     try:

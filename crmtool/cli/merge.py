@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from ..texts import labelled
+from ..domain.texts import labelled
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
 from .output import changed, interrupted, show
 
@@ -35,7 +35,7 @@ def merge(keep: str, duplicate: str, prefer: str, take: tuple[str, ...], dry_run
     DUPLICATE's id is kept in KEEP's aliases (old references still resolve), and DUPLICATE's
     file is deleted. All files are written at once, or none; comments stay.
     """
-    from ..merge import merge as compute
+    from ..edit.merge import merge as compute
     day = resolve_today(today)
     outcome = changed(lambda: compute(resolve_repo(root), keep, duplicate, day, prefer=prefer, take=take,
                                       dry_run=dry_run))
@@ -54,7 +54,7 @@ def _shown(value) -> str:
 
 def render_text(outcome) -> str:
     """What was combined, the conflicts and how they were settled, every file changed."""
-    from ..merge_fields import plain
+    from ..edit.merge_fields import plain
     lines = interrupted(outcome)
     heading = _("Would merge {duplicate} into {keep}.") if outcome.dry_run else _("Merged {duplicate} into {keep}.")
     lines.append(heading.format(duplicate=labelled(outcome.duplicate, outcome.duplicate_name),

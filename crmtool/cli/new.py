@@ -1,6 +1,6 @@
 """`crmtool new TYPE`: scaffold a record; in a terminal it asks for what it needs.
 
-One subcommand per record type, built from `crmtool.new.FIELDS`, so a flag, its help and
+One subcommand per record type, built from `crmtool.edit.new.FIELDS`, so a flag, its help and
 its question can never disagree. Without a terminal (a script, CI) only flags count and a
 missing required value is a usage error naming its flag; the hidden `--interactive` /
 `--no-interactive` overrides the terminal test, so tests can drive the questions through
@@ -32,7 +32,7 @@ def new() -> None:
 
 
 def _command(kind: str) -> click.Command:
-    from ..new import FIELDS
+    from ..edit.new import FIELDS
 
     def run(record_id: str | None, dry_run: bool, interactive: bool | None, root: Path | None,
             today: str | None, **options) -> None:
@@ -59,14 +59,14 @@ def _command(kind: str) -> click.Command:
 
 
 def _folder(kind: str) -> str:
-    from ..new import FOLDER
+    from ..edit.new import FOLDER
     return FOLDER[kind]
 
 
 def _run(kind: str, options: dict, record_id: str | None, dry_run: bool, interactive: bool | None,
          root: Path | None, today: str | None) -> None:
-    from ..atomic import AtomicError
-    from ..new import Session, write
+    from ..edit.atomic import AtomicError
+    from ..edit.new import Session, write
     from ..reporters import REPORTERS
     session = Session(resolve_repo(root), resolve_today(today))
     raw = {name: value for name, value in options.items() if value not in (None, ())}
@@ -98,8 +98,8 @@ def ask(session, kind: str, raw: dict) -> dict:
     """Ask for every value that is needed (or useful) and not given, in the order of the
     fields, so a later question can offer what an earlier answer allows (the sources of
     the chosen purpose; the colleague routing proposes for the topics)."""
-    from ..new import FIELDS
-    from ..repo import UsageError
+    from ..edit.new import FIELDS
+    from ..load.repo import UsageError
     values: dict = {}
     for spec in FIELDS[kind]:
         if spec.name in raw:
@@ -118,7 +118,7 @@ def ask(session, kind: str, raw: dict) -> dict:
 
 
 def _question(session, kind: str, spec, values: dict):
-    from ..repo import UsageError
+    from ..load.repo import UsageError
     required = session.needs(kind, spec.name, values)
     if spec.kind == "bool":
         return click.confirm(_(spec.help), default=False)

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from ..model import parse_date
-from ..repo import Repository, find_root
+from ..load.model import parse_date
+from ..load.repo import Repository, find_root
 
 
 def root_option(command):

@@ -12,7 +12,7 @@ from typing import Callable, TypeVar
 import click
 
 from ..i18n import _
-from ..repo import Repository
+from ..load.repo import Repository
 
 T = TypeVar("T")
 
@@ -38,7 +38,7 @@ index or the register)."""
 def refuse_interrupted(repo: Repository) -> None:
     """Exit 1 with S010's message when a change is interrupted and the running command is
     not one of RESOLVING."""
-    from ..atomic import interrupted
+    from ..edit.atomic import interrupted
     from ..rules.s010_interrupted_change import describe
     context = click.get_current_context(silent=True)
     names = []
@@ -60,7 +60,7 @@ def write_out(repo: Repository, out: Path, text: str) -> None:
     """Inside the repository through the journal of `atomic` (one writer, rollback); outside
     it (the usual place for a copy to send) a temporary file renamed over the target, so a
     reader never sees half an export."""
-    from ..atomic import AtomicError, write_files
+    from ..edit.atomic import AtomicError, write_files
     refuse_under_records(repo, out)
     target = out.resolve()
     try:
@@ -104,8 +104,8 @@ def interrupted(outcome) -> list[str]:
 def changed(compute: Callable[[], T]) -> T:
     """Run a command's change of the records: a refusal or a failed write is exit 1 with its
     message (nothing was changed then)."""
-    from ..atomic import AtomicError
-    from ..edits import Refused
+    from ..edit.atomic import AtomicError
+    from ..edit.base import Refused
     try:
         return compute()
     except (Refused, AtomicError) as error:

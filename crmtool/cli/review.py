@@ -21,10 +21,10 @@ def review(root: Path | None, today: str | None, days: int | None, output_format
     follow up requests, answer data-subject requests, renew processor agreements. Exit 0
     whatever is due: `crmtool check` is the gate, the review is the to-do list.
     """
-    from ..check import load_model
+    from ..check.run import load_model
     from ..reporters.review_report import RENDERERS
-    from ..review import horizon_days
-    from ..review import review as compute
+    from ..check.review import horizon_days
+    from ..check.review import review as compute
     day = resolve_today(today)
     model = load_model(resolve_repo(root), day)
     horizon = horizon_days(model, days)

@@ -24,7 +24,7 @@ def export(person: str, output_format: str, out: Path | None, root: Path | None,
     named. Check the output before you send it: free text written by staff may still say
     more than it should.
     """
-    from ..check import load_model
+    from ..check.run import load_model
     from ..subject.export import BrokenRecord
     from ..subject.export import export as compute
     from ..subject.export_render import render

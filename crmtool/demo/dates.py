@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from ..durations import add_months
+from ..domain.durations import add_months
 
 DAY = dt.timedelta(days=1)
 

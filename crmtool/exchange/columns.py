@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..policy import PERSON_FIELD_CATEGORY
+from ..domain.policy import PERSON_FIELD_CATEGORY
 
 
 @dataclass(frozen=True)

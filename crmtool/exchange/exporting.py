@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import csvsafe, i18n
+from ..reporters import csvsafe
+from .. import i18n
 from ..i18n import _
-from ..model import Model, Record
-from ..policy import current_labels, list_of
-from ..repo import UsageError
+from ..load.model import Model, Record
+from ..domain.policy import current_labels, list_of
+from ..load.repo import UsageError
 from ..subject.export_render import card, contact_lines, escape_value
-from ..texts import full_name
+from ..domain.texts import full_name
 from . import columns, purposes
 
 

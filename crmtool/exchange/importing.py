@@ -30,24 +30,24 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .. import atomic
-from ..check import load_model, load_schemas
-from ..filecheck import check_file
-from ..fmt import Refused as NotFormatted
-from ..fmt import canonical, house_dash_offset
+from ..edit import atomic
+from ..check.run import load_model, load_schemas
+from ..check.files import check_file
+from ..edit.fmt import Refused as NotFormatted
+from ..edit.fmt import canonical, house_dash_offset
 from ..i18n import _
-from ..ids import person_id
-from ..model import Model
-from ..policy import PERSON_FIELD_CATEGORY, from_subject
-from ..repo import RecordFile, Repository, UsageError
+from ..domain.ids import person_id
+from ..load.model import Model
+from ..domain.policy import PERSON_FIELD_CATEGORY, from_subject
+from ..load.repo import RecordFile, Repository, UsageError
 from ..rules import FILE_RULES, RECORD_RULES
 from ..rules.base import Locator, RepoContext
 from ..rules.q002_phone import default_country, e164
 from ..rules.q005_duplicate_person import current_organisations, email_key
 from ..rules.q005_duplicate_person import full_name as name_key
-from ..schema import SchemaSet
+from ..load.schema import SchemaSet
 from ..subject import erasure_log
-from ..texts import full_name, labelled, localised
+from ..domain.texts import full_name, labelled, localised
 from . import purposes, read_csv, read_vcard
 from .incoming import Incoming
 from .yaml_text import person_text, person_text_for_check, today_label

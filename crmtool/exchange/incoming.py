@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .. import i18n
 from ..i18n import _
-from ..ids import slug
+from ..domain.ids import slug
 from . import columns, limits
 
 

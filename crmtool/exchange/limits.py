@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from ..i18n import _
-from ..repo import UsageError
+from ..load.repo import UsageError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """20 MiB: about 150,000 CSV rows of ordinary contact data, or 40,000 vCards with a photo."""

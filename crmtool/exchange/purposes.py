@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ..i18n import _
-from ..model import Model, Record
-from ..policy import list_of
-from ..repo import UsageError
+from ..load.model import Model, Record
+from ..domain.policy import list_of
+from ..load.repo import UsageError
 
 
 def require(model: Model, purpose: str) -> Record:

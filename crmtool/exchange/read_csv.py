@@ -14,9 +14,9 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from ..csvsafe import FORMULA_START  # what the one CSV writer defuses, taken off again here
+from ..reporters.csvsafe import FORMULA_START  # what the one CSV writer defuses, taken off again here
 from ..i18n import _
-from ..repo import UsageError
+from ..load.repo import UsageError
 from . import columns, limits
 from .incoming import ReadFile, Values, build
 

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..i18n import _
-from ..repo import UsageError
+from ..load.repo import UsageError
 from . import limits
 from .incoming import Incoming, ReadFile, Values, build
 

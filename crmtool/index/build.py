@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..blobs import file_hashes
-from ..cache import CACHE_FILE
-from ..filecheck import check_files, without_gc
+from ..git.blobs import file_hashes
+from ..check.cache import CACHE_FILE
+from ..check.files import check_files, without_gc
 from ..i18n import N_, _
-from ..load import load_document
-from ..repo import CONFIG_FILE, SPECIAL, Repository, UsageError, read_regular
-from ..schema import SchemaSet
+from ..load.document import load_document
+from ..load.repo import CONFIG_FILE, SPECIAL, Repository, UsageError, read_regular
+from ..load.schema import SchemaSet
 from . import rows as rowmaker
 from .tables import SHARED, TABLES, by_folder, ddl
 
@@ -249,7 +249,7 @@ def _check_cache(repo: Repository):
     """The check's cache, when `crmtool check` left one for this very tool and settings."""
     if not (repo.root / CACHE_FILE).is_file():
         return None
-    from ..check import _open_cache
+    from ..check.run import _open_cache
     return _open_cache(repo)
 
 

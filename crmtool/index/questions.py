@@ -18,9 +18,9 @@ from typing import Any, Iterable
 
 from .. import i18n
 from ..i18n import N_, _
-from ..pipeline import Pipeline
-from ..repo import UsageError
-from ..texts import localised
+from ..domain.pipeline import Pipeline
+from ..load.repo import UsageError
+from ..domain.texts import localised
 
 CURRENT = "(h.start IS NULL OR h.start <= :on) AND (h.\"end\" IS NULL OR h.\"end\" >= :on)"
 BELOW = """WITH RECURSIVE below(id) AS (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable
 
-from ..texts import full_name, localised
+from ..domain.texts import full_name, localised
 
 Rows = dict[str, list[tuple]]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from .. import csvsafe
+from ..reporters import csvsafe
 from ..i18n import N_
 from .views import Contact, Language, Purpose
 

@@ -4,7 +4,7 @@ which of its fields, from git.
 Only the committer date and the field names leave the repository. Author names, email
 addresses and commit subjects are staff's personal data and free text, so they are not even
 asked of git (`--format` names the hash and the date only). Versions are read and compared
-by `crmtool.history` (the audit trail's safe loader and field comparison), so the register
+by `crmtool.audit.history` (the audit trail's safe loader and field comparison), so the register
 and `crmtool history` never disagree on what changed.
 """
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..gitcmd import run as git
-from ..gitcmd import run_bytes as git_bytes
-from ..history import QUIET, ZERO, field_changes, load_version, read_blobs
-from ..repo import RECORDS, record_of
+from ..git.run import run as git
+from ..git.run import run_bytes as git_bytes
+from ..audit.history import QUIET, ZERO, field_changes, load_version, read_blobs
+from ..load.repo import RECORDS, record_of
 
 FOLDERS = ("purposes", "processors")
 ADDED, MODIFIED, DELETED = "added", "modified", "deleted"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Model, Period, Record
-from ..policy import current_labels, list_of
-from ..texts import full_name
+from ..load.model import Model, Period, Record
+from ..domain.policy import current_labels, list_of
+from ..domain.texts import full_name
 from .views import Day, Language, Text
 from .words import PUBLISHED
 

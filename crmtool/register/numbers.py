@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Model, parse_date
-from ..retention import labels_in_force
+from ..load.model import Model, parse_date
+from ..domain.retention import labels_in_force
 
 DEFAULT_THRESHOLD = 5
 REQUEST_KINDS = ("question", "project", "access", "rectification", "erasure", "portability",

@@ -35,7 +35,7 @@ from typing import Any, Iterable
 
 import phonenumbers
 
-from ..texts import full_name
+from ..domain.texts import full_name
 
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".xml", ".js", ".css", ".svg", ".md"}
 LONGEST_RUN = 6

@@ -17,7 +17,7 @@ from pathlib import Path
 from babel import Locale
 from markupsafe import Markup
 
-from ..model import Model
+from ..load.model import Model
 from . import art30, changes, directory, numbers, views, words
 from .render import SharedCompilation, environment, translations, write
 from .scan import NAME

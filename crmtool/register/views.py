@@ -15,8 +15,8 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 
-from ..model import Model, Record, parse_date
-from ..policy import latest_wording, list_of
+from ..load.model import Model, Record, parse_date
+from ..domain.policy import latest_wording, list_of
 from . import words
 from .words import Gettext
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..durations import parse_duration
+from ..domain.durations import parse_duration
 from ..i18n import N_
 
 Gettext = Callable[[str], str]

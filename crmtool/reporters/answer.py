@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import csvsafe, i18n
+from . import csvsafe
+from .. import i18n
 from ..i18n import N_, _
 from ..index.questions import Answer
 

@@ -14,13 +14,13 @@ import json
 from itertools import groupby
 
 from .. import i18n
-from ..durations import in_words
+from ..domain.durations import in_words
 from ..i18n import _, ngettext
-from ..model import Model
-from ..pipeline import pipeline_of
+from ..load.model import Model
+from ..domain.pipeline import pipeline_of
 from ..register.words import RETENTION_AFTER
-from ..review import KINDS, NO_OWNER, REQUEST_KINDS, Item
-from ..texts import full_name, labelled, localised
+from ..check.review import KINDS, NO_OWNER, REQUEST_KINDS, Item
+from ..domain.texts import full_name, labelled, localised
 
 
 def _what(item: Item, model: Model) -> str:

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..findings import Finding
-from ..load import Document, Retyped, load_document
-from ..model import Model, Record
-from ..repo import FOLDERS, RecordFile, Stray, read_regular
-from ..schema import Annotation, SchemaError, SchemaSet, values_at
-from ..texts import excerpt
+from ..load.document import Document, Retyped, load_document
+from ..load.model import Model, Record
+from ..load.repo import FOLDERS, RecordFile, Stray, read_regular
+from ..load.schema import Annotation, SchemaError, SchemaSet, values_at
+from ..domain.texts import excerpt
 
 
 @dataclass(frozen=True)

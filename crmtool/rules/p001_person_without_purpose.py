@@ -31,9 +31,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
-from ..policy import labels
-from ..retention import labels_in_force
+from ..load.model import Record
+from ..domain.policy import labels
+from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
 RULE = Rule("P001", "error", N_("A person must hold a purpose label in force"), "repository",

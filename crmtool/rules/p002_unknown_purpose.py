@@ -26,7 +26,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("P002", "error", N_("A purpose named on a record must exist in records/purposes/"), "repository",
             "Art. 5(1)(b), 30(1)(b)")

@@ -36,10 +36,10 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
-from ..policy import CONSENT, ConsentState, Label, consent_for, current_labels
+from ..load.model import Record
+from ..domain.policy import CONSENT, ConsentState, Label, consent_for, current_labels
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("P003", "error", N_("A consent-based purpose needs a valid, unwithdrawn consent in a known wording"),
             "repository", "Art. 6(1)(a), 7(1), 7(3)", dated=True)

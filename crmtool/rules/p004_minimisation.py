@@ -36,9 +36,9 @@ from typing import Any, Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
-from ..policy import PERSON_FIELD_CATEGORY, Label, allowed_categories
-from ..retention import labels_in_force
+from ..load.model import Record
+from ..domain.policy import PERSON_FIELD_CATEGORY, Label, allowed_categories
+from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
 RULE = Rule("P004", "error", N_("A person carries only data that one of their purposes allows"), "repository",

@@ -32,9 +32,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
-from ..policy import special_categories
-from ..retention import labels_in_force
+from ..load.model import Record
+from ..domain.policy import special_categories
+from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
 RULE = Rule("P005", "error", N_("Special-category data needs an Art. 9(2) exception in the purpose"), "repository",

@@ -1,7 +1,7 @@
 """P007: data whose retention period has ended must be erased or anonymised.
 
 Storage limitation (Art. 5(1)(e)): personal data is kept no longer than its purpose needs.
-Each purpose says how long in `retention: {period, after, then}`; `crmtool.retention` counts
+Each purpose says how long in `retention: {period, after, then}`; `crmtool.domain.retention` counts
 the period for every purpose label of a person (ended labels too: an ended label's period
 runs at the latest from its `until`) and for every contact moment (from its date, or from the
 closing of its request). A retention has expired when today is after its last day. A period
@@ -36,9 +36,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Model
-from ..policy import Label, labels, purpose
-from ..retention import Retention, everything, labels_in_force, of_label, person_anchor
+from ..load.model import Model
+from ..domain.policy import Label, labels, purpose
+from ..domain.retention import Retention, everything, labels_in_force, of_label, person_anchor
 from .base import RepoContext, Rule
 
 RULE = Rule("P007", "error", N_("Data whose retention period has ended must be erased or anonymised"),

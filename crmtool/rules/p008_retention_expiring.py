@@ -2,7 +2,7 @@
 
 Storage limitation (Art. 5(1)(e)) is easier to keep when the end of a retention period is
 seen coming: the owner can plan the erasure, anonymisation or review instead of meeting it as
-an error (P007) the day after. The period is counted exactly as for P007 (`crmtool.retention`);
+an error (P007) the day after. The period is counted exactly as for P007 (`crmtool.domain.retention`);
 a warning is given when its last day is today or within `retention_warning_days` days
 (`rules.settings` in crmtool.yaml, default 30). The finding is on the label (`purposes[i]`)
 or on the contact moment's `purpose`; the message names the last day and what will then be
@@ -25,7 +25,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..retention import everything
+from ..domain.retention import everything
 from .base import RepoContext, Rule
 from .p007_retention_expired import action, counted_from
 

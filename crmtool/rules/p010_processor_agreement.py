@@ -25,7 +25,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Model, Record, parse_date
+from ..load.model import Model, Record, parse_date
 from .base import RepoContext, Rule
 
 RULE = Rule("P010", "error", N_("A processor needs a current data-processing agreement"), "repository", "Art. 28(3)", dated=True)

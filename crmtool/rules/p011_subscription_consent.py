@@ -27,8 +27,8 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
-from ..policy import CONSENT, ConsentState, consent_for, current_labels
+from ..load.model import Record
+from ..domain.policy import CONSENT, ConsentState, consent_for, current_labels
 from .base import RepoContext, Rule
 
 RULE = Rule("P011", "error", N_("A subscription needs consent (or a label) for the list's purpose"), "repository",

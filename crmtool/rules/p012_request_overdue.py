@@ -5,7 +5,7 @@ restriction, portability, objection) is answered without undue delay and at the 
 calendar month after receipt (`received`: 2 November gives 2 December; 31 January gives the
 last day of February). The controller may extend by two further months, but only by telling
 the requester, with the reasons, within that first month (`extension: {reason, notified}`).
-`crmtool.deadlines` computes the deadline; a request is answered once it has an
+`crmtool.domain.deadlines` computes the deadline; a request is answered once it has an
 `outcome.date` or is `closed`. An unanswered request is overdue from the day after its
 deadline. A request answered late is history, not something to act on, and is not reported.
 An extension without a reason, or notified after the first month, does not count.
@@ -24,11 +24,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..deadlines import Deadline, deadline
-from ..durations import add_months
+from ..domain.deadlines import Deadline, deadline
+from ..domain.durations import add_months
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record, parse_date
+from ..load.model import Record, parse_date
 from .base import RepoContext, Rule
 
 RULE = Rule("P012", "error", N_("A data-subject request must be answered within its deadline"),

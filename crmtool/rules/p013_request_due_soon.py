@@ -1,6 +1,6 @@
 """P013: data-subject requests whose deadline is near.
 
-The Art. 12(3) deadline (see P012, computed by `crmtool.deadlines`) is short, and an answer
+The Art. 12(3) deadline (see P012, computed by `crmtool.domain.deadlines`) is short, and an answer
 late by one day is an infringement. An unanswered data-subject request whose deadline is
 today or within `deadline_warning_days` days (`rules.settings` in crmtool.yaml, default 7)
 is reported as a warning on its `received` date, with the deadline and the days left. While
@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterator
 
-from ..deadlines import deadline
+from ..domain.deadlines import deadline
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule

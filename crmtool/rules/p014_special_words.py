@@ -62,10 +62,10 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
-from ..policy import purpose as purpose_record
-from ..policy import purpose_special_categories, special_categories
-from ..retention import labels_in_force
+from ..load.model import Record
+from ..domain.policy import purpose as purpose_record
+from ..domain.policy import purpose_special_categories, special_categories
+from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
 RULE = Rule("P014", "warning", N_("Free text that looks like special-category data"), "repository", "Art. 9(1), 10", dated=True)

@@ -33,13 +33,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..durations import add_months
+from ..domain.durations import add_months
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import parse_date
-from ..policy import from_subject, labels
+from ..load.model import parse_date
+from ..domain.policy import from_subject, labels
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("P016", "error", N_("Data not obtained from the person needs a notification within one month"),
             "repository", "Art. 14(3)", dated=True)

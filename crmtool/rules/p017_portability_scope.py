@@ -28,9 +28,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..pipeline import is_open, pipeline_of
-from ..policy import legal_basis
-from ..retention import labels_in_force
+from ..domain.pipeline import is_open, pipeline_of
+from ..domain.policy import legal_basis
+from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
 RULE = Rule("P017", "warning", N_("Portability applies only to data processed on consent or contract"), "repository", "Art. 20(1)", dated=True)

@@ -34,7 +34,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..policy import MEMBER_SUBJECTS
+from ..domain.policy import MEMBER_SUBJECTS
 from .base import RepoContext, Rule
 
 RULE = Rule("P018", "error", N_("The not-for-profit exception covers members and regular contacts only"), "repository", "Art. 9(2)(d)")

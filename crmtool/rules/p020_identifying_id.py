@@ -54,8 +54,8 @@ from typing import Iterable, Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
-from ..repo import FOLDERS
+from ..load.model import Record
+from ..load.repo import FOLDERS
 from .base import RepoContext, Rule
 
 RULE = Rule("P020", "error", N_("No id may contain a person's name or email address"),

@@ -31,9 +31,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..policy import labels, purpose
+from ..domain.policy import labels, purpose
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("P022", "error", N_("A person's purpose label must record a source the purpose allows"),
             "repository", "Art. 5(1)(a), 5(1)(b) (own policy)")

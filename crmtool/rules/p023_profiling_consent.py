@@ -26,7 +26,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..policy import CONSENT
+from ..domain.policy import CONSENT
 from .base import RepoContext, Rule
 
 RULE = Rule("P023", "error", N_("A purpose that profiles people must rest on explicit consent"), "repository", "Art. 22(2)(c), 9(2)(a) (own policy)")

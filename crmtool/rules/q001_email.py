@@ -33,9 +33,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
+from ..load.model import Record
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Q001", "error", N_("An email address must be valid"), "record", "Art. 5(1)(d)")
 

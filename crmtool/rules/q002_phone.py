@@ -42,7 +42,7 @@ from typing import Any, Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Q002", "error", N_("A phone number must be valid"), "record", "Art. 5(1)(d)")
 

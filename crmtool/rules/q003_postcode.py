@@ -39,7 +39,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
 from .q002_phone import default_country
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Q003", "error", N_("A postcode must be valid for its country"), "record", "Art. 5(1)(d)")
 

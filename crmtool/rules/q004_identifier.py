@@ -37,7 +37,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Q004", "error", N_("Organisation identifiers (CBS, KvK, KBO, OIN, VAT) must be valid"),
             "record", "Art. 5(1)(d)")

@@ -43,7 +43,7 @@ from typing import Any, Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Model, Period, Record
+from ..load.model import Model, Period, Record
 from .base import RepoContext, Rule
 from .q002_phone import default_country, e164
 

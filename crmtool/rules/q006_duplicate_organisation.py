@@ -36,7 +36,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record
+from ..load.model import Record
 from .base import RepoContext, Rule
 
 RULE = Rule("Q006", "warning", N_("Probable duplicate organisations"), "repository", "Art. 5(1)(d)")

@@ -37,12 +37,12 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..postcodes import (
+from ..domain.postcodes import (
     CONFIG_KEY, DEFAULT_TABLE, TableError, fingerprint, house_number, load_table, normalise, same_name,
 )
 from .base import RepoContext, Rule
 from .q002_phone import default_country
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Q007", "warning", N_("An address must agree with the postcode table"), "repository", "Art. 5(1)(d)")
 

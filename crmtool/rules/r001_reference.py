@@ -19,9 +19,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..repo import FOLDERS
+from ..load.repo import FOLDERS
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("R001", "error", N_("A reference must point to an existing record of the right type"),
             "repository", "contract")

@@ -25,8 +25,8 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..repo import CONFIG_FILE
-from ..routing import known_teams, rules_of
+from ..load.repo import CONFIG_FILE
+from ..domain.routing import known_teams, rules_of
 from .base import RepoContext, Rule
 
 RULE = Rule("R005", "error", N_("A routing rule must name an existing colleague or team"), "repository", "workflow")

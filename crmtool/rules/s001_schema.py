@@ -21,9 +21,9 @@ from typing import Any, Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..repo import ID_REGEX
-from ..schema import SchemaError
-from ..texts import EXCERPT, excerpt
+from ..load.repo import ID_REGEX
+from ..load.schema import SchemaError
+from ..domain.texts import EXCERPT, excerpt
 from .base import FileContext, Rule, describe_value
 
 RULE = Rule("S001", "error", N_("The record must match the schema of its type"), "file", "contract")

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..repo import ID_PATTERN
+from ..load.repo import ID_PATTERN
 from .base import FileContext, Rule
 
 RULE = Rule("S002", "error", N_("The file name must be a valid id"), "file", "contract")

@@ -13,7 +13,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..repo import FOLDERS, NESTED, SPECIAL
+from ..load.repo import FOLDERS, NESTED, SPECIAL
 from .base import RepoContext, Rule
 
 RULE = Rule("S003", "error", N_("Only record files belong under records/"), "repository", "contract")

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record, parse_date
+from ..load.model import Record, parse_date
 from .base import RepoContext, Rule, describe_value
 
 RULE = Rule("S004", "error", N_("Custom fields must be defined and their values must fit"),

@@ -21,7 +21,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("S005", "error", N_("A value must be in its vocabulary"), "repository", "contract")
 

@@ -32,8 +32,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from .. import atomic, gitcmd
-from ..repo import RECORDS
+from ..edit import atomic
+from ..git import run as gitcmd
+from ..load.repo import RECORDS
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule

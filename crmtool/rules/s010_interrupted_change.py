@@ -1,7 +1,7 @@
 """S010: a change of the records was interrupted and is neither finished nor rolled back.
 
 Commands that change several records at once (`subject erase`, `merge`, `end-role`, `fmt`,
-`import --apply`, ...) write them as one change (crmtool/atomic.py): a journal in
+`import --apply`, ...) write them as one change (crmtool/edit/atomic.py): a journal in
 `build/crmtool-change.json` names every file, and backups of the old files wait in
 `build/crmtool-change/`. A crash, a `kill -9` or a power cut in the middle leaves the
 journal behind, and with it a repository in which some files are new and others old: a
@@ -26,7 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from .. import atomic
+from ..edit import atomic
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule

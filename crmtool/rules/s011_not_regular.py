@@ -17,7 +17,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..repo import SPECIAL
+from ..load.repo import SPECIAL
 from .base import RepoContext, Rule
 
 RULE = Rule("S011", "error", N_("Everything under records/ is a regular file or a folder, never a link or a pipe"),

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import parse_date
+from ..load.model import parse_date
 from .base import RepoContext, Rule
 
 RULE = Rule("T001", "error", N_("An end date must not lie before its start date"), "record", "contract")

@@ -19,7 +19,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Period
+from ..load.model import Period
 from .base import RepoContext, Rule
 
 RULE = Rule("T002", "error", N_("A role held on behalf of another must end no later than it"),

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Period
+from ..load.model import Period
 from .base import RepoContext, Rule
 
 RULE = Rule("T003", "error", N_("A single-seat function must not be held twice at once"),

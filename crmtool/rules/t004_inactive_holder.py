@@ -18,7 +18,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Period, parse_date
+from ..load.model import Period, parse_date
 from .base import RepoContext, Rule
 
 RULE = Rule("T004", "error", N_("The roles of an inactive person must be closed"), "repository", "contract")

@@ -34,10 +34,10 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..pipeline import Pipeline, pipeline_of
-from ..repo import CONFIG_FILE
+from ..domain.pipeline import Pipeline, pipeline_of
+from ..load.repo import CONFIG_FILE
 from .base import RepoContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("W001", "error", N_("A request's stage must be a stage of the pipeline"), "repository", "workflow")
 

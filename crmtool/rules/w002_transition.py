@@ -43,8 +43,8 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import Record, parse_date
-from ..pipeline import Pipeline, pipeline_of
+from ..load.model import Record, parse_date
+from ..domain.pipeline import Pipeline, pipeline_of
 from .base import RepoContext, Rule
 
 RULE = Rule("W002", "error", N_("A request moves only along the pipeline's transitions"), "repository", "workflow")

@@ -25,7 +25,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..pipeline import is_open, pipeline_of
+from ..domain.pipeline import is_open, pipeline_of
 from .base import RepoContext, Rule
 
 RULE = Rule("W003", "warning", N_("An open request needs an assignee who still works here"), "repository", "workflow")

@@ -25,8 +25,8 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..model import parse_date
-from ..pipeline import is_open, pipeline_of
+from ..load.model import parse_date
+from ..domain.pipeline import is_open, pipeline_of
 from .base import RepoContext, Rule
 
 RULE = Rule("W004", "warning", N_("An open request's follow-up date has passed"), "repository", "workflow", dated=True)

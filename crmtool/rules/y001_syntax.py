@@ -19,7 +19,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..texts import excerpt
+from ..domain.texts import excerpt
 from .base import FileContext, Rule
 
 RULE = Rule("Y001", "error", N_("The file must be readable YAML text"), "file", "YAML safety")

@@ -19,7 +19,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Y002", "error", N_("A key appears twice in one mapping"), "file", "YAML safety")
 

@@ -18,7 +18,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Y004", "error", N_("Custom tags are not allowed"), "file", "YAML safety")
 

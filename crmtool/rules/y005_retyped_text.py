@@ -19,7 +19,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule, describe_value
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Y005", "error", N_("An unquoted value is read as a boolean or number where text is meant"),
             "file", "YAML safety")

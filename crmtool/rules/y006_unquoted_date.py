@@ -21,7 +21,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Y006", "warning", N_("An unquoted date stands where text is meant"), "file", "YAML safety")
 

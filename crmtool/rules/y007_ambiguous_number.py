@@ -19,7 +19,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import FileContext, Rule
-from ..texts import excerpt
+from ..domain.texts import excerpt
 
 RULE = Rule("Y007", "warning", N_("Unquoted text that other YAML readers take for a number"),
             "file", "YAML safety")

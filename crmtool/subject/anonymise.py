@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..repo import Repository
+from ..load.repo import Repository
 from .erase import ANONYMISE, Outcome, erase
 
 

@@ -30,13 +30,13 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .. import atomic, roundtrip
-from ..cache import CACHE_FILE
-from ..check import load_model
+from ..edit import atomic, roundtrip
+from ..check.cache import CACHE_FILE
+from ..check.run import load_model
 from ..i18n import _
-from ..model import Model
-from ..repo import Repository, UsageError
-from ..texts import full_name
+from ..load.model import Model
+from ..load.repo import Repository, UsageError
+from ..domain.texts import full_name
 from . import erasure_log
 from .identifiers import Identifiers, default_region
 

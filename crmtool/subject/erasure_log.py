@@ -27,8 +27,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from ..register.scan import normalise, words
-from ..repo import UsageError
-from ..texts import full_name
+from ..load.repo import UsageError
+from ..domain.texts import full_name
 
 LOG_FILE = "erasure-log.yaml"
 HEADER = ("# The erasure log of crmtool subject erase / anonymise: salted sha256 hashes only, never\n"

@@ -21,18 +21,18 @@ from typing import Any
 
 from .. import i18n
 from ..i18n import _
-from ..model import Model, Period, Record
-from ..pipeline import pipeline_of
-from ..policy import from_subject, labels, list_of
+from ..load.model import Model, Period, Record
+from ..domain.pipeline import pipeline_of
+from ..domain.policy import from_subject, labels, list_of
 from ..register import words
 from ..register.scan import PHONE_LIKE as PHONE
 from ..register.scan import Needles
 from ..register.scan import e164
 from ..register.site import AUTHORITIES
 from ..register.views import controller_country
-from ..repo import UsageError
-from ..retention import of_interaction, of_label
-from ..texts import full_name, localised
+from ..load.repo import UsageError
+from ..domain.retention import of_interaction, of_label
+from ..domain.texts import full_name, localised
 
 FORMAT = "crmtool-subject-export"
 VERSION = 1
@@ -83,9 +83,9 @@ def find_person(model: Model, wanted: str, root: Path | None = None) -> Record:
 
 def _unreadable(root: Path | None, path: str) -> str:
     """What is wrong with a record file, in the check's own words (the file rules, Y001 first)."""
-    from ..check import FILE_RULES, load_schemas
-    from ..load import load_document
-    from ..repo import Repository
+    from ..check.run import FILE_RULES, load_schemas
+    from ..load.document import load_document
+    from ..load.repo import Repository
     from ..rules.base import FileContext
     found = []
     if root is not None:

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator
 import phonenumbers
 
 from ..register.scan import WORD, e164, email_addresses, normalise, words
-from ..texts import full_name
+from ..domain.texts import full_name
 
 REMOVED = "[removed]"
 ID, EMAIL, NAME, PHONE = "id", "email address", "name", "phone number"
@@ -52,7 +52,7 @@ def parts_count_in(path: str) -> bool:
 def default_region(config: dict) -> str:
     """The country assumed for numbers written without one, exactly as rule Q002 decides it
     (`rules.settings.default_country`, else the controller's address country, else NL)."""
-    from ..model import Model
+    from ..load.model import Model
     from ..rules.q002_phone import default_country
     return default_country(SimpleNamespace(model=Model(config=config if isinstance(config, dict) else {},
                                                        today=dt.date.min)))

@@ -42,7 +42,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from ..i18n import N_, _
-from ..repo import Repository
+from ..load.repo import Repository
 from . import erasure_log
 from .erase import Refused
 from .identifiers import Identifiers, default_region

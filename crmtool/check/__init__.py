@@ -1,0 +1,1 @@
+"""The check: every rule over the model, the check of a change, its cache, waivers and the review."""

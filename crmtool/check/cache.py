@@ -1,0 +1,290 @@
+"""The check cache: what the check learnt about each file, so an unchanged file is not read again.
+
+Stored in `build/check-cache.sqlite`, a format that holds data and cannot run code (never
+pickle: a cache file is as untrusted as any file in the working tree). Each row is keyed by
+the record's path and its git blob hash, and keeps the loaded data (JSON) and the findings of
+the per-file rules. A second table keeps whole results, keyed by everything a result depends
+on, so a check of an unchanged repository reads no record at all.
+
+Everything the per-file results depend on besides the file itself (crmtool's own code and
+catalogues, the schemas, crmtool.yaml) makes up the `tool key`; a cache written under another
+key is emptied on open. The cache can only ever save work: a file that is not a database, a
+row that does not decode or has the wrong shape, a disk that is full or read-only, a second
+check writing at the same time — each makes the check compute what it would have read, and
+the result is the same. SQLite's transactions keep a half-written cache from ever being read.
+
+Integrity is checked per row, not only in the file's header: every row carries a MAC
+(keyed BLAKE2b), keyed with the tool key, over all of its columns (a file row's path, blob hash,
+loaded flag, data and findings; separately its path, stat key and blob hash, which decide
+whether the file is read at all; a result row's key and findings). A row whose MAC does not
+match — a flipped bit, a truncated value, a row copied to another path, an edited finding, a
+row of another crmtool — is not used: that file is checked again and the row rewritten.
+This detects damage and rows of another tool; it does not stop someone who can write the
+cache file and run this very crmtool from forging rows (the tool key is no secret): the
+cache is trusted only as far as whoever wrote `build/`, which is why CI never lets the check
+of the main branch restore a cache another branch's run saved (docs/decisions.md, "The
+check cache's threat model").
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..findings import Finding
+
+CACHE_FILE = "build/check-cache.sqlite"
+FORMAT = "3"  # bump when the layout of the stored values changes (3: a MAC on every row)
+
+_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+_TABLES = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, blob TEXT NOT NULL, stat TEXT NOT NULL, loaded INTEGER NOT NULL,
+    data TEXT NOT NULL, findings TEXT NOT NULL, seen_mac BLOB NOT NULL, mac BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, findings TEXT NOT NULL, mac BLOB NOT NULL);
+"""
+_DROP = "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS results;"
+
+
+def _mac(secret: bytes, *parts) -> bytes:
+    """A keyed BLAKE2b MAC (a MAC by design, as HMAC-SHA256 is, at a third of its cost here:
+    it is computed for every row of a large repository on every check) over the parts,
+    NUL-separated (no part holds a NUL: paths cannot; hashes, numbers and JSON text do not)."""
+    message = "\0".join(map(str, parts)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(message, key=secret, digest_size=32).digest()
+
+
+def tool_key(*parts: bytes) -> str:
+    """A hash of crmtool's code and catalogues plus the given inputs (schemas, crmtool.yaml)."""
+    digest = hashlib.sha256(FORMAT.encode())
+    package = Path(__file__).parent.parent  # all of crmtool, not only the check
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".mo", ".json") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def findings_to_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([[f.path, f.line, f.column, f.rule, f.severity, f.message, f.hint]
+                       for f in findings], ensure_ascii=False, separators=(",", ":"))
+
+
+def findings_from_json(text: str) -> list[Finding] | None:
+    """The findings, or None when the stored text is not what this module writes."""
+    try:
+        rows = json.loads(text)
+        if not isinstance(rows, list) or not all(isinstance(row, list) and len(row) == 7 for row in rows):
+            return None
+        findings = [Finding(*row) for row in rows]
+    except ValueError:
+        return None
+    ok = all(isinstance(f.path, str) and isinstance(f.line, int) and isinstance(f.column, int)
+             and isinstance(f.rule, str) and isinstance(f.severity, str) and isinstance(f.message, str)
+             and isinstance(f.hint, str) for f in findings)
+    return findings if ok else None
+
+
+class FileEntry:
+    """What the per-file phase learnt about one file (also what it sends between processes)."""
+
+    __slots__ = ("path", "blob", "stat", "loaded", "data", "findings")
+
+    def __init__(self, path: str, blob: str | None, loaded: bool, data, findings: list[Finding],
+                 stat: str = "") -> None:
+        self.path, self.blob, self.loaded, self.data, self.findings = path, blob, loaded, data, findings
+        self.stat = stat
+
+
+LOOKUP_AT_MOST = 5000
+"""Up to this many wanted files are looked up one by one; more, and one pass over the table is
+cheaper (measured at 100,000 people: the pass costs about 1.5 s, a lookup some microseconds)."""
+
+
+class CheckCache:
+    """The cache of one repository. Every method fails soft: an error means "not cached"."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.path = root / CACHE_FILE
+        self.key = key
+        self.secret = hashlib.sha256(b"crmtool check cache\0" + key.encode()).digest()
+        self.rejected = 0
+        """Rows read and refused because their MAC did not match (damaged or forged)."""
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.db = self._open()
+        except (sqlite3.Error, OSError):
+            self._discard()
+            try:
+                self.db = self._open()
+            except (sqlite3.Error, OSError):
+                self.db = None  # unwritable: check without a cache
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_META + _TABLES)
+            row = db.execute("SELECT value FROM meta WHERE key = 'tool'").fetchone()
+            if row is None or row[0] != self.key:
+                # another crmtool (perhaps with other tables), other schemas or settings: start empty
+                db.executescript("BEGIN;" + _DROP + _TABLES)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('tool', ?)", (self.key,))
+                db.execute("COMMIT")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def stats(self) -> dict[str, tuple[str, str]]:
+        """Path → (stat key, blob hash) as last seen: lets unchanged files go unread (blobs.py)."""
+        if self.db is None:
+            return {}
+        found: dict[str, tuple[str, str]] = {}
+        try:
+            for path, stat, blob, seen_mac in self.db.execute("SELECT path, stat, blob, seen_mac FROM files"):
+                if (isinstance(path, str) and isinstance(stat, str) and isinstance(blob, str)
+                        and isinstance(seen_mac, bytes)
+                        and hmac.compare_digest(seen_mac, _mac(self.secret, "seen", path, stat, blob))):
+                    found[path] = (stat, blob)
+                else:
+                    self.rejected += 1
+        except sqlite3.Error:
+            return found
+        return found
+
+    def files(self, blobs: dict[str, str]) -> dict[str, FileEntry]:
+        """The cached entries whose path and blob hash both match `blobs`."""
+        if self.db is None or not blobs:
+            return {}
+        found: dict[str, FileEntry] = {}
+        try:
+            for path, blob, loaded, data, findings, mac in self.db.execute(
+                    "SELECT path, blob, loaded, data, findings, mac FROM files"):
+                if blobs.get(path) != blob or not self._intact(path, blob, loaded, data, findings, mac):
+                    continue
+                entry = self._entry(path, blob, loaded, data, findings)
+                if entry is not None:
+                    found[path] = entry
+        except sqlite3.Error:
+            return found
+        return found
+
+    def loaded(self, blobs: dict[str, str]) -> Iterator[tuple[str, bool, object]]:
+        """(path, loaded, data) of the cached files whose path and blob hash match `blobs`,
+        one at a time: the index reads a large repository's records from here without holding
+        them all."""
+        if self.db is None or not blobs:
+            return
+        try:
+            columns = "SELECT path, blob, loaded, data, findings, mac FROM files"
+            if len(blobs) <= LOOKUP_AT_MOST:  # a few changed files: look them up, do not read them all
+                rows = (row for path in sorted(blobs) for row in self.db.execute(columns + " WHERE path = ?", (path,)))
+            else:
+                rows = self.db.execute(columns)
+            for path, blob, loaded, data, findings, mac in rows:
+                value = (_decoded(loaded, data) if blobs.get(path) == blob
+                         and self._intact(path, blob, loaded, data, findings, mac) else None)
+                if value is not None:
+                    yield path, bool(loaded), value[0]
+        except sqlite3.Error:
+            return
+
+    def _intact(self, path, blob, loaded, data, findings, mac) -> bool:
+        """Whether a file row is exactly as this crmtool wrote it (its MAC matches)."""
+        if (isinstance(path, str) and isinstance(blob, str) and loaded in (0, 1) and isinstance(data, str)
+                and isinstance(findings, str) and isinstance(mac, bytes)
+                and hmac.compare_digest(mac, _mac(self.secret, "file", path, blob, loaded, data, findings))):
+            return True
+        self.rejected += 1
+        return False
+
+    def _file_row(self, entry: FileEntry) -> tuple:
+        loaded = int(entry.loaded)
+        data = json.dumps(entry.data, ensure_ascii=False, separators=(",", ":"))
+        findings = findings_to_json(entry.findings)
+        return (entry.path, entry.blob, entry.stat, loaded, data, findings,
+                _mac(self.secret, "seen", entry.path, entry.stat, entry.blob),
+                _mac(self.secret, "file", entry.path, entry.blob, loaded, data, findings))
+
+    @staticmethod
+    def _entry(path, blob, loaded, data, findings) -> FileEntry | None:
+        decoded = findings_from_json(findings) if isinstance(findings, str) else None
+        value = _decoded(loaded, data)
+        if decoded is None or value is None:
+            return None
+        return FileEntry(path, blob, bool(loaded), value[0], decoded)
+
+    def store_files(self, entries: Iterable[FileEntry], keep: set[str]) -> None:
+        """Write new entries and forget files that are gone (not in `keep`)."""
+        if self.db is None:
+            return
+        rows = (self._file_row(e) for e in entries if e.blob is not None)  # streamed, not held
+        try:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                gone = [(p,) for (p,) in self.db.execute("SELECT path FROM files") if p not in keep]
+                self.db.executemany("DELETE FROM files WHERE path = ?", gone)
+        except (sqlite3.Error, ValueError):
+            pass
+
+    def result(self, key: str) -> list[Finding] | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT findings, mac FROM results WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        findings, mac = row
+        if not (isinstance(findings, str) and isinstance(mac, bytes)
+                and hmac.compare_digest(mac, _mac(self.secret, "result", key, findings))):
+            self.rejected += 1
+            return None
+        return findings_from_json(findings)
+
+    def store_result(self, key: str, findings: list[Finding]) -> None:
+        """Keep the latest few results (one per day and branch is the common case)."""
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN")
+                text = findings_to_json(findings)
+                self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                                (key, text, _mac(self.secret, "result", key, text)))
+                self.db.execute("DELETE FROM results WHERE rowid NOT IN "
+                                "(SELECT rowid FROM results ORDER BY rowid DESC LIMIT 8)")
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _decoded(loaded, data) -> tuple[object] | None:
+    """A stored record's data, wrapped in a tuple; None when the row is not what we write (a
+    loaded record is a JSON object; anything else means a tampered or foreign row)."""
+    if loaded not in (0, 1) or not isinstance(data, str):
+        return None
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    return None if loaded and not isinstance(value, dict) else (value,)

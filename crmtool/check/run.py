@@ -1,0 +1,253 @@
+"""`crmtool check`: every rule over the whole repository, as a list of findings.
+
+Files are loaded and checked one by one, in parallel (`filecheck.py`): the Y and S rules and
+the rules that judge one record alone need nothing else, and their results are cached per
+file (`cache.py`). The loaded records then form the model that the rules across records
+read. The check of a change (`--changed-since`) is `partial.py`. The check never stops at
+the first broken file, and returns values; it never prints.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import i18n
+from . import waivers
+from ..git.blobs import file_hashes, git_state
+from .cache import CheckCache, FileEntry, tool_key
+from .files import check_files, without_gc
+from ..findings import Finding, summarise
+from ..load.document import load_document
+from ..load.model import Model, Record
+from ..load.repo import CONFIG_FILE, NotRegularFile, Repository, UsageError, read_regular
+from ..rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
+from ..rules import inputs as rule_inputs
+from ..rules.base import FileContext, Locator, RepoContext
+from ..load.schema import SchemaFileError, SchemaSet
+
+SEVERITY_OFF = "off"
+
+Progress = Callable[[int], Callable[[int], None]]
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    files: int
+    config_broken: bool = False
+    summary: dict = field(default_factory=dict)
+    model: Model | None = None  # with keep_model: the records the rules read
+    raw: list[Finding] = field(default_factory=list)  # with keep_model: before settings and waivers
+
+    @property
+    def exit_code(self) -> int:
+        if self.config_broken:
+            return 2
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+
+def load_schemas(repo: Repository) -> SchemaSet:
+    try:
+        schemas = SchemaSet(repo.schema_dir)
+    except SchemaFileError as error:
+        raise UsageError(f"a schema cannot be read: {error}") from error
+    if not schemas.documents:
+        raise UsageError(f"no schemas found in {repo.schema_dir}")
+    return schemas
+
+
+def load_config(repo: Repository, schemas: SchemaSet) -> tuple[dict, list[Finding]]:
+    """crmtool.yaml, checked like a record. A missing file means every default."""
+    try:
+        raw = read_regular(repo.root, CONFIG_FILE)  # a link or a pipe is refused, never followed
+    except FileNotFoundError:
+        return {}, []
+    except NotRegularFile as error:
+        raise UsageError(i18n._("{path} is not a regular file ({kind}); replace it by the file itself.").format(
+            path=CONFIG_FILE, kind=error.kind)) from error
+    except OSError as error:
+        raise UsageError(f"{CONFIG_FILE} cannot be read: {error.strerror}") from error
+    doc = load_document(CONFIG_FILE, raw)
+    if isinstance(doc.data, dict):
+        i18n.use(str(doc.data.get("language", "en")))
+    ctx = FileContext(CONFIG_FILE, "config", doc, schemas)
+    findings = [f for rule in FILE_RULES if rule.RULE.id != "S002" for f in rule.check_file(ctx)]
+    config = doc.data if isinstance(doc.data, dict) else {}
+    return config, findings
+
+
+def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, *,
+              use_cache: bool = True, progress: Progress | None = None,
+              keep_model: bool = False) -> CheckResult:
+    """Every rule over the whole repository.
+
+    With `use_cache`, unchanged files are taken from the check cache (`cache.py`) and an
+    unchanged repository from its stored result; the findings are the same either way.
+    `progress(total)` is called once with the number of files still to read and returns a
+    function that hears how many more are done.
+    """
+    schemas = load_schemas(repo)
+    i18n.use("en")
+    config, config_findings = load_config(repo, schemas)
+    if any(f.severity == "error" for f in config_findings):
+        # The settings themselves cannot be trusted: report them, check nothing else (exit 2).
+        return CheckResult(sorted(config_findings), 1, config_broken=True,
+                           summary=summarise(config_findings, 1))
+    files, strays = repo.scan()
+    cache = _open_cache(repo) if use_cache else None
+    blobs, stats = file_hashes(repo.root, [f.path for f in files], cache.stats()) if cache else ({}, {})
+    key = _result_key(repo, today, files, strays, blobs, config) if cache else None
+    findings = cache.result(key) if cache and key and not keep_model else None
+    model = None
+    if findings is None:
+        model = Model(config=config, today=today)
+        findings = list(config_findings)
+        with without_gc():
+            findings.extend(_load_records(repo, files, model, schemas, FILE_RULES, cache, blobs, stats, progress))
+            context = RepoContext(model, schemas, Locator(repo.root), files, strays)
+            for rule in REPOSITORY_RULES:  # in this process: see docs/decisions.md, "Rules across records"
+                findings.extend(rule.check(context))
+        if cache and key:
+            cache.store_result(key, findings)
+    if cache:
+        cache.close()
+    result = finish(findings, config, today, paths, len(files) + 1)
+    if keep_model:
+        result.model, result.raw = model, findings
+    return result
+
+
+def finish(findings: list[Finding], config: dict, today: dt.date, paths: list[str] | None,
+            files: int) -> CheckResult:
+    """Settings, waivers and the PATHS filter, applied to the findings of every rule."""
+    findings = _apply_settings(findings, config)
+    findings, waived = waivers.apply(findings, config, today)
+    if paths:
+        wanted = tuple(p.rstrip("/") for p in paths)
+        findings = [f for f in findings if f.path in wanted or f.path.startswith(tuple(w + "/" for w in wanted))]
+    findings.sort()
+    summary = summarise(findings, files)
+    summary["waived"] = waived
+    return CheckResult(findings, files, summary=summary)
+
+
+def _open_cache(repo: Repository) -> CheckCache:
+    """The cache under the tool key: crmtool's code, the schemas and crmtool.yaml."""
+    inputs = [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(repo.schema_dir.glob("*.schema.json"))]
+    try:
+        inputs.append(read_regular(repo.root, CONFIG_FILE))
+    except OSError:
+        inputs.append(b"")
+    return CheckCache(repo.root, tool_key(*inputs))
+
+
+def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict,
+                config: dict) -> str | None:
+    """Everything a whole result depends on besides the tool key: the day, every file's
+    content, the git state that the commit-message rule reads and the other files rules read
+    (`rules.inputs`: CODEOWNERS, the postcode table). None when a file could not be hashed
+    (it is unreadable, and reported as such every time)."""
+    if any(f.path not in blobs for f in files):
+        return None
+    digest = hashlib.sha256(today.isoformat().encode())
+    for file in files:
+        digest.update(f"\n{file.path} {blobs[file.path]}".encode())
+    for stray in strays:
+        digest.update(f"\n{stray.path} {stray.reason}".encode())
+    digest.update(b"\n" + git_state(repo.root))
+    for path, identity in sorted(rule_inputs(repo.root, config).items()):
+        digest.update(f"\n{path} ".encode() + identity)
+    return digest.hexdigest()
+
+
+def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSet, rules: list,
+                  cache: CheckCache | None = None, blobs: dict | None = None,
+                  stats: dict | None = None, progress: Progress | None = None) -> list[Finding]:
+    """Read every record file into `model`, running the per-file `rules` on each.
+
+    Files whose blob hash the cache knows are not read; the rest are read (in parallel when
+    there are many) and their entries stored for next time.
+    """
+    blobs, stats = blobs or {}, stats or {}
+    for file in files:
+        model.ids[file.folder].add(file.id)
+    known = cache.files(blobs) if cache else {}
+    todo = [file for file in files if file.path not in known]
+    done = progress(len(todo)) if progress and todo else None
+    fresh: list[FileEntry] = []
+    for entry in check_files(repo.root, todo, schemas, rules, model.config,
+                             RECORD_RULES if rules else [], done):
+        entry.blob, entry.stat = blobs.get(entry.path), stats.get(entry.path, "")
+        fresh.append(entry)
+    if cache:
+        cache.store_files(fresh, {f.path for f in files})
+    by_path = {**known, **{e.path: e for e in fresh}}
+    findings: list[Finding] = []
+    for file in files:
+        entry = by_path[file.path]
+        findings.extend(entry.findings)
+        if entry.loaded:
+            model.add(Record(file.folder, file.id, file.path, entry.data))
+    return findings
+
+
+def load_model(repo: Repository, today: dt.date) -> Model:
+    """The records as the review and the questions read them, without running the check.
+
+    A broken crmtool.yaml is a usage error here (exit 2): `crmtool check` explains it.
+    """
+    schemas = load_schemas(repo)
+    i18n.use("en")
+    config, config_findings = load_config(repo, schemas)
+    if any(f.severity == "error" for f in config_findings):
+        raise UsageError(f"{CONFIG_FILE} has errors; run `crmtool check` to see them")
+    model = Model(config=config, today=today)
+    files, _ = repo.scan()
+    _load_records(repo, files, model, schemas, [])
+    return model
+
+
+def _apply_settings(findings: list[Finding], config: dict) -> list[Finding]:
+    """Severity overrides from `rules.severity` in crmtool.yaml ("off" drops the rule)."""
+    overrides = ((config.get("rules") or {}).get("severity") or {})
+    if not overrides:
+        return findings
+    result = []
+    for finding in findings:
+        severity = overrides.get(finding.rule, finding.severity)
+        if severity != SEVERITY_OFF:
+            result.append(finding.with_severity(severity))
+    return result
+
+
+def rule_table() -> list[dict]:
+    """Every rule with id, severity and description, in the active language."""
+    return [{"id": rid, "severity": m.RULE.severity, "description": i18n._(m.RULE.summary),
+             "scope": m.RULE.scope, "serves": m.RULE.article, "dated": m.RULE.dated} for rid, m in RULES.items()]
+
+
+def rules_markdown() -> str:
+    """The rule reference (docs/rules.md), generated from the rule modules' docstrings.
+
+    A test compares it with the committed file, so the documentation cannot drift.
+    """
+    import inspect
+    out = ["# Rules", "",
+           "Generated by `crmtool rules --format markdown` from the rule modules; do not edit by hand.", "",
+           "*Dated* rules judge a date against today, so time passing alone can make them fire; with",
+           "`check --changed-since` their errors on records the change did not touch are warnings.", "",
+           "| id | severity | serves | description |", "| --- | --- | --- | --- |"]
+    for rid, module in RULES.items():
+        severity = module.RULE.severity + (", dated" if module.RULE.dated else "")
+        out.append(f"| [{rid}](#{rid.lower()}) | {severity} | {module.RULE.article} | {module.RULE.summary} |")
+    for rid, module in RULES.items():
+        doc = inspect.cleandoc(module.__doc__ or "")
+        title, _, body = doc.partition("\n")
+        title = title.split(": ", 1)[-1]
+        body = "\n".join(line[:-1] if line.endswith("::") else line for line in body.strip().splitlines())
+        severity = module.RULE.severity + (", dated" if module.RULE.dated else "")
+        out += ["", f"## {rid}", "", f"**{title[:1].upper()}{title[1:]}** ({severity}; {module.RULE.article})",
+                "", body.replace("``", "`")]
+    return "\n".join(out) + "\n"

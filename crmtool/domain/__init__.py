@@ -1,0 +1,1 @@
+"""What several places judge: durations, ids, purposes, retention, deadlines, pipeline, routing."""

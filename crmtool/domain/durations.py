@@ -1,0 +1,62 @@
+"""ISO 8601 durations and calendar months, as the GDPR counts them.
+
+Retention periods (`P2Y`), review intervals (`P1Y`) and the one-month answer deadline of
+Art. 12(3) are all counted in calendar units: one month after 31 January is the last day of
+February, not "30 days later". `add` does that arithmetic once, for every date rule.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+@dataclass(frozen=True)
+class Duration:
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def __str__(self) -> str:
+        parts = [f"{n}{unit}" for n, unit in ((self.years, "Y"), (self.months, "M"), (self.days, "D")) if n]
+        return "P" + ("".join(parts) or "0D")
+
+
+def parse_duration(text: object) -> Duration | None:
+    """`P2Y`, `P6M`, `P1Y6M`, `P30D`, `P4W` as a Duration (a Duration as itself); None when
+    not one (the schema says so)."""
+    if isinstance(text, Duration):
+        return text
+    if not isinstance(text, str):
+        return None
+    match = _DURATION.match(text)
+    if not match or text == "P":
+        return None
+    years, months, weeks, days = (int(g) if g else 0 for g in match.groups())
+    return Duration(years, months, days + 7 * weeks)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`months` calendar months after `day`, on the same day of the month or the month's
+    last day when it is shorter (31 January + 1 month = 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def add(day: dt.date, duration: Duration) -> dt.date:
+    return add_months(day, duration.years * 12 + duration.months) + dt.timedelta(days=duration.days)
+
+
+def in_words(period: object, language: str) -> str:
+    """`P1M` as "1 maand" (or "1 month"), `P1Y6M` as "1 jaar en 6 maanden", for a person to
+    read; the text itself when it is not a duration. The register's own wording
+    (`register.words.duration`), in `language`: the register, the review and the diff say a
+    period the same way."""
+    from ..i18n import translator
+    from ..register.words import duration
+    return duration(translator(language).gettext, period) or str(period)

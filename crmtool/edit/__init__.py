@@ -1,0 +1,1 @@
+"""The commands that write records: plan, verify with the check, write atomically."""

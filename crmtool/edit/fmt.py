@@ -1,0 +1,538 @@
+"""`crmtool fmt`: one canonical layout for records, so a diff shows changed data and nothing else.
+
+Staff write records by hand, in editors that indent, quote and order differently; every such
+difference shows up in the next pull request as noise around the one line that mattered.
+`fmt` rewrites a record into one layout (docs/fmt.md):
+
+- keys in the order the record type's schema lists them, nested mappings too (following
+  `$ref`), unknown keys after the known ones in their own order; comments move with the key
+  below them (`fmt_order.py`);
+- the `$schema` comment for the editor on the first line;
+- mappings indented by two, list dashes under their key, flow maps kept flow (their keys
+  ordered too), long lines never re-wrapped;
+- strings plain where YAML 1.1 and 1.2 both read the plain text as that text, else in double
+  quotes; ISO dates unquoted where the schema says date, quoted where text is meant;
+- LF line ends, no trailing spaces, one final newline.
+
+What the check's loader (`load.py`) reads from the file never changes: a value that YAML 1.1
+reads as a boolean or number (`NO`, `012`) is left exactly as written, because quoting it
+would change the data; Y005 asks a person to decide. Before anything is written the new text
+is loaded again and compared with the old data, and a file the check would refuse (syntax
+errors, duplicate keys, anchors, tags) is reported, never rewritten. The core returns values
+and never prints; `cli/fmt.py` shows them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString, ScalarString
+
+from . import atomic, base as edits, roundtrip
+from .. import i18n
+from ..check.files import CHUNK, PARALLEL_FROM, workers
+from ..findings import Finding
+from .fmt_order import reorder
+from ..i18n import _
+from ..load.document import Document, load_document
+from ..load.repo import FOLDERS, RECORDS, SPECIAL, NotRegularFile, Repository, Stray, UsageError, read_regular, record_of
+from ..rules import y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags
+from ..rules.base import FileContext
+from .scalars import STR, YAML12, plain_ok, same_data
+from ..load.schema import SchemaSet
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+_SCHEMA_LINE = re.compile(r"#\s*yaml-language-server\s*:\s*\$schema\s*=\s*(\S+)")
+CACHE_FILE = "build/fmt-cache.sqlite"
+_CODE = ("edit/fmt.py", "edit/fmt_order.py", "load/document.py", "edit/roundtrip.py", "edit/scalars.py",
+         "load/schema.py")
+"""The code a layout depends on, relative to the crmtool package: the fmt cache's key."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BROKEN_RULES = (y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags)
+
+
+class Refused(Exception):
+    """A file fmt will not rewrite; `finding` says where and why, as the check would."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(f"{finding.path}:{finding.line}:{finding.column}: {finding.message}")
+        self.finding = finding
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A file that is not canonical, with the first line and column where it differs."""
+
+    path: str
+    line: int
+    column: int
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "column": self.column}
+
+
+@dataclass
+class Outcome:
+    """What `fmt` found (and, without --check, wrote)."""
+
+    check: bool
+    files: int = 0
+    differences: list[Difference] = field(default_factory=list)
+    broken: list[Finding] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.broken or (self.check and self.differences))
+
+    def as_dict(self) -> dict:
+        return {"check": self.check, "files": self.files,
+                "not_canonical" if self.check else "changed": [d.as_dict() for d in self.differences],
+                "broken": [f.as_dict() for f in self.broken], "written": self.written}
+
+
+# -- one file ---------------------------------------------------------------------------------
+
+class Verbatim(ScalarString):
+    """A plain scalar written back exactly as it stood (a number, a boolean, a date, null):
+    its text is what every reader has read so far, so it must not change. A ScalarString,
+    so ruamel does not turn it back into the quoted string it replaces."""
+
+    __slots__ = ()
+
+
+def _represent_verbatim(representer, data: Verbatim):
+    tag = YAML12.resolve(ScalarNode, str(data), (True, False))
+    return representer.represent_scalar(tag, str(data))
+
+
+def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet | None,
+              schema_ref: str | None = None, offset: int | None = None) -> str:
+    """The canonical text of one record file. Raises Refused for a file the check refuses,
+    or when the result would not load as the same data (a bug, never written). `offset`
+    chooses the list-dash position (0: under the key, 2: indented) instead of the file's own:
+    `crmtool new` writes a record as its neighbours are written."""
+    before = _loaded(text.encode("utf-8"), path, record_type, schemas)
+    if not isinstance(before.data, dict):
+        return text  # not a record at all (empty, a list, or one value): the check says what is wrong
+    document = _load_for_editing(text, path)
+    context = _Context(record_type, schemas)
+    if before.root is not None:
+        document.data = context.value(before.root, document.data, (), False)
+    if offset not in (0, 2):
+        offset = 2 if document.layout.offset == 2 else 0  # the file's own dash position
+    document.layout = roundtrip.Layout(mapping=2, offset=offset, preamble=document.layout.preamble)
+    try:
+        yaml_text = _dump(document)
+    except Exception as error:  # ruamel's emitter failing on a layout it read (a fuzz find): refuse, never crash
+        raise Refused(Finding(path, 1, 1, "fmt", "error", _(
+            "crmtool fmt could not lay out this file without changing its data; it was left as it is."))) from error
+    lines = yaml_text.split("\n")
+    if isinstance(document.data, CommentedMap) and not document.data.fa.flow_style():
+        body_from = _body_start(lines)
+        lines = lines[:body_from] + reorder(lines[body_from:], context.order)
+    lines = _with_schema_comment(lines, schema_ref)
+    if "\n".join(lines).count("#") != text.count("#") + (lines[:1] != [] and not _has_schema_comment(text)
+                                                         and lines[0].startswith(SCHEMA_COMMENT)):
+        raise Refused(Finding(path, 1, 1, "fmt", "error", _(
+            "crmtool fmt cannot keep a comment of this file in place (a comment inside square or curly brackets); "
+            "move it onto a line of its own and run fmt again.")))
+    for strip in (True, False):  # trailing spaces can be data (a literal block): then keep them
+        result = _finish(lines, strip)
+        after = load_document(path, result.encode("utf-8"))
+        if not after.problems and same_data(before.data, after.data):
+            return result
+    raise Refused(Finding(path, 1, 1, "fmt", "error",
+                          _("crmtool fmt could not lay out this file without changing its data; it was left as it is.")))
+
+
+def _loaded(raw: bytes, path: str, record_type: str | None, schemas: SchemaSet | None) -> Document:
+    doc = load_document(path, raw)
+    if doc.problems:
+        context = FileContext(path, record_type or "", doc, schemas or SchemaSet.__new__(SchemaSet))
+        findings = sorted(f for rule in _BROKEN_RULES for f in rule.check_file(context))
+        problem = doc.problems[0]
+        raise Refused(findings[0] if findings else Finding(
+            path, problem.line, problem.column, "Y001", "error",
+            _("This file cannot be read as YAML ({kind}).").format(kind=problem.kind)))
+    return doc
+
+
+def _load_for_editing(text: str, path: str) -> roundtrip.Document:
+    """The ruamel document; unlike `roundtrip.loads` it does not look for a layout that
+    gives the file back byte for byte, since fmt replaces the layout anyway."""
+    detected = roundtrip.detect_layout(text)
+    body = (text[1:] if detected.bom else text).replace("\r\n", "\n")[len(detected.preamble):]
+    try:
+        data = roundtrip.yaml_for(detected).load(body)
+    except Exception as error:  # ruamel refusing what libyaml read: report, never crash
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise Refused(Finding(path, line, column, "Y001", "error",
+                              _("This file cannot be read for formatting: {problem}").format(
+                                  problem=getattr(error, "problem", None) or type(error).__name__))) from error
+    return roundtrip.Document(data, detected, path)
+
+
+def _dump(document: roundtrip.Document) -> str:
+    stream = io.StringIO()
+    yaml_ = roundtrip.yaml_for(document.layout)
+    yaml_.representer.add_representer(Verbatim, _represent_verbatim)
+    yaml_.dump(document.data, stream)
+    return document.layout.preamble + stream.getvalue()
+
+
+def _body_start(lines: list[str]) -> int:
+    """The first line after the comments (and `---`) that open the file."""
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and stripped != "---":
+            return index
+    return len(lines)
+
+
+def _with_schema_comment(lines: list[str], schema_ref: str | None) -> list[str]:
+    """The `$schema` comment first: moved up when it is among the opening comments, added
+    when missing (and the repository's schema is known)."""
+    opening = _body_start(lines)
+    for index in range(opening):
+        found = _SCHEMA_LINE.fullmatch(lines[index].strip())
+        if found:
+            return [SCHEMA_COMMENT + found.group(1)] + lines[:index] + lines[index + 1:]
+    return ([SCHEMA_COMMENT + schema_ref] if schema_ref else []) + lines
+
+
+def _has_schema_comment(text: str) -> bool:
+    lines = text.replace("\r\n", "\n").lstrip("\ufeff").split("\n")
+    return any(_SCHEMA_LINE.fullmatch(line.strip()) for line in lines[:_body_start(lines)])
+
+
+def _finish(lines: list[str], strip: bool) -> str:
+    text = "\n".join(line.rstrip() if strip else line for line in lines)
+    return text.rstrip("\n") + "\n" if text.strip() else ""
+
+
+class _Context:
+    """The schema knowledge fmt needs for one record type."""
+
+    def __init__(self, record_type: str | None, schemas: SchemaSet | None) -> None:
+        self.record_type = record_type
+        self.schemas = schemas if schemas is not None and record_type and schemas.has(record_type) else None
+        self._orders: dict[tuple, list] = {}
+
+    def order(self, path: tuple) -> list:
+        """The properties the schema lists for the mapping at `path`, in its order."""
+        path = tuple("*" if isinstance(step, int) else step for step in path)
+        if path not in self._orders:
+            keys: list = []
+            if self.schemas is not None:
+                for schema in self.schemas.subschemas_at(self.record_type, path):
+                    keys += [k for k in schema.get("properties", {}) if k not in keys]
+            self._orders[path] = keys
+        return self._orders[path]
+
+    def known(self, pointer: tuple) -> bool:
+        return self.schemas is not None and bool(self.schemas.subschemas_at(self.record_type, pointer))
+
+    def date(self, pointer: tuple) -> bool:
+        return self.schemas is not None and self.schemas.expects_date(self.record_type, pointer)
+
+    def value(self, node: yaml.Node, value: Any, pointer: tuple, flow: bool) -> Any:
+        """The ruamel value for `node`, its scalars canonical and flow maps' keys ordered."""
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, value, pointer, flow)
+        if isinstance(node, yaml.SequenceNode) and isinstance(value, CommentedSeq):
+            flow = flow or bool(value.fa.flow_style())
+            for index, item in enumerate(node.value):
+                value[index] = self.value(item, value[index], pointer + (index,), flow)
+            return value
+        if isinstance(node, yaml.MappingNode) and isinstance(value, CommentedMap):
+            flow = flow or bool(value.fa.flow_style())
+            for (key_node, item), key in zip(node.value, list(value.keys())):
+                value[key] = self.value(item, value[key], pointer + (key_node.value,), flow)
+            if flow:
+                self.order_flow(value, pointer)
+            return value
+        return value
+
+    def order_flow(self, mapping: CommentedMap, pointer: tuple) -> None:
+        known = self.order(pointer)
+        rank = {key: index for index, key in enumerate(known)}
+        keys = list(mapping.keys())
+        for key in sorted(keys, key=lambda k: (rank.get(k, len(known)), keys.index(k))):
+            mapping.move_to_end(key)
+
+    def scalar(self, node: yaml.ScalarNode, value: Any, pointer: tuple, flow: bool) -> Any:
+        text = node.value
+        if node.style in ("|", ">"):
+            return value  # block scalars keep their style and their line breaks
+        if node.tag == STR:
+            if self.date(pointer) and _ISO_DATE.fullmatch(text) and _is_date(text):
+                return Verbatim(text)  # a quoted date in a date field: a date
+            if node.style in ('"', "'"):
+                return value  # quotes staff wrote stay, in their style (docs/fmt.md)
+            return PlainScalarString(text) if plain_ok(text, flow) else DoubleQuotedScalarString(text)
+        if node.tag.endswith(":timestamp") and not self.date(pointer) and self.known(pointer) \
+                and _is_date(text):
+            return DoubleQuotedScalarString(text)  # a date where text is meant: text
+        if node.tag.endswith(":null") and not text:
+            return value
+        return Verbatim(text)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+_BLOCK_ITEM = re.compile(r"^[^\s#-][^#\n]*:[ \t]*\n( *)- ", re.M)
+_NEIGHBOURS_READ = 20
+
+
+def house_dash_offset(root: Path, folder: str) -> int | None:
+    """Where the folder's records put a list's dashes: 0 under the key, 2 indented; None when
+    none of the first files has a block list."""
+    for path in sorted((root / "records" / folder).rglob("*.yaml"))[:_NEIGHBOURS_READ]:
+        try:  # a link or a pipe among them is refused, never followed or waited on
+            found = _BLOCK_ITEM.search(read_regular(root, path.relative_to(root).as_posix()).decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if found:
+            return len(found.group(1))
+    return None
+
+
+def first_difference(old: str, new: str) -> tuple[int, int]:
+    """1-based line and column of the first character where `new` differs from `old`."""
+    if old.startswith("\ufeff"):
+        return 1, 1
+    for number, (a, b) in enumerate(zip(old.split("\n"), new.split("\n")), start=1):
+        if a != b:
+            column = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            return number, column + 1
+    return min(old.count("\n"), new.count("\n")) + 1, 1
+
+
+# -- the repository ---------------------------------------------------------------------------
+
+def record_paths(repo: Repository, given: list[Path]) -> tuple[list[str], list[Stray]]:
+    """The record files to format: every one under records/, or those the paths name (files
+    or folders), relative to the root; and the entries there that are not regular files
+    (links, pipes: never opened, reported as S011). A path outside records/ is a usage error.
+
+    The files come from the repository's one listing (`Repository.scan`), as for the check
+    and the index, so a link is never followed to a file outside the repository."""
+    root = repo.root.resolve()
+    if not given and not (root / RECORDS).is_dir():
+        return [], []
+    files, strays = repo.scan()
+    special = [s for s in strays if s.reason in SPECIAL]
+    if not given:
+        return [f.path for f in files], special
+    found: set[str] = set()
+    refused: dict[str, Stray] = {}
+    for target in given:
+        absolute = Path(os.path.abspath(Path.cwd() / target))
+        absolute = absolute.parent.resolve() / absolute.name if absolute != absolute.parent else absolute
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(_("{path}: lies outside the repository {root}.").format(path=target, root=root)) from None
+        if rel == ".":
+            rel = RECORDS
+        inside = [s for s in special if s.path == rel or s.path.startswith(rel + "/") or rel.startswith(s.path + "/")]
+        refused.update((s.path, s) for s in inside)
+        if inside and (inside[0].path == rel or rel.startswith(inside[0].path + "/")):
+            continue  # the path is (under) a link or a pipe itself: reported, not followed
+        if absolute.is_dir():
+            if not (rel == RECORDS or rel.startswith(RECORDS + "/")):
+                raise UsageError(_("{path}: not a folder of records; fmt formats the files under records/.").format(path=target))
+            found.update(f.path for f in files if f.path.startswith(rel + "/"))
+        elif absolute.is_file():
+            if record_of(rel)[0] is None:
+                raise UsageError(_("{path}: not a record file; fmt formats the .yaml files under records/.").format(path=target))
+            found.update(f.path for f in files if f.path == rel)
+        else:
+            raise UsageError(_("{path}: no such file or folder.").format(path=target))
+    return sorted(found), [refused[p] for p in sorted(refused)]
+
+
+def schema_ref(repo: Repository, rel: str, record_type: str) -> str | None:
+    """The `$schema` path for a record, relative to its folder; None when the repository has
+    no schemas/ of its own (a path into an installed crmtool would not travel)."""
+    own = repo.root / "schemas" / f"{record_type}.schema.json"
+    if not own.is_file():
+        return None
+    return os.path.relpath(own, (repo.root / rel).parent).replace(os.sep, "/")
+
+
+@atomic.serialised(writes=lambda *args, **kwargs: not kwargs.get("check"))
+def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet, config: dict | None = None) -> Outcome:
+    """Format (or, with `check`, only compare) the record files `paths` name.
+
+    Before writing, each changed file also goes through the check's file and record rules
+    (`edits.verify`), as every command that writes records does; equal data already makes
+    that certain, so a refusal there is a bug, reported for that file alone."""
+    outcome = Outcome(check=check)
+    files, special = record_paths(repo, paths)
+    from ..rules.s011_not_regular import finding as not_regular
+    outcome.broken.extend(not_regular(stray.path, stray.reason) for stray in special)
+    outcome.files = len(files)
+    cache = _Cache(repo.root, schemas)
+    known = cache.canonical()
+    changes: dict[str, str] = {}
+    canonical_now: list[str] = []
+    for rel, digest, new, difference, broken in _format_all(repo, files, schemas, known):
+        if broken is not None:
+            outcome.broken.append(broken)
+        elif difference is None:
+            canonical_now.append(digest)
+        else:
+            outcome.differences.append(difference)
+            changes[rel] = new
+    if changes and not check:
+        for rel in sorted(changes):
+            try:
+                edits.verify(repo, schemas, config or {}, rel, read_regular(repo.root, rel).decode("utf-8"),
+                             changes[rel])
+            except (edits.Refused, OSError, UnicodeDecodeError) as error:
+                outcome.broken.append(Finding(rel, 1, 1, "fmt", "error", str(error)))
+                outcome.differences = [d for d in outcome.differences if d.path != rel]
+                del changes[rel]
+        outcome.written = atomic.write_files(repo.root, {repo.root / p: t for p, t in changes.items()})
+        canonical_now += [_digest(rel, changes[rel].encode("utf-8")) for rel in outcome.written]
+    cache.store(canonical_now)
+    return outcome
+
+
+_Result = tuple  # (path, digest, new text or None, Difference or None, Finding or None)
+_worker: dict = {}
+
+
+def _format_all(repo: Repository, files: list[str], schemas: SchemaSet, known: set[str]) -> Iterator[_Result]:
+    """Every file's result, in order; across the cores for a whole repository (a file takes a
+    few milliseconds in ruamel.yaml, which is pure Python), as the check reads files."""
+    jobs = workers()
+    if jobs < 2 or len(files) < PARALLEL_FROM:
+        for rel in files:
+            result = format_file(repo, rel, schemas, known)
+            if result is not None:
+                yield result
+        return
+    _worker.update(repo=repo, schemas=schemas, known=known, language=i18n.language())
+    chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with multiprocessing.get_context(method).Pool(jobs, initializer=_start_worker,
+                                                  initargs=(str(repo.root), str(schemas.directory),
+                                                            i18n.language())) as pool:
+        for results in pool.imap(_format_chunk, chunks):
+            yield from results
+
+
+def _start_worker(root: str, schema_dir: str, language: str) -> None:
+    i18n.use(language)
+    if "schemas" not in _worker:  # not forked: load what the parent had
+        _worker.update(repo=Repository(Path(root)), schemas=SchemaSet(Path(schema_dir)), known=set())
+
+
+def _format_chunk(files: list[str]) -> list[_Result]:
+    results = (format_file(_worker["repo"], rel, _worker["schemas"], _worker["known"]) for rel in files)
+    return [result for result in results if result is not None]
+
+
+def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str]) -> _Result | None:
+    """One file's result; None when its bytes are known to be canonical already."""
+    try:
+        raw = read_regular(repo.root, rel)  # never through a link, never blocked by a pipe
+    except NotRegularFile as refused:
+        from ..rules.s011_not_regular import finding as not_regular
+        return rel, "", None, None, not_regular(rel, refused.kind)
+    except OSError as error:
+        return rel, "", None, None, Finding(rel, 1, 1, "Y001", "error", error.strerror or str(error))
+    digest = _digest(rel, raw)
+    if digest in known:
+        return None
+    record_type = FOLDERS[record_of(rel)[0]]
+    try:
+        text = raw.decode("utf-8", "replace")
+        if "\ufffd" in text:
+            _loaded(raw, rel, record_type, schemas)  # not UTF-8: refused in the check's words
+        new = canonical(text, rel, record_type, schemas, schema_ref(repo, rel, record_type))
+    except Refused as refused:
+        return rel, digest, None, None, refused.finding
+    if new == text:
+        return rel, digest, None, None, None
+    return rel, digest, new, Difference(rel, *first_difference(text, new)), None
+
+
+def _digest(rel: str, raw: bytes) -> str:
+    return hashlib.sha256(rel.encode("utf-8") + b"\0" + raw).hexdigest()
+
+
+class _Cache:
+    """Hashes of (path, bytes) already found canonical, in `build/fmt-cache.sqlite`.
+
+    The check cache's idea: the answer depends only on the file, crmtool's code and the
+    schemas, so a file whose bytes were canonical before is canonical now and is not parsed
+    again. The key of the tool and the schemas empties the cache when either changes. The
+    cache can only save work: any problem with it makes fmt do the work instead.
+    """
+
+    def __init__(self, root: Path, schemas: SchemaSet) -> None:
+        import ruamel.yaml
+        self.path = root / CACHE_FILE
+        digest = hashlib.sha256(f"fmt 1 {yaml.__version__} {ruamel.yaml.__version__}".encode())
+        here = Path(__file__).parent.parent
+        for name in _CODE:  # the code a layout depends on, not the whole package
+            digest.update(hashlib.sha256((here / name).read_bytes()).digest())
+        digest.update(json.dumps(sorted(schemas.documents.items()), sort_keys=True).encode())
+        self.key = digest.hexdigest()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(exist_ok=True)
+        connection = sqlite3.connect(self.path, timeout=5)
+        connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        connection.execute("CREATE TABLE IF NOT EXISTS canonical (digest TEXT PRIMARY KEY)")
+        row = connection.execute("SELECT value FROM meta WHERE key = 'tool'").fetchone()
+        if row is None or row[0] != self.key:
+            with connection:
+                connection.execute("DELETE FROM canonical")
+                connection.execute("INSERT OR REPLACE INTO meta VALUES ('tool', ?)", (self.key,))
+        return connection
+
+    def canonical(self) -> set[str]:
+        try:
+            connection = self._open()
+            try:
+                return {row[0] for row in connection.execute("SELECT digest FROM canonical")}
+            finally:
+                connection.close()
+        except (sqlite3.Error, OSError):
+            return set()
+
+    def store(self, digests: list[str]) -> None:
+        if not digests:
+            return
+        try:
+            connection = self._open()
+            try:
+                with connection:
+                    connection.executemany("INSERT OR IGNORE INTO canonical VALUES (?)", [(d,) for d in digests])
+            finally:
+                connection.close()
+        except (sqlite3.Error, OSError):
+            pass

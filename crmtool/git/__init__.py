@@ -1,0 +1,1 @@
+"""Git: one runner for every git call, blob hashes and what a change touched."""
