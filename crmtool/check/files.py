@@ -1,17 +1,11 @@
 """The per-file phase of the check: load each record and run the rules that need only it.
 
 This is where a large repository spends its time (parsing YAML), and the work on one file
-never depends on another, so it is spread over the machine's cores with a process pool.
-Processes, not threads: the YAML walk and the rules are Python and hold the GIL. Each worker
-compiles the schemas once; results travel back in chunks, as plain values. A small
-repository is done in this process, because starting workers costs more than it saves.
+never depends on another, so it runs as a job of the one process pool (`load/pool.py`);
+results travel back in chunks, as plain values.
 """
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -20,14 +14,8 @@ from .cache import FileEntry
 from ..load.document import load_document
 from ..load.model import Model, Record
 from ..load.repo import NotRegularFile, RecordFile, read_regular
+from ..load.pool import map_each
 from ..load.schema import SchemaSet
-
-PARALLEL_FROM = 2000
-"""Fewer files than this are checked in one process (measured: a pool costs ~0.1 s to start)."""
-
-CHUNK = 1024
-
-_worker: dict = {}
 
 
 def check_file(root: Path, file: RecordFile, schemas: SchemaSet, rules: list,
@@ -72,70 +60,36 @@ def record_findings(record: Record, schemas: SchemaSet, config: dict, locator, r
     return [finding for rule in rules for finding in rule.check(context)]
 
 
-@contextmanager
-def without_gc():
-    """Python's cycle collector off for the duration.
-
-    Loaded records are plain dicts, lists and strings without reference cycles, so the
-    collector finds nothing in them, yet it walks the whole growing model again and again
-    while a large repository loads: measured at 100,000 people, a quarter of the time of the
-    loading phase. Reference counting still frees everything.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def workers() -> int:
-    """How many processes to use: the cores this process may run on (CRMTOOL_JOBS overrides)."""
-    wanted = os.environ.get("CRMTOOL_JOBS", "")
-    if wanted.isdigit() and int(wanted) > 0:
-        return int(wanted)
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def check_files(root: Path, files: list[RecordFile], schemas: SchemaSet, rules: list,
                 config: dict, record_rules: list,
                 progress: Callable[[int], None] | None = None) -> Iterator[FileEntry]:
     """Every file's entry, in the order of `files`; `progress` hears how many files are done."""
-    jobs = workers()
-    if jobs < 2 or len(files) < PARALLEL_FROM:
-        for file in files:
-            yield check_file(root, file, schemas, rules, config, record_rules)
-            if progress:
-                progress(1)
-        return
-    chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    with context.Pool(jobs, initializer=_start_worker,
-                      initargs=(str(root), str(schemas.directory), i18n.language(), config,
-                                [rule.RULE.id for rule in rules],
-                                [rule.RULE.id for rule in record_rules])) as pool:
-        for entries in pool.imap(_check_chunk, chunks):
-            yield from entries
-            if progress:
-                progress(len(entries))
+    return map_each(files, CheckJob(root, schemas, rules, config, record_rules, i18n.language()), progress)
 
 
-def _start_worker(root: str, schema_dir: str, language: str, config: dict, rule_ids: list[str],
-                  record_rule_ids: list[str]) -> None:
-    from ..rules import RULES
-    gc.disable()  # see `without_gc`: a worker's garbage is acyclic and freed by reference counting
-    i18n.use(language)
-    _worker.update(root=Path(root), schemas=SchemaSet(Path(schema_dir)), config=config,
-                   rules=[RULES[rule_id] for rule_id in rule_ids],
-                   record_rules=[RULES[rule_id] for rule_id in record_rule_ids])
+class CheckJob:
+    """The per-file phase as the pool's job. Crossing into a spawned worker it travels as
+    names (schema folder, rule ids) and is rebuilt there: compiled schemas do not pickle."""
 
+    def __init__(self, root: Path, schemas: SchemaSet, rules: list, config: dict, record_rules: list,
+                 language: str) -> None:
+        self.root, self.schemas, self.rules, self.config = root, schemas, rules, config
+        self.record_rules, self.language = record_rules, language
 
-def _check_chunk(files: list[RecordFile]) -> list[FileEntry]:
-    w = _worker
-    return [check_file(w["root"], file, w["schemas"], w["rules"], w["config"], w["record_rules"]) for file in files]
+    def start(self) -> None:
+        i18n.use(self.language)
 
+    def __call__(self, file: RecordFile) -> FileEntry:
+        return check_file(self.root, file, self.schemas, self.rules, self.config, self.record_rules)
+
+    def __getstate__(self) -> dict:
+        return {"root": str(self.root), "schemas": str(self.schemas.directory), "config": self.config,
+                "rules": [rule.RULE.id for rule in self.rules], "language": self.language,
+                "record_rules": [rule.RULE.id for rule in self.record_rules]}
+
+    def __setstate__(self, state: dict) -> None:
+        from ..rules import RULES
+        self.root, self.schemas = Path(state["root"]), SchemaSet(Path(state["schemas"]))
+        self.config, self.language = state["config"], state["language"]
+        self.rules = [RULES[rule_id] for rule_id in state["rules"]]
+        self.record_rules = [RULES[rule_id] for rule_id in state["record_rules"]]

@@ -12,8 +12,10 @@ import datetime as dt
 
 from .. import i18n
 from ..git.changes import POLICY_FOLDERS, Changes, changes_since
-from .run import CheckResult, Progress, finish, load_config, load_schemas, run_check
-from .files import check_file, record_findings, without_gc
+from .run import CheckResult, Progress, finish, load_config, run_check
+from .files import check_file, record_findings
+from ..load import load_schemas
+from ..load.pool import without_gc
 from ..findings import Finding
 from ..load.model import Model, Record
 from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references

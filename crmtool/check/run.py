@@ -17,15 +17,16 @@ from .. import i18n
 from . import waivers
 from ..git.blobs import file_hashes, git_state
 from .cache import CheckCache, FileEntry, tool_key
-from .files import check_files, without_gc
+from .files import check_files
 from ..findings import Finding, summarise
-from ..load.document import load_document
+from ..load import config_of, language_of, load_schemas, read_config
 from ..load.model import Model, Record
-from ..load.repo import CONFIG_FILE, NotRegularFile, Repository, UsageError, read_regular
+from ..load.pool import without_gc
+from ..load.repo import CONFIG_FILE, Repository, read_regular
 from ..rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from ..rules import inputs as rule_inputs
 from ..rules.base import FileContext, Locator, RepoContext
-from ..load.schema import SchemaFileError, SchemaSet
+from ..load.schema import SchemaSet
 
 SEVERITY_OFF = "off"
 
@@ -48,34 +49,14 @@ class CheckResult:
         return 1 if any(f.severity == "error" for f in self.findings) else 0
 
 
-def load_schemas(repo: Repository) -> SchemaSet:
-    try:
-        schemas = SchemaSet(repo.schema_dir)
-    except SchemaFileError as error:
-        raise UsageError(f"a schema cannot be read: {error}") from error
-    if not schemas.documents:
-        raise UsageError(f"no schemas found in {repo.schema_dir}")
-    return schemas
-
-
 def load_config(repo: Repository, schemas: SchemaSet) -> tuple[dict, list[Finding]]:
-    """crmtool.yaml, checked like a record. A missing file means every default."""
-    try:
-        raw = read_regular(repo.root, CONFIG_FILE)  # a link or a pipe is refused, never followed
-    except FileNotFoundError:
-        return {}, []
-    except NotRegularFile as error:
-        raise UsageError(i18n._("{path} is not a regular file ({kind}); replace it by the file itself.").format(
-            path=CONFIG_FILE, kind=error.kind)) from error
-    except OSError as error:
-        raise UsageError(f"{CONFIG_FILE} cannot be read: {error.strerror}") from error
-    doc = load_document(CONFIG_FILE, raw)
-    if isinstance(doc.data, dict):
-        i18n.use(str(doc.data.get("language", "en")))
+    """crmtool.yaml, checked like a record (and the messages set to its language). A missing
+    file means every default."""
+    doc = read_config(repo)
+    i18n.use(language_of(doc))
     ctx = FileContext(CONFIG_FILE, "config", doc, schemas)
     findings = [f for rule in FILE_RULES if rule.RULE.id != "S002" for f in rule.check_file(ctx)]
-    config = doc.data if isinstance(doc.data, dict) else {}
-    return config, findings
+    return config_of(doc), findings
 
 
 def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, *,
@@ -191,22 +172,6 @@ def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSe
         if entry.loaded:
             model.add(Record(file.folder, file.id, file.path, entry.data))
     return findings
-
-
-def load_model(repo: Repository, today: dt.date) -> Model:
-    """The records as the review and the questions read them, without running the check.
-
-    A broken crmtool.yaml is a usage error here (exit 2): `crmtool check` explains it.
-    """
-    schemas = load_schemas(repo)
-    i18n.use("en")
-    config, config_findings = load_config(repo, schemas)
-    if any(f.severity == "error" for f in config_findings):
-        raise UsageError(f"{CONFIG_FILE} has errors; run `crmtool check` to see them")
-    model = Model(config=config, today=today)
-    files, _ = repo.scan()
-    _load_records(repo, files, model, schemas, [])
-    return model
 
 
 def _apply_settings(findings: list[Finding], config: dict) -> list[Finding]:

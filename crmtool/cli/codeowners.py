@@ -22,7 +22,7 @@ def codeowners(check_only: bool, dry_run: bool, root: Path | None) -> None:
     GitHub names. Your own lines outside the generated block are kept: put them above it.
     """
     from ..edit.atomic import AtomicError
-    from ..check.run import load_model
+    from ..load import load_model
     from ..edit.codeowners import GITHUB_LIMIT, PATH, update
     repo = resolve_repo(root)
     model = load_model(repo, resolve_today(None))

@@ -123,7 +123,7 @@ def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: st
     Only people with a label for PURPOSE on the day, and only fields whose data category
     the purpose covers; asking for another field is an error naming the category.
     """
-    from ..check.run import load_model
+    from ..load import load_model
     from ..exchange.exporting import RENDERERS, select
     repo = resolve_repo(root)
     refuse_under_records(repo, out)

@@ -21,7 +21,7 @@ def review(root: Path | None, today: str | None, days: int | None, output_format
     follow up requests, answer data-subject requests, renew processor agreements. Exit 0
     whatever is due: `crmtool check` is the gate, the review is the to-do list.
     """
-    from ..check.run import load_model
+    from ..load import load_model
     from ..reporters.review_report import RENDERERS
     from ..check.review import horizon_days
     from ..check.review import review as compute

@@ -24,7 +24,7 @@ def export(person: str, output_format: str, out: Path | None, root: Path | None,
     named. Check the output before you send it: free text written by staff may still say
     more than it should.
     """
-    from ..check.run import load_model
+    from ..load import load_model
     from ..subject.export import BrokenRecord
     from ..subject.export import export as compute
     from ..subject.export_render import render
@@ -32,9 +32,10 @@ def export(person: str, output_format: str, out: Path | None, root: Path | None,
     refuse_under_records(repo, out)
     model = load_model(repo, resolve_today(today))
     try:
-        result = compute(model, person, model.today, repo.root)
+        result = compute(model, person, model.today)
     except BrokenRecord as error:
-        raise click.ClickException(str(error)) from error
+        from ..check import explain_unreadable
+        raise click.ClickException(explain_unreadable(repo.root, error.path)) from error
     text = render(result, output_format, repo.root)
     if out is None:
         click.echo(text, nl=False)

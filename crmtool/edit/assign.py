@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import atomic, roundtrip
 from ..git import run as gitcmd
 from .base import Refused, settings, verify
-from ..check.files import check_files
+from ..load import read_records
 from ..i18n import _
 from ..load.model import Model, Record
 from ..domain.pipeline import is_open, pipeline_of
@@ -66,7 +66,7 @@ def assign(repo: Repository, request_id: str, staff_id: str, day: dt.date, *, by
     files = [listing.file("staff", s) for s in sorted(listing.ids["staff"])]
     if request_id in listing.ids["requests"]:
         files.append(listing.file("requests", request_id))
-    for file, entry in zip(files, check_files(repo.root, files, schemas, [], config, [])):
+    for file, entry in zip(files, read_records(repo.root, files)):
         if entry.loaded and isinstance(entry.data, dict):
             model.add(Record(file.folder, file.id, file.path, entry.data))
     _known(listing, "requests", request_id, "REQUEST")

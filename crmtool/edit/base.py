@@ -9,11 +9,11 @@ the file did not have. Rules across records stay `crmtool check`'s (merge adds i
 from __future__ import annotations
 
 from .. import i18n
-from ..check.run import load_config, load_schemas
-from ..check.files import check_file
+from ..check.run import load_config
+from ..load import load_schemas
+from ..check import check_text
 from ..i18n import _
-from ..load.repo import CONFIG_FILE, RecordFile, Repository, UsageError, record_of
-from ..rules import FILE_RULES, RECORD_RULES
+from ..load.repo import CONFIG_FILE, Repository, UsageError
 from ..load.schema import SchemaSet
 
 
@@ -37,9 +37,7 @@ def errors(repo: Repository, schemas: SchemaSet, config: dict, path: str,
            text: str | None = None) -> set[tuple[str, str]]:
     """(rule, message) of every error the file and record rules find in `text` as the file at
     `path` (None: the file as it is on disk)."""
-    folder, record_id = record_of(path)
-    entry = check_file(repo.root, RecordFile(path, folder or "", record_id), schemas, FILE_RULES, config,
-                       RECORD_RULES, raw=None if text is None else text.encode("utf-8"))
+    entry = check_text(repo.root, path, schemas, config, None if text is None else text.encode("utf-8"))
     return {(f.rule, f.message) for f in entry.findings if f.severity == "error"}
 
 

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from . import atomic, roundtrip
 from .. import i18n
 from .base import Refused, settings, verify
-from ..check.files import check_files
+from ..load import read_records
 from ..i18n import _
 from ..load.document import load_document
 from ..load.model import Model, Period, Record
@@ -152,7 +152,7 @@ def _load_roles(repo: Repository, listing: Listing, schemas: SchemaSet, model: M
             files.append(file)
     model.ids["roles"] = set(listing.ids["roles"])
     broken = {}
-    for file, entry in zip(files, check_files(repo.root, files, schemas, [], model.config, [])):
+    for file, entry in zip(files, read_records(repo.root, files)):
         if entry.loaded:
             model.add(Record("roles", file.id, file.path, entry.data))
         else:

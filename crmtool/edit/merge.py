@@ -35,7 +35,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import atomic, roundtrip
 from .. import i18n
-from ..check.run import load_model, load_schemas
+from ..load import load_model, load_schemas
 from .base import Refused, errors
 from ..i18n import _
 from ..load.document import load_document

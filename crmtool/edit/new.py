@@ -34,8 +34,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from . import atomic
 from .. import i18n, templating
 from ..domain import ids, routing
-from ..check.run import load_config, load_schemas, run_check
-from ..check.files import check_file, check_files
+from ..check.run import load_config, run_check
+from ..check import check_text
+from ..load import load_schemas, read_records
 from ..findings import Finding
 from ..i18n import N_, _
 from ..load.model import Model, Record, parse_date
@@ -200,7 +201,7 @@ class Session:
         for folder, names in self.listing.ids.items():
             self.model.ids[folder] = set(names)
         files = [self.listing.file(folder, rid) for folder in LOADED for rid in sorted(self.listing.ids[folder])]
-        for file, entry in zip(files, check_files(repo.root, files, self.schemas, [], config, [])):
+        for file, entry in zip(files, read_records(repo.root, files)):
             if entry.loaded and isinstance(entry.data, dict):
                 self.model.add(Record(file.folder, file.id, file.path, entry.data))
 
@@ -447,8 +448,7 @@ class Session:
     def _refuse_unsafe(self, kind: str, path: str, text: str) -> None:
         """The rendered text must load as the record it says it is, with no YAML safety
         finding: a template that breaks that is refused before anything is written."""
-        entry = check_file(self.repo.root, RecordFile(path, FOLDER[kind], Path(path).stem), self.schemas,
-                           FILE_RULES, raw=text.encode("utf-8"))
+        entry = check_text(self.repo.root, path, self.schemas, {}, text.encode("utf-8"), record_rules=False)
         unsafe = [f for f in entry.findings if f.rule.startswith("Y")]
         if not entry.loaded or not isinstance(entry.data, dict) or unsafe:
             detail = f"{unsafe[0].rule} {unsafe[0].message}" if unsafe else _("it does not load as a record")

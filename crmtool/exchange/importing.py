@@ -31,8 +31,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..edit import atomic
-from ..check.run import load_model, load_schemas
-from ..check.files import check_file
+from ..load import load_model, load_schemas
+from ..check import check_text
 from ..edit.fmt import Refused as NotFormatted
 from ..edit.fmt import canonical, house_dash_offset
 from ..i18n import _
@@ -259,8 +259,7 @@ def _laid_out(context: _Context, path: str, text: str) -> str:
 def _verify(context: _Context, file: RecordFile, text: str) -> tuple[list[str], list[str]]:
     """The file and record rules on the new text (as `crmtool check` would run them on the
     file alone): errors refuse the row, warnings are shown with it."""
-    entry = check_file(context.repo.root, file, context.schemas, FILE_RULES, context.model.config, RECORD_RULES,
-                       raw=text.encode("utf-8"))
+    entry = check_text(context.repo.root, file.path, context.schemas, context.model.config, text.encode("utf-8"))
     said = [(f.severity, f"{f.rule}: {f.message}") for f in entry.findings]
     return ([m for s, m in said if s == "error"],
             [m for s, m in said if s != "error"])

@@ -20,7 +20,8 @@ from typing import Any, Callable, Iterator
 
 from ..git.blobs import file_hashes
 from ..check.cache import CACHE_FILE
-from ..check.files import check_files, without_gc
+from ..load import read_records
+from ..load.pool import without_gc
 from ..i18n import N_, _
 from ..load.document import load_document
 from ..load.repo import CONFIG_FILE, SPECIAL, Repository, UsageError, read_regular
@@ -241,7 +242,7 @@ def _loaded(repo: Repository, changed: list, hashes: dict[str, str], done) -> It
         finally:
             cache.close()
     todo = [f for f in changed if f.path not in from_cache]
-    for entry in check_files(repo.root, todo, SchemaSet(repo.schema_dir), [], {}, [], done):
+    for entry in read_records(repo.root, todo, done):
         yield entry.path, entry.loaded, entry.data
 
 

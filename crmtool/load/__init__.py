@@ -1,1 +1,114 @@
-"""Files to a model: the YAML loader, the schemas, the repository on disk and the loaded records."""
+"""Files to a model: the one door through which every command gets its records.
+
+The check, the index, the register, the subject commands, import and export and every
+command that writes records get their model here: `load_model` (or, for the check, which
+runs rules while it reads, the same pieces: `load_schemas`, `read_config`, `read_records`).
+Nothing here runs a rule; what is wrong with a file is the check's to say.
+
+The modules: `document` (libyaml's C loader, safely), `schema` (the JSON Schemas),
+`repo` (where the repository is and which files are records), `model` (the loaded records)
+and `pool` (the one process pool).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
+
+from .. import i18n
+from .document import Document, load_document
+from .model import Model, Record
+from .pool import map_each, without_gc
+from .repo import CONFIG_FILE, NotRegularFile, RecordFile, Repository, UsageError, read_regular
+from .schema import SchemaFileError, SchemaSet
+
+
+def load_schemas(repo: Repository) -> SchemaSet:
+    """The repository's schemas (or crmtool's own); a broken schema is a usage error."""
+    try:
+        schemas = SchemaSet(repo.schema_dir)
+    except SchemaFileError as error:
+        raise UsageError(f"a schema cannot be read: {error}") from error
+    if not schemas.documents:
+        raise UsageError(f"no schemas found in {repo.schema_dir}")
+    return schemas
+
+
+def read_config(repo: Repository) -> Document:
+    """crmtool.yaml as a loaded document (empty when there is none). Read as a regular file
+    only: a link or a pipe is refused, never followed."""
+    try:
+        raw = read_regular(repo.root, CONFIG_FILE)
+    except FileNotFoundError:
+        return Document(path=CONFIG_FILE, data={}, loaded=True)
+    except NotRegularFile as error:
+        raise UsageError(i18n._("{path} is not a regular file ({kind}); replace it by the file itself.").format(
+            path=CONFIG_FILE, kind=error.kind)) from error
+    except OSError as error:
+        raise UsageError(f"{CONFIG_FILE} cannot be read: {error.strerror}") from error
+    return load_document(CONFIG_FILE, raw)
+
+
+def config_of(doc: Document) -> dict:
+    return doc.data if isinstance(doc.data, dict) else {}
+
+
+def language_of(doc: Document) -> str:
+    """The language the repository's people read (`language:` in crmtool.yaml, else English)."""
+    return str(config_of(doc).get("language", "en"))
+
+
+class Loaded(NamedTuple):
+    """One record file as read: its data when it loaded as a mapping."""
+
+    path: str
+    loaded: bool
+    data: dict | None
+
+
+class LoadJob:
+    """Reading one record file, as the pool's job: its data, or that it did not load."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def start(self) -> None:
+        pass
+
+    def __call__(self, file: RecordFile) -> Loaded:
+        try:
+            raw = read_regular(self.root, file.path)
+        except OSError:  # NotRegularFile too: a link or a pipe is never read
+            return Loaded(file.path, False, None)
+        doc = load_document(file.path, raw)
+        loaded = doc.loaded and isinstance(doc.data, dict)
+        return Loaded(file.path, loaded, doc.data if loaded else None)
+
+
+def read_records(root: Path, files: list[RecordFile],
+                 progress: Callable[[int], None] | None = None) -> Iterator[Loaded]:
+    """Every file as read, in order, across the cores for many files."""
+    return map_each(files, LoadJob(root), progress)
+
+
+def load_model(repo: Repository, today: dt.date) -> Model:
+    """The records as the review, the questions, the register, the subject commands, import,
+    export and the writers read them, without running the check.
+
+    Sets the messages to the repository's language. A broken crmtool.yaml is a usage error
+    here (exit 2): `crmtool check` explains it.
+    """
+    schemas = load_schemas(repo)
+    doc = read_config(repo)
+    i18n.use(language_of(doc))
+    if not isinstance(doc.data, dict) or doc.problems or schemas.errors("config", doc.data):
+        raise UsageError(f"{CONFIG_FILE} has errors; run `crmtool check` to see them")
+    model = Model(config=config_of(doc), today=today)
+    files, _ = repo.scan()
+    for file in files:
+        model.ids[file.folder].add(file.id)
+    with without_gc():
+        for file, entry in zip(files, read_records(repo.root, files)):
+            if entry.loaded:
+                model.add(Record(file.folder, file.id, file.path, entry.data))
+    return model

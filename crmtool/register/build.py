@@ -55,7 +55,7 @@ def build(repo: Repository, day: dt.date, out: Path | None = None, language: str
     """Build the register of `repo` as of `day` into `out` (default build/site under the
     repository). `language` builds one language only; `with_directory` None follows
     `register.directory` in crmtool.yaml."""
-    from ..check.run import load_model
+    from ..load import load_model
     model = load_model(repo, day)  # also switches messages to the repository's language
     unreadable = sorted(f"{RECORDS}/{folder}/{record_id}.yaml" for folder in FOLDERS
                         for record_id in model.ids[folder] - set(model.records[folder]))

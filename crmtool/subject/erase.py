@@ -32,7 +32,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..edit import atomic, roundtrip
 from ..check.cache import CACHE_FILE
-from ..check.run import load_model
+from ..load import load_model
 from ..i18n import _
 from ..load.model import Model
 from ..load.repo import Repository, UsageError

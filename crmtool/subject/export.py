@@ -16,7 +16,6 @@ import datetime as dt
 import gettext
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .. import i18n
@@ -58,11 +57,16 @@ class Export:
 
 
 class BrokenRecord(Exception):
-    """The person's file is there but cannot be read (exit 1): the message names the file,
-    line and column, as the check does, never "no such person"."""
+    """The person's file is there but cannot be read (exit 1). It carries the file's path;
+    the command says what is wrong in the check's words (`check.explain_unreadable`), with
+    file, line and column, never "no such person"."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
 
 
-def find_person(model: Model, wanted: str, root: Path | None = None) -> Record:
+def find_person(model: Model, wanted: str) -> Record:
     """A person by id (or an alias), or by full name exactly as staff type it (case and spaces
     ignored). An unknown or ambiguous person is a usage error; a person whose file is broken
     is BrokenRecord."""
@@ -70,7 +74,7 @@ def find_person(model: Model, wanted: str, root: Path | None = None) -> Record:
     if record is not None:
         return record
     if wanted in model.ids["people"]:
-        raise BrokenRecord(_unreadable(root, f"records/people/{wanted}.yaml"))
+        raise BrokenRecord(f"records/people/{wanted}.yaml")
     key = " ".join(wanted.casefold().split())
     matches = [p for p in model.of("people") if " ".join(full_name(p.get("name")).casefold().split()) == key]
     if len(matches) == 1:
@@ -79,30 +83,6 @@ def find_person(model: Model, wanted: str, root: Path | None = None) -> Record:
         raise UsageError(_("{person}: more than one person has this name; use the id: {ids}").format(
             person=wanted, ids=", ".join(sorted(p.id for p in matches))))
     raise UsageError(_("{person}: no such person in records/people/").format(person=wanted))
-
-
-def _unreadable(root: Path | None, path: str) -> str:
-    """What is wrong with a record file, in the check's own words (the file rules, Y001 first)."""
-    from ..check.run import FILE_RULES, load_schemas
-    from ..load.document import load_document
-    from ..load.repo import Repository
-    from ..rules.base import FileContext
-    found = []
-    if root is not None:
-        try:
-            raw = (root / path).read_bytes()
-        except OSError as error:
-            return _("{path}: the person's file cannot be read ({error})").format(path=path, error=error.strerror)
-        doc = load_document(path, raw)
-        context = FileContext(path, "person", doc, load_schemas(Repository(root)))
-        found = [f for rule in FILE_RULES if rule.RULE.id.startswith("Y") for f in rule.check_file(context)
-                 if f.severity == "error"]
-    if not found:
-        return _("{path}: the person's file cannot be read; run `crmtool check {path}` and fix it first").format(path=path)
-    first = found[0]
-    return _("{path}:{line}:{column}: the person's file is broken: {message} {hint} "
-             "(crmtool check {path} lists every problem)").format(
-        path=path, line=first.line, column=first.column, message=first.message, hint=first.hint)
 
 
 def language_of(model: Model, person: Record) -> str:
@@ -117,10 +97,10 @@ def translator(language: str):
     return gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=[language], fallback=True).gettext
 
 
-def export(model: Model, person_id: str, today: dt.date, root: Path | None = None) -> Export:
+def export(model: Model, person_id: str, today: dt.date) -> Export:
     """Everything held about a person, in their language. Raises UsageError for an unknown
-    one, BrokenRecord when their file cannot be read (`root` lets the message say where)."""
-    person = find_person(model, person_id, root)
+    one, BrokenRecord when their file cannot be read."""
+    person = find_person(model, person_id)
     language = language_of(model, person)
     in_language = translator(language)
     redact = Redactor.of(model, person.id)

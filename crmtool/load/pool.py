@@ -1,0 +1,96 @@
+"""Work on many files at once, spread over the machine's cores: the one process pool.
+
+Reading a large repository is where crmtool spends its time (parsing YAML, laying it out),
+and the work on one file never depends on another. Processes, not threads: the YAML walk and
+the rules are Python and hold the GIL. A small batch is done in this process, because
+starting workers costs more than it saves.
+
+The work is a *job*: a callable object run once per item. It is handed to each worker when
+the pool starts (inherited under fork, pickled otherwise: a job rebuilds heavy state such as
+compiled schemas in `__setstate__`), and its `start()` runs there first. Loading, the check
+and `fmt` each bring their own job; the pool is the same.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from contextlib import contextmanager
+from typing import Callable, Iterator, Protocol, Sequence, TypeVar
+
+PARALLEL_FROM = 2000
+"""Fewer items than this are done in one process (measured: a pool costs ~0.1 s to start)."""
+
+CHUNK = 1024
+
+Item = TypeVar("Item")
+Result = TypeVar("Result", covariant=True)
+
+
+class Job(Protocol[Result]):
+    """What a worker does to one item; `start` prepares a worker process (language, gc)."""
+
+    def start(self) -> None: ...
+
+    def __call__(self, item, /) -> Result: ...
+
+
+_worker: dict = {}
+
+
+def map_each(items: Sequence, job: Job[Result], progress: Callable[[int], None] | None = None) -> Iterator[Result]:
+    """`job(item)` for every item, in the order of `items`; `progress` hears how many are done."""
+    jobs = workers()
+    if jobs < 2 or len(items) < PARALLEL_FROM:
+        for item in items:
+            yield job(item)
+            if progress:
+                progress(1)
+        return
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with multiprocessing.get_context(method).Pool(jobs, initializer=_start, initargs=(job,)) as pool:
+        for results in pool.imap(_run_chunk, chunks):
+            yield from results
+            if progress:
+                progress(len(results))
+
+
+def _start(job: Job) -> None:
+    gc.disable()  # see `without_gc`: a worker's garbage is acyclic and freed by reference counting
+    job.start()
+    _worker["job"] = job
+
+
+def _run_chunk(items: Sequence) -> list:
+    job = _worker["job"]
+    return [job(item) for item in items]
+
+
+def workers() -> int:
+    """How many processes to use: the cores this process may run on (CRMTOOL_JOBS overrides)."""
+    wanted = os.environ.get("CRMTOOL_JOBS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def without_gc():
+    """Python's cycle collector off for the duration.
+
+    Loaded records are plain dicts, lists and strings without reference cycles, so the
+    collector finds nothing in them, yet it walks the whole growing model again and again
+    while a large repository loads: measured at 100,000 people, a quarter of the time of the
+    loading phase. Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
