@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.edit import atomic
-from crmtool.edit.atomic import AtomicError, pending, recover, write_files
+from crmtool.load import atomic
+from crmtool.load.atomic import AtomicError, pending, recover, write_files
 
 OLD = {"records/roles/a.yaml": "start: 2026-01-01\n", "records/roles/b.yaml": "start: 2026-02-01\n",
        "records/roles/c.yaml": "start: 2026-03-01\n", "records/people/gone.yaml": "name: {family: Weg}\n"}

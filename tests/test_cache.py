@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import PROJECT, TODAY, git
 from crmtool.git.blobs import blob_hash, file_hashes
-from crmtool.check.cache import CACHE_FILE, CheckCache, FileEntry, findings_from_json
+from crmtool.load.cache import CACHE_FILE, CheckCache, FileEntry, findings_from_json
 from crmtool.check.run import run_check
 from crmtool.findings import Finding
 from crmtool.load.repo import Repository

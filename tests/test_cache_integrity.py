@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.check.cache import CACHE_FILE
+from crmtool.load.cache import CACHE_FILE
 from crmtool.check.run import run_check
 from crmtool.load.repo import Repository
 

@@ -19,12 +19,13 @@ ALLOWED = {"crmtool/cli/options.py"}   # today_from: --today, CRMTOOL_TODAY, els
 
 
 def clock_calls(path):
+    """Lines that call the clock or hand it on uncalled (`default_factory=dt.date.today`)."""
     tree = ast.parse(path.read_text(), filename=str(path))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            owner = node.func.value
+        if isinstance(node, ast.Attribute):
+            owner = node.value
             name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
-            if (name, node.func.attr) in CLOCK_CALLS:
+            if (name, node.attr) in CLOCK_CALLS:
                 yield node.lineno
 
 

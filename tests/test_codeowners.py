@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from crmtool.cli import cli
-from crmtool.edit.codeowners import BEGIN, END, Assignment, split
+from crmtool.domain.codeowners import BEGIN, END, Assignment, split
 
 from .conftest import PROJECT, git
 

@@ -16,7 +16,8 @@ from crmtool.check.run import run_check
 from crmtool.cli import cli
 from crmtool.demo import generate
 from crmtool.demo.catalogue import REAL_MUNICIPALITIES, municipal_elections
-from crmtool.demo.names import municipality_names, slug
+from crmtool.demo.names import municipality_names
+from crmtool.domain.texts import slug
 from crmtool.demo.organisations import MAX_MUNICIPALITIES
 from crmtool.load.repo import Repository
 

@@ -13,7 +13,8 @@ import yaml
 from click.testing import CliRunner
 
 from crmtool.cli import cli
-from crmtool.subject.erasure_log import ErasureLog
+from crmtool.subject.identifiers import Identifiers
+from crmtool.domain.erasure_log import ErasureLog
 from crmtool.domain.texts import full_name
 
 from .conftest import PROJECT, TODAY, git
@@ -97,7 +98,8 @@ def change_everything(root: Path) -> None:
     write(root, NEW_PERSON, NEW_PERSON_TEXT)
     (root / ERASED).unlink()
     log = ErasureLog("0123456789abcdef0123456789abcdef")
-    log.entries.append(log.entry("2026-11-24", "erased", None, "p-2n3qp7", {"name": {"given": "Kees", "family": "Ploeger"}}))
+    kees = {"name": {"given": "Kees", "family": "Ploeger"}}
+    log.entries.append(log.entry("2026-11-24", "erased", None, "p-2n3qp7", kees, Identifiers.of("p-2n3qp7", kees, "NL")))
     write(root, "erasure-log.yaml", log.text())
     (root / REMOVED).unlink()
     edit(root, PERSON, "family: Jansen}", "family: Jansen-Bakker}")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.domain.durations import Duration, in_words
+from crmtool.domain.durations import Duration
+from crmtool.domain.words import in_words
 
 from .test_diff import commit, edit, events, one, repo, run, write  # noqa: F401  (repo is a fixture)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crmtool.edit import atomic, roundtrip
+from crmtool.edit import roundtrip
+from crmtool.load import atomic
 from crmtool.cli import cli
 
 from .conftest import PROJECT

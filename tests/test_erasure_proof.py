@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from crmtool.cli import cli
-from crmtool.subject import erasure_log
+from crmtool.domain import erasure_log
 
 from .conftest import PROJECT, git
 

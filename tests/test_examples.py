@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from crmtool.check.run import finish, load_schemas, run_check
+from crmtool.check.run import finish, run_check
+from crmtool.load import load_schemas
 from crmtool.load.repo import FOLDERS, Repository
 from crmtool.rules import REPOSITORY_RULES
 from crmtool.rules.base import Locator, RepoContext

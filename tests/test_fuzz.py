@@ -32,12 +32,13 @@ from hypothesis import HealthCheck, assume, example, given, note, settings
 from hypothesis import strategies as st
 
 from .conftest import FIXTURES, PROJECT, TODAY
-from crmtool.check.run import load_config, load_schemas, run_check
+from crmtool.check.run import load_config, run_check
+from crmtool.load import load_schemas
 from crmtool.edit.fmt import Refused, canonical, fmt
 from crmtool.index.build import build_index
 from crmtool.load.document import load_document
 from crmtool.load.repo import FOLDERS, Repository, record_of
-from crmtool.edit.scalars import same_data
+from crmtool.load.scalars import same_data
 
 BASE = FIXTURES / "base"
 REPOSITORY_EXAMPLES = min(settings.default.max_examples, 5_000)

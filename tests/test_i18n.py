@@ -110,7 +110,7 @@ def test_schema_descriptions_speak_the_runs_language():
 
 
 def test_durations_in_words():
-    from crmtool.domain.durations import in_words
+    from crmtool.domain.words import in_words
     assert [in_words(p, "nl") for p in ("P1M", "P2Y", "P1Y6M", "P1D")] == ["1 maand", "2 jaar", "1 jaar en 6 maanden",
                                                                          "1 dag"]
     assert [in_words(p, "en") for p in ("P1M", "P2Y", "P3M")] == ["1 month", "2 years", "3 months"]

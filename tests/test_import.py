@@ -19,7 +19,8 @@ from crmtool.check.run import run_check
 from crmtool.cli import cli
 from crmtool.exchange import columns
 from crmtool.load.repo import Repository
-from crmtool.subject.erasure_log import LOG_FILE, ErasureLog
+from crmtool.subject.identifiers import Identifiers
+from crmtool.domain.erasure_log import LOG_FILE, ErasureLog
 
 from .conftest import FIXTURES, PROJECT, TODAY, git
 
@@ -153,10 +154,10 @@ def test_probable_duplicates_by_email_phone_name_and_organisation(repo, tmp_path
 
 def test_a_row_matching_the_erasure_log_is_warned_with_the_date(repo, tmp_path):
     log = ErasureLog("0123456789abcdef")
-    log.entries.append(log.entry("2026-03-02", "erased", None, "p-gone01",
-                                 {"name": {"given": "Pieter", "family": "Vos"}, "emails": [{"address": "x@example.org"}]}))
-    log.entries.append(log.entry("2026-04-01", "erased", None, "p-gone02",
-                                 {"name": {"given": "Ex", "family": "Ample"}, "emails": [{"address": "p.vos@example.org"}]}))
+    for day, person, data in [
+            ("2026-03-02", "p-gone01", {"name": {"given": "Pieter", "family": "Vos"}, "emails": [{"address": "x@example.org"}]}),
+            ("2026-04-01", "p-gone02", {"name": {"given": "Ex", "family": "Ample"}, "emails": [{"address": "p.vos@example.org"}]})]:
+        log.entries.append(log.entry(day, "erased", None, person, data, Identifiers.of(person, data, "NL")))
     (repo.root / LOG_FILE).write_text(log.text(), encoding="utf-8")
     plan = json.loads(run(repo, "csv", str(SAMPLES / "contacts-nl.csv"), "--purpose", "office-holders",
                           "--format", "json").output)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crmtool.check.run import load_schemas
+from crmtool.load import load_schemas
 from crmtool.cli import cli
 from crmtool.exchange import importing, limits
 from crmtool.exchange.yaml_text import person_text, person_text_for_check

@@ -181,19 +181,19 @@ def test_the_table_reference_is_up_to_date():
 def test_after_a_check_the_index_reads_the_records_from_the_check_cache(repo, tmp_path, monkeypatch, lookup_at_most):
     import datetime as dt
 
-    from crmtool.check import cache
     from crmtool.check.run import run_check
+    from crmtool.load import cache
     from crmtool.index import build
     monkeypatch.setattr(cache, "LOOKUP_AT_MOST", lookup_at_most)
     run_check(repo, dt.date(2026, 11, 24))
     parsed: list[str] = []
-    real = build.check_files
+    real = build.read_records
 
     def counting(root, files, *args, **kwargs):
         parsed.extend(f.path for f in files)
         return real(root, files, *args, **kwargs)
 
-    monkeypatch.setattr(build, "check_files", counting)
+    monkeypatch.setattr(build, "read_records", counting)
     result = build_index(repo)
     assert result.whole and result.read == result.records and parsed == []
     assert dump(result.path) == whole_without_cache(repo, tmp_path)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crmtool.edit import atomic
+from crmtool.load import atomic
 from crmtool.cli import cli
 
 from .conftest import FIXTURES, PROJECT, git
@@ -52,7 +52,7 @@ def half_done(root: Path) -> tuple[dict, dict]:
     """A change of the person (deleted) and the role (edited), killed after the first file was
     changed: a real process that SIGKILLs itself at that step (atomic.CRASH_AT)."""
     before = files(root)
-    script = ("import sys; from pathlib import Path; from crmtool.edit import atomic; root = Path(sys.argv[1]);"
+    script = ("import sys; from pathlib import Path; from crmtool.load import atomic; root = Path(sys.argv[1]);"
               f"atomic.write_files(root, {{root / '{PERSON}': None, root / '{ROLE}': 'end: 2026-12-31\\n'}})")
     # steps (each counted before it is taken): journal, backup of the person, new role, backup of the
     # role, journal (committing), deletion of the person, rename of the role: killed at the last

@@ -1,7 +1,7 @@
 """kill -9 at random moments of the commands that change several records at once.
 
 Each case copies a prepared repository, runs one command as a real process that SIGKILLs
-itself at step N of its change (`CRMTOOL_CRASH_AT_STEP`, crmtool/edit/atomic.py: a journal write,
+itself at step N of its change (`CRMTOOL_CRASH_AT_STEP`, crmtool/load/atomic.py: a journal write,
 a staged file, a backup, a rename, a removal), and then asserts what issue 15 asks:
 
 - every record file is whole: its old bytes or the bytes the command writes when it is not
@@ -32,7 +32,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from crmtool.edit import atomic
+from crmtool.load import atomic
 from crmtool.cli import cli
 
 from .conftest import FIXTURES, PROJECT

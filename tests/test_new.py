@@ -108,7 +108,7 @@ def test_user_text_cannot_change_the_structure_or_type_of_the_record(root, famil
 
 def test_the_yaml_filter_quotes_exactly_what_needs_it():
     assert yaml_value("gemeente-almere") == "gemeente-almere"
-    # double quotes, as `crmtool fmt` adds them (crmtool/edit/scalars.py decides for both)
+    # double quotes, as `crmtool fmt` adds them (crmtool/load/scalars.py decides for both)
     assert yaml_value("no") == '"no"'
     assert yaml_value("0612345678") == '"0612345678"'
     assert yaml_value("1e3") == '"1e3"'

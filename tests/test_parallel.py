@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from .conftest import PROJECT, TODAY
-from crmtool.check import files as filecheck
+from crmtool.load import pool
 from crmtool.check.run import run_check
 from crmtool.load.repo import Repository
 
@@ -29,8 +29,8 @@ def test_parallel_equals_serial(broken_examples, monkeypatch):
     monkeypatch.setenv("CRMTOOL_JOBS", "1")
     serial = run_check(broken_examples, TODAY, use_cache=False)
     monkeypatch.setenv("CRMTOOL_JOBS", "2")
-    monkeypatch.setattr(filecheck, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(filecheck, "CHUNK", 7)
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pool, "CHUNK", 7)
     parallel = run_check(broken_examples, TODAY, use_cache=False)
     assert {f.rule[0] for f in serial.findings} >= {"Y", "S", "R", "W"}
     assert parallel.findings == serial.findings
@@ -39,9 +39,9 @@ def test_parallel_equals_serial(broken_examples, monkeypatch):
 
 def test_workers_follow_the_environment(monkeypatch):
     monkeypatch.setenv("CRMTOOL_JOBS", "3")
-    assert filecheck.workers() == 3
+    assert pool.workers() == 3
     monkeypatch.setenv("CRMTOOL_JOBS", "zero")
-    assert filecheck.workers() >= 1
+    assert pool.workers() >= 1
 
 
 def test_progress_hears_every_file_read(broken_examples, monkeypatch):
@@ -53,7 +53,7 @@ def test_progress_hears_every_file_read(broken_examples, monkeypatch):
         def advance(done):
             heard["done"] += done
         return advance
-    monkeypatch.setattr(filecheck, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 1)
     monkeypatch.setenv("CRMTOOL_JOBS", "2")
     result = run_check(broken_examples, TODAY, use_cache=False, progress=progress)
     assert heard["total"] == heard["done"] == result.files - 1  # every record file, not crmtool.yaml

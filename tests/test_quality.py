@@ -5,14 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from crmtool.check.run import run_check
-from crmtool.load.model import Model
+from crmtool.domain import phones
 from crmtool.rules import q001_email, q002_phone, q003_postcode, q004_identifier
-from crmtool.rules.q005_duplicate_person import full_name
+from crmtool.domain.people import name_key as full_name
 from crmtool.rules.q006_duplicate_organisation import identifier_key, normal_name
 
 from .conftest import TODAY
@@ -134,22 +133,18 @@ def test_q002_hint_offers_the_other_home_country():
     assert "+31 6 12345678" in hint
 
 
-def _ctx(config: dict) -> SimpleNamespace:
-    return SimpleNamespace(model=Model(config=config, today=TODAY))
-
-
 def test_default_country_setting_then_controller_then_nl():
     controller_be = {"controller": {"name": "X", "address": {"country": "BE"}}}
-    assert q002_phone.default_country(_ctx({})) == "NL"
-    assert q002_phone.default_country(_ctx(controller_be)) == "BE"
-    assert q002_phone.default_country(_ctx({**controller_be, "rules": {"settings": {"default_country": "NL"}}})) == "NL"
-    assert q002_phone.default_country(_ctx({"controller": {"address": "Dokstraat 17"}})) == "NL"
+    assert phones.default_country({}) == "NL"
+    assert phones.default_country(controller_be) == "BE"
+    assert phones.default_country({**controller_be, "rules": {"settings": {"default_country": "NL"}}}) == "NL"
+    assert phones.default_country({"controller": {"address": "Dokstraat 17"}}) == "NL"
 
 
 def test_e164_compares_forms():
-    assert q002_phone.e164("06-12345678", "NL") == q002_phone.e164("+31 6 12345678", "BE") == "+31612345678"
-    assert q002_phone.e164("no number", "NL") is None
-    assert q002_phone.e164(612345678, "NL") is None
+    assert phones.e164("06-12345678", "NL") == phones.e164("+31 6 12345678", "BE") == "+31612345678"
+    assert phones.e164("no number", "NL") is None
+    assert phones.e164(612345678, "NL") is None
 
 
 # -- Q003 -----------------------------------------------------------------------------

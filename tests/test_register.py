@@ -145,7 +145,7 @@ def test_a_persons_copy_explains_the_rights_in_the_registers_words(site: Path, e
     import datetime as dt
     import re
 
-    from crmtool.check.run import load_model
+    from crmtool.load import load_model
     from crmtool.subject.export import export
     from crmtool.subject.export_render import render_html
     model = load_model(example_git_repo, dt.date.fromisoformat(TODAY))

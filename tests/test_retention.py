@@ -10,8 +10,8 @@ from crmtool.domain.deadlines import deadline
 from crmtool.load.model import Model, Record
 from crmtool.domain.policy import labels
 from crmtool.domain.retention import everything, labels_in_force, of_interaction, of_label, of_person
-from crmtool.rules.p007_retention_expired import action, counted_from
-from crmtool.rules.p012_request_overdue import void_extension
+from crmtool.domain.retention_advice import action, counted_from
+from crmtool.domain.deadlines import void_extension
 
 TODAY = dt.date(2026, 11, 24)
 D = dt.date.fromisoformat

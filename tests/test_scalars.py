@@ -1,4 +1,4 @@
-"""crmtool/edit/scalars.py: a text written plain is read back as the same text by YAML 1.1 (the
+"""crmtool/load/scalars.py: a text written plain is read back as the same text by YAML 1.1 (the
 check) and YAML 1.2 (editors); the one decision new, import and fmt share."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 import yaml
 from ruamel.yaml import YAML
 
-from crmtool.edit.scalars import plain_ok, same_data
+from crmtool.load.scalars import plain_ok, same_data
 
 TEXTS = ["gemeente-almere", "Vraag over zonnepanelen", "Vraag?", "Wat? Nu", "no", "No", "on", "y", "~", "null",
          "0612345678", "012", "1e3", "1_000", "0o17", "0x1F", ".inf", "2026-01-01", "12:30", "1:2:3", "a: b",

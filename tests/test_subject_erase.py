@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 
 from crmtool.cli import cli
 from crmtool.load.repo import Repository
-from crmtool.subject import erasure_log
+from crmtool.domain import erasure_log
 from crmtool.subject.identifiers import Identifiers
 
 from .conftest import PROJECT, git

@@ -12,7 +12,7 @@ import pytest
 import vobject
 from click.testing import CliRunner
 
-from crmtool.check.run import load_model
+from crmtool.load import load_model
 from crmtool.cli import cli
 from crmtool.subject.export import ANOTHER_PERSON, export
 from crmtool.subject.export_render import escape_value, fold, render_html, render_json, render_vcard

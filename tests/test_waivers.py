@@ -2,7 +2,7 @@
 import datetime as dt
 
 from crmtool.findings import Finding
-from crmtool.check.waivers import apply, waivers_of
+from crmtool.domain.waivers import apply, waivers_of
 
 TODAY = dt.date(2026, 11, 24)
 

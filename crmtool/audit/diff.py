@@ -250,7 +250,7 @@ class _Context:
             raw = _read(self.root, self.new, [ERASURE_LOG]).get(ERASURE_LOG)
             data, problem = load_version(raw, ERASURE_LOG) if raw is not None else (None, True)
             if problem is None and isinstance(data.get("salt"), str) and isinstance(data.get("entries"), list):
-                from ..subject.erasure_log import ErasureLog
+                from ..domain.erasure_log import ErasureLog
                 entries = [e for e in data["entries"] if isinstance(e, dict)]
                 self._log = ErasureLog(data["salt"], entries, True)
         if self._log is None:

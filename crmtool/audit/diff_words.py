@@ -21,7 +21,7 @@ from .. import i18n
 from .diff import Diff, Known
 from .diff_events import PERSON_KEYS, SETTINGS, Event
 from ..domain.durations import parse_duration
-from ..domain.durations import in_words
+from ..domain.words import in_words
 from ..i18n import N_, _
 from ..load.repo import ID_PATTERN, record_of
 from ..domain.texts import localised
@@ -328,12 +328,12 @@ def render_text(result: Diff) -> str:
         if kind[0] == "own value" and event is not None:
             return localised(known.vocabularies.get(event.record, {}).get(item), language) or item
         if kind[0] == "retention":  # "P2Y last-role-end delete" as the register says it
-            from ..register import words as policy_words
+            from ..domain import words as policy_words
             period, after, then = (item.split() + ["", "", ""])[:3]
             said = policy_words.retention(_, {"period": period, "after": after, "then": then})
             return said or " ".join(in_words(part, language) for part in item.split())
         if key == "legal_basis" or (event is not None and event.event == "purpose-legal-basis-changed"):
-            from ..register import words as policy_words
+            from ..domain import words as policy_words
             return policy_words.legal_basis(_, item)[0] or item
         return item
 

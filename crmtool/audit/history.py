@@ -29,7 +29,7 @@ from ..git.run import run as git
 from ..git.run import run_bytes as git_bytes
 from ..load.document import load_document
 from ..load.repo import FOLDERS, ID_PATTERN, NESTED, RECORDS, Repository, UsageError, read_regular, record_of
-from ..edit.scalars import same_data
+from ..load.scalars import same_data
 from ..domain.texts import full_name
 
 ADDED, MODIFIED, RENAMED, DELETED = "added", "modified", "renamed", "deleted"

@@ -5,6 +5,11 @@ Its public entry points are here; everything else in the package is the check's 
 - `run_check` (and `check.partial.run_changed` for a pull request): every rule, as findings;
 - `check_text`: the rules that judge one file alone, on a file or on a text about to be
   written — how every writer verifies a change before it writes;
+- `check_config`: crmtool.yaml checked like a record, for commands that need its settings;
+- `yaml_findings`, `not_regular`: the YAML safety rules' words on a loaded document and S011's
+  on a file that is not a regular file, for `fmt`, which refuses what the check would report;
+- `repository_errors`: the rules across records of the given families on a model, for a
+  writer (merge) that must not add an error the repository did not have;
 - `explain_unreadable`: what is wrong with a record file, in the check's words, for a
   command that found it broken.
 
@@ -14,14 +19,47 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..findings import Finding
 from ..i18n import _
 from ..load import load_schemas
+from ..load.cache import FileEntry
+from ..load.document import Document
+from ..load.model import Model
 from ..load.repo import RecordFile, Repository, record_of
 from ..load.schema import SchemaSet
-from .cache import FileEntry
 from .run import CheckResult, run_check
+from .run import load_config as check_config
 
-__all__ = ["CheckResult", "FileEntry", "check_text", "explain_unreadable", "run_check"]
+__all__ = ["CheckResult", "FileEntry", "check_config", "check_text", "explain_unreadable", "not_regular",
+           "repository_errors", "run_check", "yaml_findings"]
+
+YAML_SAFETY = ("Y001", "Y002", "Y003", "Y004")
+"""The rules a file that does not load breaks: syntax, duplicate keys, anchors, tags."""
+
+
+def yaml_findings(path: str, doc: Document, schemas: SchemaSet | None, record_type: str = "") -> list[Finding]:
+    """The YAML safety rules' findings on a loaded document, sorted."""
+    from ..rules import RULES
+    from ..rules.base import FileContext
+    context = FileContext(path, record_type, doc, schemas or SchemaSet.__new__(SchemaSet))
+    return sorted(f for rule_id in YAML_SAFETY for f in RULES[rule_id].check_file(context))
+
+
+def not_regular(path: str, kind: str) -> Finding:
+    """S011's finding on a link, pipe, device or folder where a record file should be."""
+    from ..rules.s011_not_regular import finding
+    return finding(path, kind)
+
+
+def repository_errors(model: Model, schemas: SchemaSet, root: Path, docs: dict[str, Document] | None,
+                      files: list, strays: list, families: tuple[str, ...]) -> set[tuple[str, str, str]]:
+    """(path, rule, message) of every error the rules across records whose ids start with one
+    of `families` find in `model` (`docs`: texts not on disk yet, for positions)."""
+    from ..rules import REPOSITORY_RULES
+    from ..rules.base import Locator, RepoContext
+    context = RepoContext(model, schemas, Locator(root, docs or {}), files, strays)
+    return {(f.path, f.rule, f.message) for rule in REPOSITORY_RULES if rule.RULE.id.startswith(families)
+            for f in rule.check(context) if f.severity == "error"}
 
 
 def check_text(root: Path, path: str, schemas: SchemaSet, config: dict, raw: bytes | None = None, *,

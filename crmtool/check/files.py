@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .. import i18n
-from .cache import FileEntry
+from ..load.cache import FileEntry
 from ..load.document import load_document
 from ..load.model import Model, Record
 from ..load.repo import NotRegularFile, RecordFile, read_regular

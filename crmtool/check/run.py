@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import i18n
-from . import waivers
+from ..domain import waivers
 from ..git.blobs import file_hashes, git_state
-from .cache import CheckCache, FileEntry, tool_key
+from ..load.cache import CheckCache, FileEntry, open_cache
 from .files import check_files
 from ..findings import Finding, summarise
 from ..load import config_of, language_of, load_schemas, read_config
 from ..load.model import Model, Record
 from ..load.pool import without_gc
-from ..load.repo import CONFIG_FILE, Repository, read_regular
+from ..load.repo import CONFIG_FILE, Repository
 from ..rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from ..rules import inputs as rule_inputs
 from ..rules.base import FileContext, Locator, RepoContext
@@ -77,7 +77,7 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
         return CheckResult(sorted(config_findings), 1, config_broken=True,
                            summary=summarise(config_findings, 1))
     files, strays = repo.scan()
-    cache = _open_cache(repo) if use_cache else None
+    cache = open_cache(repo) if use_cache else None
     blobs, stats = file_hashes(repo.root, [f.path for f in files], cache.stats()) if cache else ({}, {})
     key = _result_key(repo, today, files, strays, blobs, config) if cache else None
     findings = cache.result(key) if cache and key and not keep_model else None
@@ -112,16 +112,6 @@ def finish(findings: list[Finding], config: dict, today: dt.date, paths: list[st
     summary = summarise(findings, files)
     summary["waived"] = waived
     return CheckResult(findings, files, summary=summary)
-
-
-def _open_cache(repo: Repository) -> CheckCache:
-    """The cache under the tool key: crmtool's code, the schemas and crmtool.yaml."""
-    inputs = [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(repo.schema_dir.glob("*.schema.json"))]
-    try:
-        inputs.append(read_regular(repo.root, CONFIG_FILE))
-    except OSError:
-        inputs.append(b"")
-    return CheckCache(repo.root, tool_key(*inputs))
 
 
 def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict,

@@ -30,7 +30,7 @@ def check(paths: tuple[Path, ...], root: Path | None, today: str | None, output_
     so references into and out of them are checked). With --changed-since, read only what the
     change touched and what it reaches: the mode for pull requests.
     """
-    from ..check.run import run_check  # the rules and their libraries: only when checking
+    from ..check.run import rule_table, run_check  # the rules and their libraries: only when checking
     from ..check.partial import run_changed
     from ..reporters import REPORTERS
     day = resolve_today(today)
@@ -42,7 +42,8 @@ def check(paths: tuple[Path, ...], root: Path | None, today: str | None, output_
     else:
         result = run_check(repo, day, relative or None, use_cache=not no_cache, progress=progress)
     colour = output_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    click.echo(REPORTERS[output_format](result.findings, result.summary, colour=colour), nl=False)
+    catalogue = {"catalogue": rule_table()} if output_format == "sarif" else {}  # SARIF names every rule
+    click.echo(REPORTERS[output_format](result.findings, result.summary, colour=colour, **catalogue), nl=False)
     sys.exit(result.exit_code)
 
 

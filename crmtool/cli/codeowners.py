@@ -21,9 +21,9 @@ def codeowners(check_only: bool, dry_run: bool, root: Path | None) -> None:
     its `github` handle in records/vocabularies/teams.yaml, else its active colleagues'
     GitHub names. Your own lines outside the generated block are kept: put them above it.
     """
-    from ..edit.atomic import AtomicError
+    from ..load.atomic import AtomicError
     from ..load import load_model
-    from ..edit.codeowners import GITHUB_LIMIT, PATH, update
+    from ..domain.codeowners import GITHUB_LIMIT, PATH, update
     repo = resolve_repo(root)
     model = load_model(repo, resolve_today(None))
     try:

@@ -36,7 +36,7 @@ def import_(kind: str, file: Path, purpose: str | None, source: str | None, appl
     who were erased before. --apply writes every new file at once, or none. Exit status 1
     when a row is refused.
     """
-    from ..edit.atomic import AtomicError
+    from ..load.atomic import AtomicError
     from ..exchange.importing import import_people
     repo = resolve_repo(root)
     try:

@@ -26,7 +26,7 @@ def fmt(paths: tuple[Path, ...], check: bool, root: Path | None, output_format: 
     are written at once or none. A file the check refuses (a syntax error, duplicate keys,
     anchors, tags) is reported and left alone; the others are still formatted.
     """
-    from ..edit.atomic import AtomicError
+    from ..load.atomic import AtomicError
     from ..edit.base import settings
     from ..edit.fmt import fmt as run
     repo = resolve_repo(root)

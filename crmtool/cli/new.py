@@ -65,7 +65,7 @@ def _folder(kind: str) -> str:
 
 def _run(kind: str, options: dict, record_id: str | None, dry_run: bool, interactive: bool | None,
          root: Path | None, today: str | None) -> None:
-    from ..edit.atomic import AtomicError
+    from ..load.atomic import AtomicError
     from ..edit.new import Session, write
     from ..reporters import REPORTERS
     session = Session(resolve_repo(root), resolve_today(today))

@@ -38,8 +38,7 @@ index or the register)."""
 def refuse_interrupted(repo: Repository) -> None:
     """Exit 1 with S010's message when a change is interrupted and the running command is
     not one of RESOLVING."""
-    from ..edit.atomic import interrupted
-    from ..rules.s010_interrupted_change import describe
+    from ..load.atomic import describe, interrupted
     context = click.get_current_context(silent=True)
     names = []
     while context is not None and context.parent is not None:
@@ -60,7 +59,7 @@ def write_out(repo: Repository, out: Path, text: str) -> None:
     """Inside the repository through the journal of `atomic` (one writer, rollback); outside
     it (the usual place for a copy to send) a temporary file renamed over the target, so a
     reader never sees half an export."""
-    from ..edit.atomic import AtomicError, write_files
+    from ..load.atomic import AtomicError, write_files
     refuse_under_records(repo, out)
     target = out.resolve()
     try:
@@ -104,7 +103,7 @@ def interrupted(outcome) -> list[str]:
 def changed(compute: Callable[[], T]) -> T:
     """Run a command's change of the records: a refusal or a failed write is exit 1 with its
     message (nothing was changed then)."""
-    from ..edit.atomic import AtomicError
+    from ..load.atomic import AtomicError
     from ..edit.base import Refused
     try:
         return compute()

@@ -27,8 +27,8 @@ def recover(finish_it: bool, root: Path | None, output_format: str) -> None:
     changed, and it is cleaned up). Without an interrupted change it does nothing. A change
     that is still running is waited for, never undone.
     """
-    from ..edit.atomic import DONE, STAGING, AtomicError, finish, interrupted
-    from ..edit.atomic import recover as roll_back
+    from ..load.atomic import DONE, STAGING, AtomicError, finish, interrupted
+    from ..load.atomic import recover as roll_back
     repo = resolve_repo(root)
     found = interrupted(repo.root)
     try:

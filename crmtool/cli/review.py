@@ -23,8 +23,8 @@ def review(root: Path | None, today: str | None, days: int | None, output_format
     """
     from ..load import load_model
     from ..reporters.review_report import RENDERERS
-    from ..check.review import horizon_days
-    from ..check.review import review as compute
+    from ..domain.review import horizon_days
+    from ..domain.review import review as compute
     day = resolve_today(today)
     model = load_model(resolve_repo(root), day)
     horizon = horizon_days(model, days)

@@ -38,7 +38,7 @@ def erase(person: str, request: str | None, by: str | None, dry_run: bool, purge
     salted hashes only; the index and a built register are refreshed. Commit the result, then
     run again with --purge-history to remove the person from the git history.
     """
-    from ..edit.atomic import AtomicError
+    from ..load.atomic import AtomicError
     from ..subject.erase import Refused
     from ..subject.erase import erase as compute
     repo = resolve_repo(root)
@@ -62,7 +62,7 @@ def erase(person: str, request: str | None, by: str | None, dry_run: bool, purge
 @format_option("text", "json")
 def anonymise(person: str, dry_run: bool, root: Path | None, today: str | None, output_format: str) -> None:
     """Anonymise PERSON: like erase, but roles stay (holder: anonymous), so counts stay the same."""
-    from ..edit.atomic import AtomicError
+    from ..load.atomic import AtomicError
     from ..subject.anonymise import anonymise as compute
     from ..subject.erase import Refused
     repo = resolve_repo(root)

@@ -18,7 +18,7 @@ import random
 from .contacts import label
 from .dates import between, days_after, days_before
 from .entities import Interaction, Org, Person, Request, Role
-from .names import slug
+from ..domain.texts import slug
 from .organisations import Landscape
 
 INTERACTIONS_PER_PERSON = 0.5

@@ -16,7 +16,8 @@ import random
 from .careers import Calendar, Registry, add_role
 from .dates import between, days_after, days_before
 from .entities import Municipality, Person, Role
-from .names import local_part, slug
+from ..domain.texts import slug
+from .names import local_part
 from .organisations import Landscape
 from .policy import CURRENT_WORDINGS, STAFF, shifted
 

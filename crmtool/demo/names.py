@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 import re
-import unicodedata
+
+from ..domain.texts import ascii_fold, slug
 
 GIVEN = (
     # Dutch
@@ -138,18 +139,6 @@ def village_names(rng: random.Random, town: str, count: int) -> list[str]:
     return places
 
 
-_DOTLESS = str.maketrans({"ı": "i", "ø": "o", "ß": "ss", "’": "", "'": ""})
-
-
-def ascii_fold(text: str) -> str:
-    """Lower case without accents: `Çelik` → `celik`, `Aydın` → `aydin`."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_DOTLESS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def slug(text: str) -> str:
-    """An id part: `Westerbroek aan Zee` → `westerbroek-aan-zee`."""
-    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")
 
 
 def local_part(*pieces: str) -> str:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from . import catalogue
 from .entities import Municipality, Org
-from .names import municipality_names, slug, village_names
+from ..domain.texts import slug
+from .names import municipality_names, village_names
 
 PEOPLE_PER_MUNICIPALITY = 250
 MIN_MUNICIPALITIES, MAX_MUNICIPALITIES = 3, 400

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .durations import add_months
+from ..i18n import _
 from ..load.model import Record, parse_date
 
 SUBJECT_RIGHTS = ("access", "rectification", "erasure", "portability", "objection", "restriction")
@@ -37,3 +38,19 @@ def deadline(request: Record) -> Deadline | None:
     answered = parse_date(outcome.get("date")) or parse_date(request.get("closed"))
     return Deadline(received, add_months(received, 3) if extended else first, extended,
                     bool(extension) and not extended, answered)
+
+
+def void_extension(request: Record, due: Deadline) -> str:
+    """Why a recorded extension does not count, as a sentence; empty when it does or there is none."""
+    if not due.extension_late:
+        return ""
+    extension = request.get("extension") if isinstance(request.get("extension"), dict) else {}
+    first = add_months(due.received, 1)
+    notified = parse_date(extension.get("notified"))
+    if notified is None:
+        return _("The extension does not count: it records no date on which the requester was told.")
+    if notified > first:
+        return _("The extension does not count: the requester was told on {day}, after the first month "
+                 "(which ended on {first}).").format(day=notified.isoformat(), first=first.isoformat())
+    return _("The extension does not count: it records no reason, and Art. 12(3) requires the requester to be "
+             "told why.")

@@ -50,13 +50,3 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def add(day: dt.date, duration: Duration) -> dt.date:
     return add_months(day, duration.years * 12 + duration.months) + dt.timedelta(days=duration.days)
-
-
-def in_words(period: object, language: str) -> str:
-    """`P1M` as "1 maand" (or "1 month"), `P1Y6M` as "1 jaar en 6 maanden", for a person to
-    read; the text itself when it is not a duration. The register's own wording
-    (`register.words.duration`), in `language`: the register, the review and the diff say a
-    period the same way."""
-    from ..i18n import translator
-    from ..register.words import duration
-    return duration(translator(language).gettext, period) or str(period)

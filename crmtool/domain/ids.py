@@ -20,10 +20,10 @@ import secrets
 from datetime import date
 from typing import Callable, Collection, Iterable
 
-from ..demo.names import ascii_fold, slug
+from ..load.repo import ID_PATTERN
+from .texts import ascii_fold, slug
 
 ID_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"  # no 0/o, 1/l: ids are read aloud and typed
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 __all__ = ["ID_ALPHABET", "ID_PATTERN", "opaque", "person_id", "readable", "numbered", "dated", "slug",
            "request_prefix_ok"]

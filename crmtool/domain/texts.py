@@ -3,6 +3,7 @@ one language. One place, because the review, the questions, end-role and history
 names next to ids and must show the same name."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -59,3 +60,17 @@ def _visible(character: str) -> str:
     if unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") and character != " ":
         return f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}"
     return character
+
+
+_DOTLESS = str.maketrans({"ı": "i", "ø": "o", "ß": "ss", "’": "", "'": ""})
+
+
+def ascii_fold(text: str) -> str:
+    """Lower case without accents: `Çelik` → `celik`, `Aydın` → `aydin`."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DOTLESS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def slug(text: str) -> str:
+    """An id part: `Westerbroek aan Zee` → `westerbroek-aan-zee`."""
+    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")

@@ -22,16 +22,16 @@ from typing import Any
 import yaml
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString
 
-from . import atomic, roundtrip
+from . import roundtrip
+from ..load import atomic
 from .. import i18n
 from .base import Refused, settings, verify
 from ..i18n import _
 from ..load.document import load_document
-from ..load.model import Model, Record
+from ..load.model import Record
 from ..domain.postcodes import PostcodeTable, house_number, load_table, normalise
 from ..load.repo import Listing, RecordFile, Repository, UsageError, record_of
-from ..rules.base import Locator, RepoContext
-from ..rules.q002_phone import default_country
+from ..domain.phones import default_country
 from ..load.schema import SchemaSet
 from ..domain.texts import full_name, localised
 
@@ -125,7 +125,7 @@ def fill_addresses(repo: Repository, paths: list[str] | None = None, *, dry_run:
     """
     schemas, config, table, start = begin(repo, dry_run)
     outcome = Outcome(**start)
-    country = default_country(RepoContext(Model(config=config, today=None), schemas, Locator(repo.root)))
+    country = default_country(config)
     for file in selected_files(repo, paths):
         _plan_file(repo, schemas, config, table, country, file, outcome)
     outcome.write(repo)

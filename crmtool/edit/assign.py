@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass, field
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import atomic, roundtrip
+from . import roundtrip
+from ..load import atomic
 from ..git import run as gitcmd
 from .base import Refused, settings, verify
 from ..load import read_records

@@ -9,7 +9,7 @@ the file did not have. Rules across records stay `crmtool check`'s (merge adds i
 from __future__ import annotations
 
 from .. import i18n
-from ..check.run import load_config
+from ..check import check_config as load_config
 from ..load import load_schemas
 from ..check import check_text
 from ..i18n import _

@@ -22,7 +22,8 @@ import difflib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from . import atomic, roundtrip
+from . import roundtrip
+from ..load import atomic
 from .. import i18n
 from .base import Refused, settings, verify
 from ..load import read_records

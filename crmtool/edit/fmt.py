@@ -27,7 +27,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import sqlite3
@@ -40,27 +39,26 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString, ScalarString
 
-from . import atomic, base as edits, roundtrip
+from . import base as edits, roundtrip
+from ..load import atomic
 from .. import i18n
-from ..check.files import CHUNK, PARALLEL_FROM, workers
+from ..load.pool import map_each
 from ..findings import Finding
 from .fmt_order import reorder
 from ..i18n import _
 from ..load.document import Document, load_document
 from ..load.repo import FOLDERS, RECORDS, SPECIAL, NotRegularFile, Repository, Stray, UsageError, read_regular, record_of
-from ..rules import y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags
-from ..rules.base import FileContext
-from .scalars import STR, YAML12, plain_ok, same_data
+from ..check import not_regular, yaml_findings
+from ..load.scalars import STR, YAML12, plain_ok, same_data
 from ..load.schema import SchemaSet
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 _SCHEMA_LINE = re.compile(r"#\s*yaml-language-server\s*:\s*\$schema\s*=\s*(\S+)")
 CACHE_FILE = "build/fmt-cache.sqlite"
-_CODE = ("edit/fmt.py", "edit/fmt_order.py", "load/document.py", "edit/roundtrip.py", "edit/scalars.py",
+_CODE = ("edit/fmt.py", "edit/fmt_order.py", "load/document.py", "edit/roundtrip.py", "load/scalars.py",
          "load/schema.py")
 """The code a layout depends on, relative to the crmtool package: the fmt cache's key."""
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BROKEN_RULES = (y001_syntax, y002_duplicate_keys, y003_anchors, y004_tags)
 
 
 class Refused(Exception):
@@ -174,8 +172,7 @@ def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet 
 def _loaded(raw: bytes, path: str, record_type: str | None, schemas: SchemaSet | None) -> Document:
     doc = load_document(path, raw)
     if doc.problems:
-        context = FileContext(path, record_type or "", doc, schemas or SchemaSet.__new__(SchemaSet))
-        findings = sorted(f for rule in _BROKEN_RULES for f in rule.check_file(context))
+        findings = yaml_findings(path, doc, schemas, record_type or "")
         problem = doc.problems[0]
         raise Refused(findings[0] if findings else Finding(
             path, problem.line, problem.column, "Y001", "error",
@@ -402,7 +399,6 @@ def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet,
     that certain, so a refusal there is a bug, reported for that file alone."""
     outcome = Outcome(check=check)
     files, special = record_paths(repo, paths)
-    from ..rules.s011_not_regular import finding as not_regular
     outcome.broken.extend(not_regular(stray.path, stray.reason) for stray in special)
     outcome.files = len(files)
     cache = _Cache(repo.root, schemas)
@@ -433,38 +429,34 @@ def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet,
 
 
 _Result = tuple  # (path, digest, new text or None, Difference or None, Finding or None)
-_worker: dict = {}
 
 
 def _format_all(repo: Repository, files: list[str], schemas: SchemaSet, known: set[str]) -> Iterator[_Result]:
     """Every file's result, in order; across the cores for a whole repository (a file takes a
-    few milliseconds in ruamel.yaml, which is pure Python), as the check reads files."""
-    jobs = workers()
-    if jobs < 2 or len(files) < PARALLEL_FROM:
-        for rel in files:
-            result = format_file(repo, rel, schemas, known)
-            if result is not None:
-                yield result
-        return
-    _worker.update(repo=repo, schemas=schemas, known=known, language=i18n.language())
-    chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with multiprocessing.get_context(method).Pool(jobs, initializer=_start_worker,
-                                                  initargs=(str(repo.root), str(schemas.directory),
-                                                            i18n.language())) as pool:
-        for results in pool.imap(_format_chunk, chunks):
-            yield from results
+    few milliseconds in ruamel.yaml, which is pure Python), in the one process pool."""
+    job = FormatJob(repo, schemas, known, i18n.language())
+    return (result for result in map_each(files, job) if result is not None)
 
 
-def _start_worker(root: str, schema_dir: str, language: str) -> None:
-    i18n.use(language)
-    if "schemas" not in _worker:  # not forked: load what the parent had
-        _worker.update(repo=Repository(Path(root)), schemas=SchemaSet(Path(schema_dir)), known=set())
+class FormatJob:
+    """`format_file` as the pool's job; a spawned worker rebuilds the schemas from their folder
+    and starts without the cache's list of known canonical files."""
 
+    def __init__(self, repo: Repository, schemas: SchemaSet, known: set[str], language: str) -> None:
+        self.repo, self.schemas, self.known, self.language = repo, schemas, known, language
 
-def _format_chunk(files: list[str]) -> list[_Result]:
-    results = (format_file(_worker["repo"], rel, _worker["schemas"], _worker["known"]) for rel in files)
-    return [result for result in results if result is not None]
+    def start(self) -> None:
+        i18n.use(self.language)
+
+    def __call__(self, rel: str) -> _Result | None:
+        return format_file(self.repo, rel, self.schemas, self.known)
+
+    def __getstate__(self) -> dict:
+        return {"root": str(self.repo.root), "schemas": str(self.schemas.directory), "language": self.language}
+
+    def __setstate__(self, state: dict) -> None:
+        self.repo, self.schemas = Repository(Path(state["root"])), SchemaSet(Path(state["schemas"]))
+        self.known, self.language = set(), state["language"]
 
 
 def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str]) -> _Result | None:
@@ -472,7 +464,6 @@ def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str])
     try:
         raw = read_regular(repo.root, rel)  # never through a link, never blocked by a pipe
     except NotRegularFile as refused:
-        from ..rules.s011_not_regular import finding as not_regular
         return rel, "", None, None, not_regular(rel, refused.kind)
     except OSError as error:
         return rel, "", None, None, Finding(rel, 1, 1, "Y001", "error", error.strerror or str(error))

@@ -28,12 +28,12 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import asdict, dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import atomic, roundtrip
+from . import roundtrip
+from ..load import atomic
 from .. import i18n
 from ..load import load_model, load_schemas
 from .base import Refused, errors
@@ -42,9 +42,8 @@ from ..load.document import load_document
 from .merge_fields import DUPLICATE, KEEP, Conflict, combine, plain, same_entry
 from ..load.model import Model, Record
 from ..load.repo import FOLDERS, Repository, UsageError
-from ..rules import REPOSITORY_RULES
-from ..rules.base import Locator, RepoContext
-from ..rules.q002_phone import default_country
+from ..check import repository_errors
+from ..domain.phones import default_country
 from ..load.schema import SchemaSet, values_at
 from ..domain.texts import full_name, localised
 
@@ -126,7 +125,7 @@ def merge(repo: Repository, keep: str, duplicate: str, today: dt.date, *, prefer
     def chosen(name: str) -> bool:
         return prefer == DUPLICATE or name in take or name.split(".", 1)[0] in take
 
-    region = default_country(SimpleNamespace(model=model))
+    region = default_country(model.config)
     combination = combine(document.data, other.data, fields, same_entry(region), chosen, defaults)
     outcome.added, outcome.conflicts = combination.added, combination.conflicts
     old_ids = [duplicate] + [a for a in _aliases(gone) if a != keep]
@@ -323,16 +322,10 @@ def _verify(repo: Repository, schemas: SchemaSet, model: Model, outcome: Outcome
             elif outcome.texts.get(record.path, "") is not None:
                 after.add(record)
     remaining = [f for f in files if outcome.texts.get(f.path, "") is not None]
-    before_errors = _across(model, schemas, Locator(repo.root), files, strays)
-    after_errors = _across(after, schemas, Locator(repo.root, docs), remaining, strays)
+    before_errors = repository_errors(model, schemas, repo.root, None, files, strays, VERIFIED)
+    after_errors = repository_errors(after, schemas, repo.root, docs, remaining, strays, VERIFIED)
     added += sorted(after_errors - before_errors)
     if added:
         lines = [f"  {path}: {rule} {message}" for path, rule, message in added[:5]]
         raise Refused("\n".join([_("The merged records would not pass the check; nothing was changed:")] + lines))
-
-
-def _across(model: Model, schemas: SchemaSet, locator: Locator, files: list, strays: list) -> set[tuple[str, str, str]]:
-    context = RepoContext(model, schemas, locator, files, strays)
-    return {(f.path, f.rule, f.message) for rule in REPOSITORY_RULES if rule.RULE.id.startswith(VERIFIED)
-            for f in rule.check(context) if f.severity == "error"}
 

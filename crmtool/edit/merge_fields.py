@@ -212,7 +212,7 @@ def email_key(item: Any) -> Any:
 
 def phone_key(region: str) -> Callable[[Any], Any]:
     """Phone numbers compared as numbers (E.164), as Q005 compares them."""
-    from ..rules.q002_phone import e164
+    from ..domain.phones import e164
 
     def key(item: Any) -> Any:
         number = e164(str(item.get("number")), region) if isinstance(item, dict) and item.get("number") else None

@@ -31,10 +31,11 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-from . import atomic
+from ..load import atomic
 from .. import i18n, templating
 from ..domain import ids, routing
-from ..check.run import load_config, run_check
+from ..check import check_config as load_config
+from ..check import run_check
 from ..check import check_text
 from ..load import load_schemas, read_records
 from ..findings import Finding
@@ -42,9 +43,8 @@ from ..i18n import N_, _
 from ..load.model import Model, Record, parse_date
 from ..domain.pipeline import pipeline_of
 from ..domain.policy import latest_wording, legal_basis
-from ..load.repo import CONFIG_FILE, FOLDERS, ID_PATTERN, Listing, RecordFile, Repository, UsageError
-from ..rules import FILE_RULES
-from .scalars import plain_ok
+from ..load.repo import CONFIG_FILE, FOLDERS, ID_PATTERN, Listing, Repository, UsageError
+from ..load.scalars import plain_ok
 from ..domain.texts import full_name, localised
 
 FOLDER = {"person": "people", "organisation": "organisations", "role": "roles",

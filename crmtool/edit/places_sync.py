@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass, field
 
 from ruamel.yaml.comments import CommentedSeq
 
-from . import atomic, roundtrip
+from . import roundtrip
+from ..load import atomic
 from .address_fill import TableChange, begin, display_name, load_for_edit, selected_files
 from .base import verify
 from ..load.document import load_document

@@ -30,7 +30,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..edit import atomic
+from ..load import atomic
 from ..load import load_model, load_schemas
 from ..check import check_text
 from ..edit.fmt import Refused as NotFormatted
@@ -40,13 +40,10 @@ from ..domain.ids import person_id
 from ..load.model import Model
 from ..domain.policy import PERSON_FIELD_CATEGORY, from_subject
 from ..load.repo import RecordFile, Repository, UsageError
-from ..rules import FILE_RULES, RECORD_RULES
-from ..rules.base import Locator, RepoContext
-from ..rules.q002_phone import default_country, e164
-from ..rules.q005_duplicate_person import current_organisations, email_key
-from ..rules.q005_duplicate_person import full_name as name_key
+from ..domain.people import current_organisations, email_key, name_key
+from ..domain.phones import default_country, e164
 from ..load.schema import SchemaSet
-from ..subject import erasure_log
+from ..domain import erasure_log
 from ..domain.texts import full_name, labelled, localised
 from . import purposes, read_csv, read_vcard
 from .incoming import Incoming
@@ -143,7 +140,7 @@ def import_people(repo: Repository, kind: str, path: Path, purpose: str | None, 
         if problem:
             raise UsageError(problem)
     plan = ImportPlan(shown, kind, apply, warnings=list(read.warnings))
-    context = _Context(repo, model, schemas, today, default_country(RepoContext(model, schemas, Locator(repo.root))),
+    context = _Context(repo, model, schemas, today, default_country(model.config),
                        erasure_log.read(repo.root), set(model.ids["people"]) | set(model.aliases("people")),
                        house_dash_offset(repo.root, "people"), lay_out=apply)
     for row in read.rows:

@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from ..edit.scalars import plain_ok
+from ..load.scalars import plain_ok
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/person.schema.json\n"
 KEY_ORDER = ("name", "language", "emails", "phones", "addresses", "purposes", "consents", "subscriptions",

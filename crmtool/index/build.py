@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..git.blobs import file_hashes
-from ..check.cache import CACHE_FILE
+from ..load.cache import CACHE_FILE, open_cache
 from ..load import read_records
 from ..load.pool import without_gc
 from ..i18n import N_, _
 from ..load.document import load_document
 from ..load.repo import CONFIG_FILE, SPECIAL, Repository, UsageError, read_regular
-from ..load.schema import SchemaSet
 from . import rows as rowmaker
 from .tables import SHARED, TABLES, by_folder, ddl
 
@@ -250,8 +249,7 @@ def _check_cache(repo: Repository):
     """The check's cache, when `crmtool check` left one for this very tool and settings."""
     if not (repo.root / CACHE_FILE).is_file():
         return None
-    from ..check.run import _open_cache
-    return _open_cache(repo)
+    return open_cache(repo)
 
 
 class _Writer:

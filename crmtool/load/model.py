@@ -66,7 +66,7 @@ class Model:
     records: dict[str, dict[str, Record]] = field(default_factory=lambda: {f: {} for f in FOLDERS})
     ids: dict[str, set[str]] = field(default_factory=lambda: {f: set() for f in FOLDERS})
     config: dict = field(default_factory=dict)
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date | None = None  # the command line resolves it (cli/options.py); never the clock here
     _cache: dict = field(default_factory=dict, repr=False)
 
     def add(self, record: Record) -> None:

@@ -16,7 +16,7 @@ from ..load.model import Model, Period, Record
 from ..domain.policy import current_labels, list_of
 from ..domain.texts import full_name
 from .views import Day, Language, Text
-from .words import PUBLISHED
+from ..domain.words import PUBLISHED
 
 
 @dataclass(frozen=True)

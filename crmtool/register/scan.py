@@ -28,27 +28,18 @@ from __future__ import annotations
 import bisect
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
-import phonenumbers
 
-from ..domain.texts import full_name
+from ..domain.personal_data import (EMAIL_LIKE, LONGEST_RUN, PHONE_LIKE, WORD, email_addresses, name_orders,
+                                     normalise, words)
+from ..domain.phones import e164
 
 TEXT_SUFFIXES = {".html", ".htm", ".csv", ".json", ".txt", ".xml", ".js", ".css", ".svg", ".md"}
-LONGEST_RUN = 6
-"""Words in the longest name or street address looked for ("Anna van der Berg-Jansen")."""
 
 NAME, EMAIL, PHONE, ADDRESS = "name", "email address", "phone number", "street address"
-
-WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-EMAIL_LIKE = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+\.[a-z]{2,}", re.IGNORECASE)
-PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
-"""How a word, an email address and a phone number look in free text: shared by the scan,
-erasure (`subject/identifiers.py`), the erasure log, `verify-erased` and the export."""
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -62,42 +53,6 @@ class Hit:
 
     def message(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.kind} of {self.person}"
-
-
-def normalise(text: str) -> str:
-    """Accents and case removed, every run of whitespace one space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
-
-
-def words(text: str) -> list[str]:
-    """The normalised words of a text, as every comparison of names here sees them."""
-    return WORD.findall(normalise(text))
-
-
-def name_runs(name: Any) -> set[tuple[str, ...]]:
-    """A person's full name as runs of normalised words, with and without the prefix ("anna van
-    dijk", "anna dijk"); a single word is never a name."""
-    name = name if isinstance(name, dict) else {}
-    variants = (full_name(name), full_name({k: v for k, v in name.items() if k != "prefix"}))
-    return {run for run in (tuple(words(v)) for v in variants) if len(run) >= 2}
-
-
-def name_orders(name: Any) -> set[tuple[str, ...]]:
-    """`name_runs` and the same name family first: "family given", "family given prefix" and
-    "prefix family given" (a list sorted by family name, "Ploeger, Kees", "Dijk, Jan van")."""
-    runs = name_runs(name)
-    name = name if isinstance(name, dict) else {}
-    given, prefix, family = (tuple(words(str(name.get(key) or ""))) for key in ("given", "prefix", "family"))
-    if given and family:
-        runs |= {family + given, family + given + prefix, prefix + family + given}
-    return {run for run in runs if len(run) >= 2}
-
-
-def email_addresses(data: dict) -> list[str]:
-    """The email addresses a person record holds, as written."""
-    return [e["address"] for e in data.get("emails") or [] if isinstance(e, dict) and isinstance(e.get("address"), str)]
 
 
 @dataclass
@@ -122,7 +77,7 @@ class Needles:
                 emails.setdefault(normalise(address), person)
             for phone in data.get("phones") or []:
                 if isinstance(phone, dict):
-                    number = e164(str(phone.get("number", "")), region)
+                    number = e164(str(phone.get("number", "")), region, possible_only=True)
                     if number:
                         phones.setdefault(number, person)
             for address in data.get("addresses") or []:
@@ -131,17 +86,6 @@ class Needles:
                     if 2 <= len(run) <= LONGEST_RUN:
                         phrases.setdefault(run, (person, ADDRESS))
         return cls(phrases, emails, phones, region)
-
-
-def e164(text: str, region: str) -> str | None:
-    """A phone number in E.164 form, or None when it is not a possible number."""
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
@@ -276,7 +220,7 @@ def scan_text(path: str, text: str, needles: Needles) -> list[Hit]:
         start += len(part) + 1
     for start, part in phones:
         for found in PHONE_LIKE.finditer(part):
-            person = needles.phones.get(e164(" ".join(found.group().split()), needles.region) or "")
+            person = needles.phones.get(e164(" ".join(found.group().split()), needles.region, possible_only=True) or "")
             if person:
                 hit(start + found.start() + (len(found.group()) - len(found.group().lstrip())), person, PHONE)
     found_words = list(WORD.finditer(joined))

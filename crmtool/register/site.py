@@ -18,7 +18,8 @@ from babel import Locale
 from markupsafe import Markup
 
 from ..load.model import Model
-from . import art30, changes, directory, numbers, views, words
+from . import art30, changes, directory, numbers, views
+from ..domain import words
 from .render import SharedCompilation, environment, translations, write
 from .scan import NAME
 from .views import Language, Text

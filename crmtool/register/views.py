@@ -17,8 +17,8 @@ from babel.dates import format_date
 
 from ..load.model import Model, Record, parse_date
 from ..domain.policy import latest_wording, list_of
-from . import words
-from .words import Gettext
+from ..domain import words
+from ..domain.words import Gettext
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ import json
 from itertools import groupby
 
 from .. import i18n
-from ..domain.durations import in_words
+from ..domain.words import in_words
 from ..i18n import _, ngettext
 from ..load.model import Model
 from ..domain.pipeline import pipeline_of
-from ..register.words import RETENTION_AFTER
-from ..check.review import KINDS, NO_OWNER, REQUEST_KINDS, Item
+from ..domain.words import RETENTION_AFTER
+from ..domain.review import KINDS, NO_OWNER, REQUEST_KINDS, Item
 from ..domain.texts import full_name, labelled, localised
 
 

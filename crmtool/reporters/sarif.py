@@ -6,15 +6,15 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Finding
-from ..i18n import _
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def render(findings: list[Finding], summary: dict, colour: bool = False) -> str:
-    from ..rules import RULES  # the rule catalogue belongs in the report's tool section
-    rules = [{"id": rid, "shortDescription": {"text": _(m.RULE.summary)},
-              "defaultConfiguration": {"level": _LEVELS[m.RULE.severity]}} for rid, m in RULES.items()]
+def render(findings: list[Finding], summary: dict, colour: bool = False, catalogue: list[dict] = ()) -> str:
+    """The report; `catalogue` (the check's `rule_table()`: id, severity, description) fills
+    the tool's rule section, which dashboards show next to each result."""
+    rules = [{"id": r["id"], "shortDescription": {"text": r["description"]},
+              "defaultConfiguration": {"level": _LEVELS[r["severity"]]}} for r in catalogue]
     results = [{
         "ruleId": f.rule,
         "level": _LEVELS[f.severity],

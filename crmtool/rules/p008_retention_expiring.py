@@ -27,7 +27,7 @@ from ..findings import Finding
 from ..i18n import N_, _
 from ..domain.retention import everything
 from .base import RepoContext, Rule
-from .p007_retention_expired import action, counted_from
+from ..domain.retention_advice import action, counted_from
 
 RULE = Rule("P008", "warning", N_("Retention periods that end soon"), "repository", "Art. 5(1)(e)", dated=True)
 

@@ -24,31 +24,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..domain.deadlines import Deadline, deadline
-from ..domain.durations import add_months
+from ..domain.deadlines import deadline
 from ..findings import Finding
 from ..i18n import N_, _
-from ..load.model import Record, parse_date
 from .base import RepoContext, Rule
+from ..domain.deadlines import void_extension
 
 RULE = Rule("P012", "error", N_("A data-subject request must be answered within its deadline"),
             "repository", "Art. 12(3)", dated=True)
-
-
-def void_extension(request: Record, due: Deadline) -> str:
-    """Why a recorded extension does not count, as a sentence; empty when it does or there is none."""
-    if not due.extension_late:
-        return ""
-    extension = request.get("extension") if isinstance(request.get("extension"), dict) else {}
-    first = add_months(due.received, 1)
-    notified = parse_date(extension.get("notified"))
-    if notified is None:
-        return _("The extension does not count: it records no date on which the requester was told.")
-    if notified > first:
-        return _("The extension does not count: the requester was told on {day}, after the first month "
-                 "(which ended on {first}).").format(day=notified.isoformat(), first=first.isoformat())
-    return _("The extension does not count: it records no reason, and Art. 12(3) requires the requester to be "
-             "told why.")
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

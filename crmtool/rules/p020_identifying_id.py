@@ -49,7 +49,6 @@ Failing::
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterable, Iterator
 
 from ..findings import Finding
@@ -57,6 +56,7 @@ from ..i18n import N_, _
 from ..load.model import Record
 from ..load.repo import FOLDERS
 from .base import RepoContext, Rule
+from ..domain.personal_data import plain
 
 RULE = Rule("P020", "error", N_("No id may contain a person's name or email address"),
             "repository", "Art. 25(1)")
@@ -70,19 +70,6 @@ PREFIXES = frozenset({
     "uit", "voor", "over", "la", "le", "les", "du", "des", "d", "l", "von", "vom", "zu", "zum", "zur",
     "auf", "am", "al", "el", "da", "di", "dos", "do", "del", "della", "lo", "mc", "mac", "o",
 })
-
-
-# Letters that Unicode does not decompose into an ASCII letter and an accent.
-_FOLD = str.maketrans({"ı": "i", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
-                       "þ": "th", "ŀ": "l", "ĳ": "ij"})
-_APOSTROPHES = re.compile(r"['’‘`´]")
-
-
-def plain(text: str) -> str:
-    """Lower case, accents stripped, apostrophes removed: `d'Hondt-Müller` → `dhondt-muller`.
-    How names, ids and commit messages are compared (P020, P021)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return _APOSTROPHES.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def normalise(text: str) -> str:

@@ -41,7 +41,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
-from .p020_identifying_id import plain as _plain
+from ..domain.personal_data import plain as _plain
 
 RULE = Rule("P021", "warning", N_("A commit message must not contain a person's name or email address"),
             "repository", "Art. 25(1)")

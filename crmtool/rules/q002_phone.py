@@ -36,12 +36,12 @@ Failing::
 """
 from __future__ import annotations
 
-import re
-from typing import Any, Iterator
+from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
+from ..domain.phones import default_country, parse
 from ..domain.texts import excerpt
 
 RULE = Rule("Q002", "error", N_("A phone number must be valid"), "record", "Art. 5(1)(d)")
@@ -65,41 +65,8 @@ _LENGTH_REASONS = {
 }
 
 
-def default_country(ctx: RepoContext) -> str:
-    """The country assumed for numbers and postcodes written without one (Q002, Q003):
-    `rules.settings.default_country`, else the controller's address country, else NL."""
-    controller = ctx.model.config.get("controller") if isinstance(ctx.model.config, dict) else None
-    address = controller.get("address") if isinstance(controller, dict) else None
-    country = address.get("country") if isinstance(address, dict) else None
-    fallback = country if _is_country(country) else "NL"
-    chosen = ctx.model.setting("default_country", fallback)
-    return chosen if _is_country(chosen) else fallback
-
-
-def _is_country(value: Any) -> bool:
-    return isinstance(value, str) and re.fullmatch(r"[A-Z]{2}", value) is not None
-
-
-def parse(text: str, region: str):
-    """The number as libphonenumber reads it, or None when it cannot be read."""
-    import phonenumbers
-
-    try:
-        return phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-
-
-def e164(text: Any, region: str) -> str | None:
-    """The number in E.164 form (+31612345678), for comparing numbers; None when unreadable."""
-    import phonenumbers
-
-    number = parse(text, region) if isinstance(text, str) else None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
-
-
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    region = default_country(ctx)
+    region = default_country(ctx.model.config)
     for record, where, text in ctx.formatted_texts("phone", "number", "phone-number"):
         if not isinstance(text, str):
             continue  # missing or not text: the schema rule reports it

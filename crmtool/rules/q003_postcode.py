@@ -38,7 +38,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
-from .q002_phone import default_country
+from ..domain.phones import default_country
 from ..domain.texts import excerpt
 
 RULE = Rule("Q003", "error", N_("A postcode must be valid for its country"), "record", "Art. 5(1)(d)")
@@ -48,7 +48,7 @@ _BE_WRITTEN = re.compile(r"[1-9][0-9]{3}")
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    fallback = default_country(ctx)
+    fallback = default_country(ctx.model.config)
     for record, annotation, pointer, value in ctx.annotated_values("x-format"):
         if annotation.value != "address" or not isinstance(value, dict):
             continue

@@ -36,23 +36,22 @@ Failing::
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
 from typing import Any, Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..load.model import Model, Period, Record
+from ..load.model import Record
 from .base import RepoContext, Rule
-from .q002_phone import default_country, e164
+from ..domain.people import current_organisations, email_key
+from ..domain.people import name_key as full_name
+from ..domain.phones import default_country, e164
 
 RULE = Rule("Q005", "warning", N_("Probable duplicate people"), "repository", "Art. 5(1)(d)")
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
     people = sorted(ctx.model.of("people"), key=lambda person: person.path)
-    region = default_country(ctx)
+    region = default_country(ctx.model.config)
     reported: set[tuple[str, str]] = set()
     for kind, groups in (("email", _by_email(people)), ("phone", _by_phone(people, region)),
                          ("name", _by_name_and_organisation(ctx, people))):
@@ -116,38 +115,6 @@ def _by_name_and_organisation(ctx: RepoContext, people: list[Record]) -> dict[tu
         for organisation in current_organisations(ctx.model, person.id, ctx.today):
             _add(groups, (name, organisation), person, ("name",))
     return groups
-
-
-def email_key(address: Any) -> str | None:
-    """An email address as Q005 compares it (case and surrounding spaces ignored); None when
-    there is none. `crmtool import` matches its rows with it too."""
-    return address.strip().lower() if isinstance(address, str) and address.strip() else None
-
-
-def current_organisations(model: Model, person_id: str, day: dt.date) -> list[str]:
-    """The organisations (ids, aliases resolved) where a person holds a role on `day`: the
-    second half of the name-and-organisation judgement, shared with `crmtool import`."""
-    found = []
-    for role in model.roles_of(person_id):
-        organisation = role.get("organisation")
-        if isinstance(organisation, str) and Period.of(role.data).holds_on(day):
-            target = model.get("organisations", organisation)
-            found.append(target.id if target else organisation)
-    return found
-
-
-def full_name(name: Any) -> str:
-    """Given name (else initials), prefix and family name, compared without case, accents or
-    extra spaces: "Jan  van Dijk" and "jan Van DIJK" are one name. Empty when there is no
-    family name."""
-    if not isinstance(name, dict) or not isinstance(name.get("family"), str):
-        return ""
-    given = name.get("given")
-    first = given if isinstance(given, str) and given.strip() else name.get("initials")
-    parts = [p for p in (first, name.get("prefix"), name["family"]) if isinstance(p, str)]
-    text = unicodedata.normalize("NFKD", " ".join(parts))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip().casefold() if name["family"].strip() else ""
 
 
 def _items(value: Any) -> Iterator[tuple[int, dict]]:

@@ -22,7 +22,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..check.waivers import CONFIG_FILE, waivers_of
+from ..domain.waivers import CONFIG_FILE, waivers_of
 from .base import RepoContext, Rule
 
 RULE = Rule("S007", "error", N_("A waiver names a known rule and a record, with a reason and an expiry date"),

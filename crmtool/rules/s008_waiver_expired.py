@@ -20,7 +20,7 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..check.waivers import CONFIG_FILE, waivers_of
+from ..domain.waivers import CONFIG_FILE, waivers_of
 from .base import RepoContext, Rule
 
 RULE = Rule("S008", "warning", N_("An expired waiver"), "repository", "contract", dated=True)

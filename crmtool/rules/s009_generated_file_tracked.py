@@ -32,7 +32,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ..edit import atomic
+from ..load import atomic
 from ..git import run as gitcmd
 from ..load.repo import RECORDS
 from ..findings import Finding

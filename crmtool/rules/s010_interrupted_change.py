@@ -1,7 +1,7 @@
 """S010: a change of the records was interrupted and is neither finished nor rolled back.
 
 Commands that change several records at once (`subject erase`, `merge`, `end-role`, `fmt`,
-`import --apply`, ...) write them as one change (crmtool/edit/atomic.py): a journal in
+`import --apply`, ...) write them as one change (crmtool/load/atomic.py): a journal in
 `build/crmtool-change.json` names every file, and backups of the old files wait in
 `build/crmtool-change/`. A crash, a `kill -9` or a power cut in the middle leaves the
 journal behind, and with it a repository in which some files are new and others old: a
@@ -26,9 +26,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ..edit import atomic
+from ..load import atomic
 from ..findings import Finding
-from ..i18n import N_, _
+from ..i18n import N_
 from .base import RepoContext, Rule
 
 RULE = Rule("S010", "error", N_("An interrupted change must be finished or rolled back"), "repository", "contract")
@@ -44,33 +44,8 @@ def inputs(root: Path, config: dict) -> dict[str, bytes]:
     return {atomic.JOURNAL: content + (b"\0running" if atomic.interrupted(root) is None else b"")}
 
 
-def describe(found: atomic.Interrupted) -> tuple[str, str]:
-    """The message and the hint, for this rule and for the commands that refuse to read a
-    half-changed repository: one wording for one situation."""
-    if found.phase is None:
-        return (_("An earlier crmtool change was interrupted, and its journal {path} cannot be read: some "
-                  "record files may be new and others old.").format(path=atomic.JOURNAL),
-                _("Compare the records with git (`git status`, `git diff`), put right what is half-changed, "
-                  "then remove {path} and the folder {stage}/.").format(path=atomic.JOURNAL, stage=atomic.STAGE))
-    if found.phase == atomic.STAGING:
-        return (_("An earlier crmtool change was interrupted before it changed any record ({count} file(s) "
-                  "named in {path}); its temporary files are left in {stage}/.").format(
-                      count=len(found.paths), path=atomic.JOURNAL, stage=atomic.STAGE),
-                _("Run `crmtool recover` to clean it up; no record changes."))
-    if found.phase == atomic.DONE:
-        return (_("An earlier crmtool change was interrupted after it had written all {count} file(s) named in "
-                  "{path}; only its backups are left in {stage}/.").format(
-                      count=len(found.paths), path=atomic.JOURNAL, stage=atomic.STAGE),
-                _("Run `crmtool recover` to remove them; no record changes."))
-    return (_("An earlier crmtool change was interrupted half-way: of the {count} file(s) named in {path} some "
-              "may be new and others old, and the old versions wait in {stage}/.").format(
-                  count=len(found.paths), path=atomic.JOURNAL, stage=atomic.STAGE),
-            _("Run `crmtool recover` to roll it back (every file as it was before), or `crmtool recover --finish` "
-              "to complete it. Until then the records are a mix of both."))
-
-
 def check(ctx: RepoContext) -> Iterator[Finding]:
     found = atomic.interrupted(ctx.locator.root)
     if found is not None:
-        message, hint = describe(found)
+        message, hint = atomic.describe(found)
         yield RULE.finding(atomic.JOURNAL, (1, 1), message, hint)

@@ -39,7 +39,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ..edit.codeowners import PATH, Assignment, plan, read, record_owner, split, team_owners
+from ..domain.codeowners import PATH, Assignment, plan, read, record_owner, split, team_owners
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule

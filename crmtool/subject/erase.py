@@ -30,14 +30,15 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..edit import atomic, roundtrip
-from ..check.cache import CACHE_FILE
+from ..edit import roundtrip
+from ..load import atomic
+from ..load.cache import CACHE_FILE
 from ..load import load_model
 from ..i18n import _
 from ..load.model import Model
 from ..load.repo import Repository, UsageError
 from ..domain.texts import full_name
-from . import erasure_log
+from ..domain import erasure_log
 from .identifiers import Identifiers, default_region
 
 ERASE, ANONYMISE = "erase", "anonymise"
@@ -158,7 +159,7 @@ def _plan(repo: Repository, model: Model, person, outcome: Outcome, by: str | No
             outcome.changes.append(Change(path, "changed", what or record_file.folder.rstrip("s"), redacted))
     log = erasure_log.read(repo.root)
     kind = erasure_log.ERASED if outcome.mode == ERASE else erasure_log.ANONYMISED
-    log.entries.append(log.entry(outcome.day.isoformat(), kind, outcome.request, person.id, person.data, region))
+    log.entries.append(log.entry(outcome.day.isoformat(), kind, outcome.request, person.id, person.data, ids))
     outcome.texts[erasure_log.LOG_FILE] = log.text()
     outcome.changes.append(Change(erasure_log.LOG_FILE, "changed" if log.exists else "created", "log"))
 

@@ -23,10 +23,10 @@ from ..i18n import _
 from ..load.model import Model, Period, Record
 from ..domain.pipeline import pipeline_of
 from ..domain.policy import from_subject, labels, list_of
-from ..register import words
-from ..register.scan import PHONE_LIKE as PHONE
+from ..domain import words
+from ..domain.personal_data import PHONE_LIKE as PHONE
 from ..register.scan import Needles
-from ..register.scan import e164
+from ..domain.phones import e164
 from ..register.site import AUTHORITIES
 from ..register.views import controller_country
 from ..load.repo import UsageError
@@ -376,6 +376,6 @@ class Redactor:
         for pattern in self.patterns:
             text = pattern.sub(ANOTHER_PERSON, text)
         if self.phones:
-            text = PHONE.sub(lambda found: ANOTHER_PERSON if e164(found.group(), self.region) in self.phones
+            text = PHONE.sub(lambda found: ANOTHER_PERSON if e164(found.group(), self.region, possible_only=True) in self.phones
                              else found.group(), text)
         return text

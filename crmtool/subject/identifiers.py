@@ -22,15 +22,15 @@ stays in the history for good.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any, Iterable, Iterator
 
 import phonenumbers
 
-from ..register.scan import WORD, e164, email_addresses, normalise, words
+from ..domain.phones import default_country, e164
+from ..domain.personal_data import WORD, email_addresses, normalise, words
+from ..domain.personal_data import order_free as name_key
 from ..domain.texts import full_name
 
 REMOVED = "[removed]"
@@ -52,10 +52,7 @@ def parts_count_in(path: str) -> bool:
 def default_region(config: dict) -> str:
     """The country assumed for numbers written without one, exactly as rule Q002 decides it
     (`rules.settings.default_country`, else the controller's address country, else NL)."""
-    from ..load.model import Model
-    from ..rules.q002_phone import default_country
-    return default_country(SimpleNamespace(model=Model(config=config if isinstance(config, dict) else {},
-                                                       today=dt.date.min)))
+    return default_country(config)
 
 
 def name_variants(name: Any) -> set[tuple[str, ...]]:
@@ -64,11 +61,6 @@ def name_variants(name: Any) -> set[tuple[str, ...]]:
     name = name if isinstance(name, dict) else {}
     variants = (full_name(name), full_name({k: v for k, v in name.items() if k != "prefix"}))
     return {run for run in (tuple(words(v)) for v in variants) if len(run) >= 2}
-
-
-def name_key(run: Iterable[str]) -> str:
-    """A name's words in an order-free form: "Ploeger, Kees" and "Kees Ploeger" give one key."""
-    return " ".join(sorted(run))
 
 
 def name_parts(name: Any) -> set[str]:
@@ -88,7 +80,7 @@ def phone_numbers(data: dict, region: str) -> list[str]:
     found = []
     for phone in data.get("phones") or []:
         if isinstance(phone, dict):
-            number = e164(str(phone.get("number", "")), region)
+            number = e164(str(phone.get("number", "")), region, possible_only=True)
             if number:
                 found.append(number)
     return found

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
@@ -43,7 +42,7 @@ from ruamel.yaml.error import YAMLError
 
 from ..i18n import N_, _
 from ..load.repo import Repository
-from . import erasure_log
+from ..domain import erasure_log
 from .erase import Refused
 from .identifiers import Identifiers, default_region
 

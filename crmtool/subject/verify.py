@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import N_, _
-from ..register.scan import EMAIL_LIKE, LONGEST_RUN, WORD, normalise
+from ..domain.personal_data import EMAIL_LIKE, LONGEST_RUN, WORD, normalise
 from ..load.repo import Repository, UsageError
-from . import erasure_log
+from ..domain import erasure_log
 from .identifiers import (EMAIL, ID, NAME, NAME_PART, PHONE, Flat, Identifiers, default_region, numbers_in,
                           parts_count_in)
 

@@ -26,9 +26,9 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from ..register.scan import normalise, words
+from .personal_data import normalise, order_free, words
 from ..load.repo import UsageError
-from ..domain.texts import full_name
+from .texts import full_name
 
 LOG_FILE = "erasure-log.yaml"
 HEADER = ("# The erasure log of crmtool subject erase / anonymise: salted sha256 hashes only, never\n"
@@ -50,12 +50,10 @@ class ErasureLog:
         """sha256 of salt + the normalised value (case, accents and spacing ignored)."""
         return hashlib.sha256((self.salt + normalise(value)).encode("utf-8")).hexdigest()
 
-    def entry(self, day: str, kind: str, request: str | None, person_id: str, data: dict,
-              region: str = "NL") -> dict:
-        """The log entry for a person about to be erased: hashes of every identifier
-        `identifiers.Identifiers` looks for (aliases, phones and name forms only when there are any)."""
-        from .identifiers import Identifiers, name_key as order_free
-        ids = Identifiers.of(person_id, data, region)
+    def entry(self, day: str, kind: str, request: str | None, person_id: str, data: dict, ids) -> dict:
+        """The log entry for a person about to be erased: hashes of every identifier `ids`
+        (`subject.identifiers.Identifiers`) holds (aliases, phones and name forms only when
+        there are any)."""
         entry: dict = {"date": day, "kind": kind}
         if request:
             entry["request"] = request

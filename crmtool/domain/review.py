@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from ..domain import retention
-from ..domain.deadlines import deadline
+from . import retention
+from .deadlines import deadline
 from ..i18n import N_
 from ..load.model import Model, Period, Record, parse_date
-from ..domain.pipeline import is_open, pipeline_of
-from ..domain.policy import DEFAULT_REVIEW_EVERY, consent_for, current_labels, latest_wording, legal_basis, review_due
+from .pipeline import is_open, pipeline_of
+from .policy import DEFAULT_REVIEW_EVERY, consent_for, current_labels, latest_wording, legal_basis, review_due
 
 ERASE, CONSENT, PURPOSE, FOLLOW_UP, SUBJECT, AGREEMENT = (
     "erase-or-anonymise", "ask-consent", "review-purpose", "follow-up", "answer-subject-request", "renew-agreement")

@@ -167,7 +167,7 @@ class Outcome:
 
 def update(root: Path, model: Model, write: bool = True) -> Outcome:
     """Bring `.github/CODEOWNERS` up to date with the records (one atomic write)."""
-    from .atomic import write_files
+    from ..load.atomic import write_files
     existing = read(root)
     generated = plan(model)
     text = render(existing, generated)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..domain.durations import parse_duration
+from .durations import parse_duration
 from ..i18n import N_
 
 Gettext = Callable[[str], str]
@@ -208,3 +208,12 @@ def retention(_: Gettext, policy: object) -> str:
         return ""
     return _("{period} {after}, {then}").format(
         period=period, after=label(_, RETENTION_AFTER, after), then=label(_, RETENTION_THEN, then))
+
+
+def in_words(period: object, language: str) -> str:
+    """`P1M` as "1 maand" (or "1 month"), `P1Y6M` as "1 jaar en 6 maanden", for a person to
+    read; the text itself when it is not a duration. The register's own wording
+    (`duration`), in `language`: the register, the review and the diff say a
+    period the same way."""
+    from ..i18n import translator
+    return duration(translator(language).gettext, period) or str(period)

@@ -16,7 +16,7 @@ from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from ..load.document import AMBIGUOUS_TEXT
+from .document import AMBIGUOUS_TEXT
 
 STR = "tag:yaml.org,2002:str"
 YAML11 = yaml.resolver.Resolver()

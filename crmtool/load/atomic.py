@@ -653,3 +653,28 @@ def _os_message(error: OSError) -> str:
     name = error.filename if error.filename is not None else ""
     reason = error.strerror or str(error)
     return f"{name}: {reason}" if name else reason
+
+
+def describe(found: Interrupted) -> tuple[str, str]:
+    """The message and the hint, for this rule and for the commands that refuse to read a
+    half-changed repository: one wording for one situation."""
+    if found.phase is None:
+        return (_("An earlier crmtool change was interrupted, and its journal {path} cannot be read: some "
+                  "record files may be new and others old.").format(path=JOURNAL),
+                _("Compare the records with git (`git status`, `git diff`), put right what is half-changed, "
+                  "then remove {path} and the folder {stage}/.").format(path=JOURNAL, stage=STAGE))
+    if found.phase == STAGING:
+        return (_("An earlier crmtool change was interrupted before it changed any record ({count} file(s) "
+                  "named in {path}); its temporary files are left in {stage}/.").format(
+                      count=len(found.paths), path=JOURNAL, stage=STAGE),
+                _("Run `crmtool recover` to clean it up; no record changes."))
+    if found.phase == DONE:
+        return (_("An earlier crmtool change was interrupted after it had written all {count} file(s) named in "
+                  "{path}; only its backups are left in {stage}/.").format(
+                      count=len(found.paths), path=JOURNAL, stage=STAGE),
+                _("Run `crmtool recover` to remove them; no record changes."))
+    return (_("An earlier crmtool change was interrupted half-way: of the {count} file(s) named in {path} some "
+              "may be new and others old, and the old versions wait in {stage}/.").format(
+                  count=len(found.paths), path=JOURNAL, stage=STAGE),
+            _("Run `crmtool recover` to roll it back (every file as it was before), or `crmtool recover --finish` "
+              "to complete it. Until then the records are a mix of both."))

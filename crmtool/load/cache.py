@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..findings import Finding
+from .repo import CONFIG_FILE, Repository, read_regular
 
 CACHE_FILE = "build/check-cache.sqlite"
 FORMAT = "3"  # bump when the layout of the stored values changes (3: a MAC on every row)
@@ -288,3 +289,13 @@ def _decoded(loaded, data) -> tuple[object] | None:
     except ValueError:
         return None
     return None if loaded and not isinstance(value, dict) else (value,)
+
+
+def open_cache(repo: Repository) -> CheckCache:
+    """The cache under the tool key: crmtool's code, the schemas and crmtool.yaml."""
+    inputs = [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(repo.schema_dir.glob("*.schema.json"))]
+    try:
+        inputs.append(read_regular(repo.root, CONFIG_FILE))
+    except OSError:
+        inputs.append(b"")
+    return CheckCache(repo.root, tool_key(*inputs))
