@@ -141,7 +141,13 @@ def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet 
     document = _load_for_editing(text, path)
     context = _Context(record_type, schemas)
     if before.root is not None:
-        document.data = context.value(before.root, document.data, (), False)
+        try:
+            document.data = context.value(before.root, document.data, (), False)
+        except (IndexError, KeyError, TypeError, AttributeError) as error:
+            # libyaml and ruamel read the file differently (stray byte-order marks inside, found
+            # by tests/test_fuzz.py): laying one out along the other would change the data
+            raise Refused(Finding(path, 1, 1, "fmt", "error", _(
+                "crmtool fmt could not lay out this file without changing its data; it was left as it is."))) from error
     if offset not in (0, 2):
         offset = 2 if document.layout.offset == 2 else 0  # the file's own dash position
     document.layout = roundtrip.Layout(mapping=2, offset=offset, preamble=document.layout.preamble)
