@@ -54,8 +54,9 @@ def default_region(config: dict) -> str:
     (`rules.settings.default_country`, else the controller's address country, else NL)."""
     from ..load.model import Model
     from ..rules.q002_phone import default_country
-    return default_country(SimpleNamespace(model=Model(config=config if isinstance(config, dict) else {},
-                                                       today=dt.date.min)))
+    # default_country reads only `ctx.model`: a stand-in with just that, not a whole RepoContext
+    ctx: Any = SimpleNamespace(model=Model(config=config if isinstance(config, dict) else {}, today=dt.date.min))
+    return default_country(ctx)
 
 
 def name_variants(name: Any) -> set[tuple[str, ...]]:
@@ -186,7 +187,8 @@ class Identifiers:
         pattern = self._token_pattern()
         if pattern is not None:
             emails = {e.lower() for e in self.emails}
-            found += [(m.start(), m.end(), EMAIL if m.group().lower() in emails else ID) for m in pattern.finditer(text)]
+            found += [(m.start(), m.end(), EMAIL if m.group().lower() in emails else ID)
+                      for m in pattern.finditer(text)]
         if self.phones and self._digits_may_hold_a_phone(text):
             flat = Flat(text)
             wanted = set(self.phones)
