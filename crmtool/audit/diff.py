@@ -40,7 +40,8 @@ from .diff_events import DESCRIBERS, PERSON_KEYS, SETTINGS, Describer, Event
 from ..git.run import run as git
 from ..git.run import run_bytes as git_bytes
 from .history import QUIET, GitFailed, Unreadable, load_version, read_blobs
-from ..load.repo import CONFIG_FILE, FOLDERS, ID_PATTERN, NESTED, RECORDS, Repository, UsageError, read_regular, record_of
+from ..load.repo import (CONFIG_FILE, FOLDERS, ID_PATTERN, NESTED, RECORDS, Repository, UsageError, read_regular,
+                         record_of)
 from ..domain.texts import full_name
 
 ERASURE_LOG = "erasure-log.yaml"
@@ -128,6 +129,7 @@ class _File:
 
 def changed_files(root: Path, old: Side, new: Side) -> list[_File]:
     """Record files and crmtool.yaml that differ between the sides, renames paired."""
+    assert old.commit is not None  # sides(): the old side is always a commit
     args = [old.commit] + ([new.commit] if new.commit else [])
     out = git_bytes(root, *QUIET, "diff", "-M", "--name-status", "-z", "--relative", "--no-color",
                     "--no-ext-diff", *args, "--", f"{RECORDS}/", CONFIG_FILE)
@@ -176,10 +178,12 @@ def _pair_moves(files: list[_File], raw_old: dict[str, bytes], raw_new: dict[str
     removed = [f for f in files if f.new is None]
     added = [f for f in files if f.old is None]
     for gone in removed:
-        folder, record_id = record_of(gone.old)
-        match = next((f for f in added if record_of(f.new) == (folder, record_id)), None) or next(
-            (f for f in added if record_of(f.new)[0] == folder and gone.old in raw_old
-             and raw_old.get(gone.old) == raw_new.get(f.new)), None)
+        old_path = gone.old
+        assert old_path is not None  # removed: no new path, so an old one (changed_files drops neither-nor)
+        folder, record_id = record_of(old_path)
+        match = next((f for f in added if f.new is not None and record_of(f.new) == (folder, record_id)), None) or next(
+            (f for f in added if f.new is not None and record_of(f.new)[0] == folder and old_path in raw_old
+             and raw_old.get(old_path) == raw_new.get(f.new)), None)
         if match is not None:
             added.remove(match)
             match.old = gone.old
@@ -248,7 +252,7 @@ class _Context:
         if self._log is False:
             self._log = None
             raw = _read(self.root, self.new, [ERASURE_LOG]).get(ERASURE_LOG)
-            data, problem = load_version(raw, ERASURE_LOG) if raw is not None else (None, True)
+            data, problem = load_version(raw, ERASURE_LOG)  # missing (None): a problem
             if problem is None and isinstance(data.get("salt"), str) and isinstance(data.get("entries"), list):
                 from ..domain.erasure_log import ErasureLog
                 entries = [e for e in data["entries"] if isinstance(e, dict)]
@@ -260,7 +264,7 @@ class _Context:
 
 
 def _events(item: _File, raw_old: dict, raw_new: dict, context: _Context) -> list[Event]:
-    path = item.new or item.old
+    path = item.new or item.old or ""
     folder, record_id = record_of(path)
     folder = folder or SETTINGS
     if path == CONFIG_FILE:
@@ -272,7 +276,8 @@ def _events(item: _File, raw_old: dict, raw_new: dict, context: _Context) -> lis
         return Event(folder, record_id, path, event, list(fields), dict(values or {}), moved_from, policy)
 
     events: list[Event] = []
-    old_data = new_data = None
+    old_data: dict = {}  # a side's data is only read where that side exists
+    new_data: dict = {}
     old_problem = new_problem = None
     if item.old is not None:
         old_data, old_problem = load_version(raw_old.get(item.old), item.old)
@@ -393,7 +398,7 @@ def _names(root: Path, old: Side, new: Side, events: list[Event], raw_old: dict,
     for event in events:
         if event.event == "name-changed" and event.folder == "people" and event.path.startswith(f"{RECORDS}/people/"):
             source = raw_old.get(event.old_path or event.path)
-            data, problem = load_version(source, event.path) if source is not None else (None, True)
+            data, problem = load_version(source, event.path)  # missing (None): a problem
             if problem is None:
                 event.private["old_name"] = full_name(data.get("name"))
     return names

@@ -166,7 +166,8 @@ class _People(Describer):
                 continue
             was = before[purpose]
             if label.get("until") is not None and label.get("until") != was.get("until"):
-                events.append(self.make("label-ended", ["purposes"], _values(purpose=purpose, until=label.get("until"))))
+                events.append(self.make("label-ended", ["purposes"],
+                                        _values(purpose=purpose, until=label.get("until"))))
             elif label.get("until") is None and was.get("until") is not None:
                 events.append(self.make("label-reopened", ["purposes"], _values(purpose=purpose)))
             others = sorted(c.field for c in field_changes(_without(was, "until"), _without(label, "until")))

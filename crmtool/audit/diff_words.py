@@ -266,7 +266,7 @@ def sentence(event: Event, show) -> str:
     message, details = SENTENCES.get(event.event, (N_("field {field} changed"), ()))
     values = dict(event.values)
     if event.event == "setting-changed":
-        values["change"] = _(_CHANGES.get(values.get("change"), "changed"))
+        values["change"] = _(_CHANGES.get(values.get("change", ""), "changed"))
     main = {key: show(key, values.get(key, "?")) if key != "change" else values["change"]
             for key in _placeholders(message)}
     text = _(message).format(**main)

@@ -15,7 +15,8 @@ from .output import changed, interrupted
 @click.command("assign")
 @click.argument("request")
 @click.argument("staff")
-@click.option("--note", default=None, metavar="TEXT", help="Why, or what the colleague should know; kept in the history.")
+@click.option("--note", default=None, metavar="TEXT",
+              help="Why, or what the colleague should know; kept in the history.")
 @click.option("--on", "on", default=None, metavar="YYYY-MM-DD", help="The day of the hand-over (default: today).")
 @click.option("--by", default=None, metavar="STAFF",
               help="Who hands it over (staff id; default: the colleague whose email is git's user.email).")
@@ -34,9 +35,10 @@ def assign(request: str, staff: str, note: str | None, on: str | None, by: str |
     from ..edit.assign import assign as hand_over
     day = resolve_today(today)
     if on is not None:
-        day = parse_date(on)
-        if day is None:
+        parsed = parse_date(on)
+        if parsed is None:
             raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=on), param_hint="--on")
+        day = parsed
     done = changed(lambda: hand_over(resolve_repo(root), request, staff, day, by=by, note=note, dry_run=dry_run))
     if output_format == "json":
         click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))

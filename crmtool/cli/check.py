@@ -71,7 +71,7 @@ def _relative(root: Path, path: Path) -> str:
     try:
         return absolute.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        raise click.BadParameter(f"{path} lies outside the repository {root}", param_hint="PATHS")
+        raise click.BadParameter(f"{path} lies outside the repository {root}", param_hint="PATHS") from None
 
 
 @click.command()

@@ -150,7 +150,8 @@ def _question(name: str, columns: list[str] | None = None):
             show(function(session, _day(on), **arguments), output_format, columns)
         command.__doc__ = function.__doc__
         command = answer_format(on_option(root_option(command)))
-        command.__click_params__.extend(getattr(function, "__click_params__", []))
+        command.__click_params__.extend(  # type: ignore[attr-defined]  # click's option store, untyped
+            getattr(function, "__click_params__", []))
         return query.command(name)(command)
     return wrap
 

@@ -55,9 +55,9 @@ def speak_for_click() -> None:
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
-            module._ = _gettext
+            vars(module)["_"] = _gettext  # module._ = ...: a module imported by name declares no attributes
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            vars(module)["ngettext"] = _ngettext
 
 
 def use_repository_language(argv: Sequence[str], cwd: Path) -> None:

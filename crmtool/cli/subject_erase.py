@@ -23,7 +23,8 @@ WHAT = {"person": N_("person"), "role": N_("role"), "interaction": N_("interacti
 @click.argument("person")
 @click.option("--request", "request", metavar="REQ", default=None,
               help="The erasure request (records/requests/) to close as granted in the same change.")
-@click.option("--by", "by", metavar="STAFF", default=None, help="Who closes the request (staff id); required with --request.")
+@click.option("--by", "by", metavar="STAFF", default=None,
+              help="Who closes the request (staff id); required with --request.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--purge-history", is_flag=True,
               help="After the erasure is committed: remove the person from every commit with git-filter-repo.")
@@ -93,7 +94,8 @@ def verify_erased(person_or_hash: str, history: bool, root: Path | None) -> None
         return
     for place in places:
         click.echo(place.message())
-    click.echo(_("Places that still hold an identifier of {person}: {count}.").format(count=len(places), person=person_or_hash), err=True)
+    click.echo(_("Places that still hold an identifier of {person}: {count}.").format(
+        count=len(places), person=person_or_hash), err=True)
     raise SystemExit(1)  # not ctx.exit: a SystemExit leaves the process with its code whatever main() does
 
 
@@ -157,7 +159,8 @@ def render_purge(purged) -> str:
         lines.append(_("{count} generated files (build/) and writer backups removed from every commit.").format(
             count=purged.generated))
     if purged.renamed:
-        lines.append(_("{count} paths that held an identifier renamed in every commit.").format(count=len(purged.renamed)))
+        lines.append(_("{count} paths that held an identifier renamed in every commit.").format(
+            count=len(purged.renamed)))
     lines.append(_("The id, aliases, email addresses, phone numbers and name were replaced in every other file, "
                    "commit message and tag message."))
     lines += ["", _("Now, by hand:")]

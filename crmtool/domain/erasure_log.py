@@ -97,7 +97,8 @@ def read(root: Path) -> ErasureLog:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, YAMLError) as error:
         raise UsageError(f"{LOG_FILE}: cannot be read ({error})") from error
-    if not isinstance(data, dict) or not isinstance(data.get("salt"), str) or not isinstance(data.get("entries", []), list):
+    if (not isinstance(data, dict) or not isinstance(data.get("salt"), str)
+            or not isinstance(data.get("entries", []), list)):
         raise UsageError(f"{LOG_FILE}: not an erasure log (a `salt` and a list of `entries` expected)")
     entries = [{k: (str(v) if not isinstance(v, list) else [str(x) for x in v]) for k, v in e.items()}
                for e in data.get("entries") or [] if isinstance(e, dict)]

@@ -164,7 +164,7 @@ def _shown(repo: Repository, path: Path) -> str:
 
 def _allowed_source(model: Model, purpose: str, source: str, usage: bool = False) -> str | None:
     """None when `source` may be recorded under `purpose`, else why not (a UsageError with `usage`)."""
-    sources = purposes.sources(model.get("purposes", purpose))
+    sources = purposes.sources(purposes.require(model, purpose))
     problem = None
     if sources and source not in sources:
         problem = _("'{source}' is not a source the purpose {purpose} allows; allowed: {allowed}").format(
@@ -193,6 +193,7 @@ def _judge(context: _Context, plan: ImportPlan, row: Incoming, default_purpose: 
     if problems:
         plan.refused.append(Refusal(row.line, name, problems))
         return
+    assert purpose is not None  # a row without a known purpose has a problem
     fields, left_out = _minimise(context.model, purpose, row)
     fields["purposes"] = [today_label(purpose, context.today, source)]
     record_id = person_id(context.taken, str(fields.get("name", {}).get("given", "")),
@@ -214,7 +215,7 @@ def _source(model: Model, purpose: str, given: str | None) -> tuple[str | None, 
     """The label's source and a problem: the one given, else the purpose's only source."""
     if given:
         return given, _allowed_source(model, purpose, given)
-    sources = purposes.sources(model.get("purposes", purpose))
+    sources = purposes.sources(purposes.require(model, purpose))
     if len(sources) > 1:
         return None, _("where does this data come from? give --source or fill in the source (bron) column, "
                        "one of: {allowed}").format(allowed=", ".join(sources))
@@ -223,7 +224,7 @@ def _source(model: Model, purpose: str, given: str | None) -> tuple[str | None, 
 
 def _minimise(model: Model, purpose: str, row: Incoming) -> tuple[dict, list[str]]:
     """The row's fields the purpose covers, and a line for each one it does not (P004)."""
-    allowed = purposes.categories(model.get("purposes", purpose))
+    allowed = purposes.categories(purposes.require(model, purpose))
     fields, left_out = {}, list(row.left_out)
     for key, value in row.person.items():
         category = PERSON_FIELD_CATEGORY.get(key)
@@ -353,7 +354,7 @@ def _policy_warnings(model: Model, proposals: list[Proposal]) -> list[str]:
     """Once per import: what the law asks next for the labels it writes."""
     warnings = []
     for purpose in dict.fromkeys(p.purpose for p in proposals):
-        if model.get("purposes", purpose).get("legal_basis") == "consent":
+        if purposes.require(model, purpose).get("legal_basis") == "consent":
             warnings.append(_("The purpose {purpose} rests on consent: add each person's consent (consents:, with "
                               "the date and wording) before committing, or crmtool check reports P003.").format(
                                   purpose=purpose))

@@ -36,7 +36,8 @@ def read(path: Path, shown: str, today: dt.date) -> ReadFile:
     except csv.Error as error:
         raise UsageError(_("{file}: line 1: not a CSV header ({error})").format(file=shown, error=error)) from error
     keys = _header(header, shown, warnings)
-    rows, end = [], reader.line_num
+    rows: list = []  # of Incoming (ReadFile.rows), a name this module does not import
+    end = reader.line_num
     try:
         for cells in reader:
             start, end = end + 1, reader.line_num
@@ -47,8 +48,9 @@ def read(path: Path, shown: str, today: dt.date) -> ReadFile:
             values: Values = {}
             for index, cell in enumerate(cells):
                 value = _unguard(cell.strip())
-                if index < len(keys) and keys[index] is not None and value:
-                    values[keys[index]] = value
+                key = keys[index] if index < len(keys) else None
+                if key is not None and value:
+                    values[key] = value
             row = build(start, values, today)
             if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys):]):
                 row.problems.append(_("the row has {count} cells but the header only {columns} columns; check for a "

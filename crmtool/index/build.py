@@ -359,7 +359,8 @@ def open_index(path: Path) -> sqlite3.Connection:
     return connection
 
 
-_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, getattr(sqlite3, "SQLITE_RECURSIVE", 33)}
+_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
+            getattr(sqlite3, "SQLITE_RECURSIVE", 33)}
 _READING_PRAGMAS = {"data_version", "table_info", "table_xinfo", "table_list", "index_list", "index_info",
                     "index_xinfo", "foreign_key_list"}
 """Pragmas that only read: FTS5 asks for data_version, and people ask what a table holds."""

@@ -67,7 +67,8 @@ def organisation_id(db: sqlite3.Connection, text: str, kind: str | None = None) 
         "SELECT id FROM organisations WHERE lower(name) = lower(:t) OR lower(short_name) = lower(:t) "
         "UNION SELECT organisation FROM identifiers WHERE upper(value) = upper(:t) ORDER BY 1", {"t": text})]
     if kind and len(found) > 1:
-        of_kind = [r for r in found if db.execute("SELECT kind FROM organisations WHERE id = ?", (r,)).fetchone()[0] == kind]
+        of_kind = [r for r in found
+                   if db.execute("SELECT kind FROM organisations WHERE id = ?", (r,)).fetchone()[0] == kind]
         found = of_kind or found
     if len(found) == 1:
         return found[0]
@@ -111,7 +112,8 @@ def labels(db: sqlite3.Connection, vocabulary: str) -> dict[str, str]:
 
 
 def _positions(db: sqlite3.Connection, vocabulary: str) -> dict[str, int]:
-    return {v: n for v, n in db.execute("SELECT value, position FROM vocabulary_values WHERE vocabulary = ?", (vocabulary,))}
+    return {v: n for v, n in db.execute("SELECT value, position FROM vocabulary_values WHERE vocabulary = ?",
+                                        (vocabulary,))}
 
 
 # --- role holders ------------------------------------------------------------------------
@@ -197,7 +199,8 @@ def _role_rows(db: sqlite3.Connection, found: list[dict]) -> list[dict]:
             "party": row["party"], "party_name": row["party_name"],
             "municipality": row["municipality"], "municipality_name": municipality_names.get(row["municipality"]),
             "province": row["province"], "region": row["region"], "on_behalf_of": row["on_behalf_of"],
-            "start": row["start"], "end": row["end"], "public": bool(row["public"]) if row["public"] is not None else None})
+            "start": row["start"], "end": row["end"],
+            "public": bool(row["public"]) if row["public"] is not None else None})
     result.sort(key=lambda r: (r["municipality_name"] or r["organisation_name"] or "", r["organisation_name"] or "",
                                order.get(r["function"], 999), r["name"].casefold(), r["role"]))
     return result
@@ -209,7 +212,8 @@ def mayor(db: sqlite3.Connection, municipality: str, on: dt.date) -> Answer:
     """Who heads the municipality: the mayor, or the acting mayor."""
     found = organisation_id(db, municipality, "municipality")
     answer = who(db, Filters(functions=HEAD_FUNCTIONS, organisation=found), on)
-    answer.title, answer.values = N_("Mayor of {organisation} on {on}"), {"organisation": _name(db, found), "on": on.isoformat()}
+    answer.title, answer.values = N_("Mayor of {organisation} on {on}"), {"organisation": _name(db, found),
+                                                                          "on": on.isoformat()}
     return answer
 
 
@@ -241,14 +245,16 @@ def committee(db: sqlite3.Connection, name: str, on: dt.date) -> Answer:
     answer = who(db, Filters(organisation=found), on)
     for row in answer.rows:
         row["chair"] = row["function"] == CHAIR or CHAIR in row["qualifiers"]
-        found_for = db.execute("SELECT m.name FROM roles r JOIN organisation_context x ON x.organisation = r.organisation "
+        found_for = db.execute("SELECT m.name FROM roles r "
+                               "JOIN organisation_context x ON x.organisation = r.organisation "
                                "JOIN organisations m ON m.id = x.municipality WHERE r.id = ?",
                                (row["on_behalf_of"],)).fetchone()
         row["for_municipality"] = found_for[0] if found_for else None
     answer.rows.sort(key=lambda r: not r["chair"])
     answer.columns = ["role", "person", "name", "function", "function_label", "chair", "qualifiers",
                       "on_behalf_of", "for_municipality", "start", "end"]
-    answer.title, answer.values = N_("Members of {organisation} on {on}"), {"organisation": _name(db, found), "on": on.isoformat()}
+    answer.title, answer.values = N_("Members of {organisation} on {on}"), {"organisation": _name(db, found),
+                                                                            "on": on.isoformat()}
     return answer
 
 
@@ -315,7 +321,8 @@ def person_now(db: sqlite3.Connection, text: str, on: dt.date, pipeline: Pipelin
     roles = who(db, Filters(person=found), on).rows
     rows = [{"kind": "role", "id": r["role"], "what": r["function_label"], "where": r["organisation_name"],
              "start": r["start"], "end": r["end"]} for r in roles]
-    rows += [{"kind": "list", "id": r["list"], "what": r["title"] or r["list"], "where": None, "start": None, "end": None}
+    rows += [{"kind": "list", "id": r["list"], "what": r["title"] or r["list"], "where": None,
+              "start": None, "end": None}
              for r in rows_of(db, "SELECT s.list, l.title FROM subscriptions s LEFT JOIN lists l ON l.id = s.list "
                                   "WHERE s.person = ? ORDER BY s.rowid", (found,))]
     rows += [{"kind": "request", "id": r["request"], "what": r["title"], "where": r["stage_label"],
@@ -343,7 +350,8 @@ def _requests_on(db: sqlite3.Connection, on: dt.date, pipeline: Pipeline, open_o
     for row in found:
         row["assignee_name"] = staff.get(row["assignee"])
         row["stage_label"] = _label(pipeline.stages.get(row["stage"] or "", {}).get("label")) or row["stage"]
-        row["open"] = not (row["closed"] and row["closed"] <= on.isoformat()) and not pipeline.is_final(row["stage"] or "")
+        row["open"] = (not (row["closed"] and row["closed"] <= on.isoformat())
+                       and not pipeline.is_final(row["stage"] or ""))
         row["overdue"] = bool(row["open"] and row["follow_up"] and row["follow_up"] < on.isoformat())
         row["_order"] = stages.index(row["stage"]) if row["stage"] in stages else len(stages)
     if open_only:
@@ -469,7 +477,7 @@ def sql(db: sqlite3.Connection, statement: str, max_steps: int = SQL_MAX_STEPS) 
             for name in (d[0] for d in cursor.description or []):  # `a.type, b.type`: keep both, as type and type_2
                 seen[name] = seen.get(name, 0) + 1
                 columns.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-            rows = []
+            rows: list[dict[str, Any]] = []
             for row in cursor:
                 if len(rows) == SQL_MAX_ROWS:
                     raise SqlLimit(_("SQL: the answer has more than {rows} rows; add a LIMIT or a narrower "

@@ -68,13 +68,15 @@ def _common(data: dict, folder: str, rid: str, rows: Rows) -> None:
 
 def person(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
     name = mapping(data.get("name"))
-    rows["people"].append((rid, path, full_name(data.get("name")) or None, text(name.get("given")), text(name.get("prefix")),
-                           text(name.get("family")), text(data.get("language")), text(data.get("owner")),
-                           text(data.get("status")), text(data.get("inactive_since"))))
+    rows["people"].append((rid, path, full_name(data.get("name")) or None, text(name.get("given")),
+                           text(name.get("prefix")), text(name.get("family")), text(data.get("language")),
+                           text(data.get("owner")), text(data.get("status")), text(data.get("inactive_since"))))
     for _n, label in maps(data.get("purposes")):
-        rows["person_purposes"].append((rid, *(text(label.get(k)) for k in ("purpose", "since", "source", "notified", "until"))))
+        rows["person_purposes"].append((rid, *(text(label.get(k))
+                                               for k in ("purpose", "since", "source", "notified", "until"))))
     for _n, consent in maps(data.get("consents")):
-        rows["consents"].append((rid, *(text(consent.get(k)) for k in ("purpose", "given", "withdrawn", "channel", "wording"))))
+        rows["consents"].append((rid, *(text(consent.get(k))
+                                        for k in ("purpose", "given", "withdrawn", "channel", "wording"))))
     for name_of_list in strings(data.get("subscriptions")):
         rows["subscriptions"].append((rid, name_of_list))
     _contacts(data, "people", rid, rows)
@@ -106,18 +108,21 @@ def role(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
 def request(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
     origin = mapping(data.get("from"))
     outcome = mapping(data.get("outcome"))
-    rows["requests"].append((rid, path, text(data.get("kind")), text(data.get("title"), lang), text(data.get("received")),
-                             text(data.get("channel")), text(origin.get("person")), text(origin.get("organisation")),
-                             text(data.get("assignee")), text(data.get("stage")), text(data.get("follow_up")),
-                             text(data.get("closed")), text(outcome.get("decision")), text(data.get("owner"))))
+    rows["requests"].append((rid, path, text(data.get("kind")), text(data.get("title"), lang),
+                             text(data.get("received")), text(data.get("channel")), text(origin.get("person")),
+                             text(origin.get("organisation")), text(data.get("assignee")), text(data.get("stage")),
+                             text(data.get("follow_up")), text(data.get("closed")), text(outcome.get("decision")),
+                             text(data.get("owner"))))
     for n, step in maps(data.get("history")):
-        rows["request_history"].append((rid, n, *(text(step.get(k), lang) for k in ("date", "stage", "by", "assignee", "note"))))
+        rows["request_history"].append((rid, n, *(text(step.get(k), lang)
+                                                   for k in ("date", "stage", "by", "assignee", "note"))))
     rows["request_topics"].extend((rid, topic) for topic in strings(data.get("topics")))
     _common(data, "requests", rid, rows)
 
 
 def interaction(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:
-    rows["interactions"].append((rid, path, text(data.get("date")), text(data.get("kind")), text(data.get("summary"), lang),
+    rows["interactions"].append((rid, path, text(data.get("date")), text(data.get("kind")),
+                                 text(data.get("summary"), lang),
                                  *(text(data.get(k)) for k in ("purpose", "request", "follow_up", "owner"))))
     for field, kind in (("people", "person"), ("organisations", "organisation"), ("roles", "role"), ("staff", "staff")):
         rows["interaction_links"].extend((rid, kind, ref) for ref in strings(data.get(field)))
@@ -146,7 +151,8 @@ def field_definition(rid: str, path: str, data: dict, lang: str, rows: Rows) -> 
                                       text(data.get("vocabulary")), flag(data.get("multiple")),
                                       flag(data.get("required")), text(data.get("category"))))
     applies = data.get("applies_to")
-    rows["field_applies_to"].extend((rid, kind) for kind in ([applies] if isinstance(applies, str) else strings(applies)))
+    rows["field_applies_to"].extend((rid, kind)
+                                    for kind in ([applies] if isinstance(applies, str) else strings(applies)))
 
 
 def processor(rid: str, path: str, data: dict, lang: str, rows: Rows) -> None:

@@ -263,8 +263,8 @@ def ddl() -> tuple[list[str], list[str]]:
                     text += f" REFERENCES {column.references}"
                 columns.append(text)
             statements.append(f"CREATE TABLE {table.name} ({', '.join(columns)})")
-        for number, columns in enumerate(table.indexes):
-            quoted = ", ".join(f'"{c}"' for c in columns)
+        for number, indexed in enumerate(table.indexes):
+            quoted = ", ".join(f'"{c}"' for c in indexed)
             indexes.append(f"CREATE INDEX {table.name}_{number} ON {table.name} ({quoted})")
     statements.append(SEARCH_DDL)
     statements.extend(sql for _doc, sql in VIEWS.values())

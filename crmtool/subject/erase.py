@@ -152,6 +152,7 @@ def _plan(repo: Repository, model: Model, person, outcome: Outcome, by: str | No
         what = _scrub_references(document.data, record_file.folder, ids, held, outcome.mode)
         redacted = _redact(document.data, ids)
         if is_closing:
+            assert by is not None  # erase() refuses --request without --by
             _close(document.data, outcome.day, by)
             what = "erasure request"
         if what or redacted:
@@ -235,7 +236,7 @@ def _same_style(old: str, new: str) -> str:
     if type(old) is str:
         return new
     try:
-        styled = type(old)(new)
+        styled: Any = type(old)(new)  # old's ruamel class: a folded scalar carries fold_pos
     except TypeError:
         return new
     folds = getattr(old, "fold_pos", None)

@@ -123,14 +123,15 @@ def export(model: Model, person_id: str, today: dt.date) -> Export:
 
     stages = pipeline_of(model.config).stages
 
-    data = {
+    data: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "created": today.isoformat(),
         "language": language,
         "controller": _controller(model),
         "person": _person(model, person, text),
-        "roles": [_role(role, today, organisation, vocabulary_value) for role in _by_start(model.roles_of(person.id))],
+        "roles": [_role(role, today, organisation, vocabulary_value)
+                  for role in _by_start(model.roles_of(person.id))],
         "interactions": [_interaction(model, i, person.id, organisation, redact, text)
                          for i in sorted(model.interactions_of(person.id), key=lambda r: (str(r.get("date")), r.id))],
         "requests": [_request(r, redact, text, stages) for r in
@@ -161,7 +162,8 @@ def _by_start(roles: list[Record]) -> list[Record]:
 
 
 def _controller(model: Model) -> dict:
-    controller = model.config.get("controller") if isinstance(model.config.get("controller"), dict) else {}
+    controller = model.config.get("controller")
+    controller = controller if isinstance(controller, dict) else {}
     dpo = model.config.get("dpo") if isinstance(model.config.get("dpo"), dict) else {}
     authority = AUTHORITIES.get(controller_country(model.config), AUTHORITIES["NL"])
     return {"name": controller.get("name"), "email": controller.get("email"), "phone": controller.get("phone"),
@@ -227,7 +229,8 @@ def _interaction(model: Model, interaction: Record, person_id: str, organisation
     aliases = model.aliases("people")
     others = sum(1 for p in people if aliases.get(p, p) != person_id)
     own_roles = [r for r in list_of(interaction.get("roles"))
-                 if isinstance(r, str) and (model.get("roles", r) or Record("roles", r, "", {})).get("person") == person_id]
+                 if isinstance(r, str)
+                 and (model.get("roles", r) or Record("roles", r, "", {})).get("person") == person_id]
     purpose_record = model.get("purposes", interaction.get("purpose") or "")
     request = interaction.get("request")
     kept = of_interaction(model, interaction)

@@ -64,7 +64,7 @@ def render_html(result: Export, root: Path | None = None) -> str:
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"], trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     catalogue = translations(result.language)
-    env.install_gettext_translations(catalogue, newstyle=True)
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     env.filters["words"] = lambda code: catalogue.gettext(CODES[code]) if code in CODES else (code or "")
     return env.get_template("export.html").render(lang=result.language, **result.data)
 
@@ -78,7 +78,8 @@ def escape_value(text: str) -> str:
 def fold(line: str) -> str:
     """RFC 6350 3.2: lines longer than 75 octets continue on the next line after CRLF and a
     space, never splitting a UTF-8 character."""
-    pieces, current, size = [], "", 0
+    pieces: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > (75 if not pieces else 74):

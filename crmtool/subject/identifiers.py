@@ -178,7 +178,8 @@ class Identifiers:
         pattern = self._token_pattern()
         if pattern is not None:
             emails = {e.lower() for e in self.emails}
-            found += [(m.start(), m.end(), EMAIL if m.group().lower() in emails else ID) for m in pattern.finditer(text)]
+            found += [(m.start(), m.end(), EMAIL if m.group().lower() in emails else ID)
+                      for m in pattern.finditer(text)]
         if self.phones and self._digits_may_hold_a_phone(text):
             flat = Flat(text)
             wanted = set(self.phones)

@@ -89,7 +89,8 @@ def purge_history(repo: Repository, person_id: str) -> Purged:
     if _git(root, "status", "--porcelain").strip():
         raise Refused(_("the work tree has uncommitted changes; {advice}").format(advice=commit_first))
     if (root / person_path).exists() or _git_ok(root, "cat-file", "-e", f"HEAD:{person_path}"):
-        raise Refused(_("{person} is not erased in the last commit; {advice}").format(person=person_id, advice=commit_first))
+        raise Refused(_("{person} is not erased in the last commit; {advice}").format(
+            person=person_id, advice=commit_first))
     head_log = _git_ok(root, "show", f"HEAD:{erasure_log.LOG_FILE}")
     if head_log is None or erasure_log.read(root).find(person_id) is None:
         raise Refused(_("{log} in the last commit has no entry for {person}; {advice}").format(

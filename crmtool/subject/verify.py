@@ -128,8 +128,8 @@ class Hashes:
         if self.phones:
             flat = Flat(text)
             breaks = [i for i, c in enumerate(text) if c == "\n"]
-            for start, _end, number in numbers_in(flat.text, self.region):
-                if self._hash(normalise(number)) in self.phones:
+            for start, _end, phone in numbers_in(flat.text, self.region):
+                if self._hash(normalise(phone)) in self.phones:
                     found.add((bisect.bisect_left(breaks, flat.start(start)) + 1, PHONE))
         return sorted(found)
 
@@ -254,7 +254,8 @@ def hashes_for(repo: Repository, person_or_hash: str) -> Hashes:
         try:
             data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
         except Exception as error:  # a broken file: say which, never guess
-            raise UsageError(_("{path}: cannot be read ({error})").format(path=repo.relative(path), error=error)) from error
+            raise UsageError(_("{path}: cannot be read ({error})").format(
+                path=repo.relative(path), error=error)) from error
         data = data if isinstance(data, dict) else {}
         ids = Identifiers.of(person_or_hash, data, region)
         from .identifiers import name_key
@@ -265,12 +266,13 @@ def hashes_for(repo: Repository, person_or_hash: str) -> Hashes:
     entry = log.find(person_or_hash)
     if entry is None:
         raise UsageError(_("{person}: no such person in records/people/ and no entry in {log}; "
-                           "give the id or an id_hash from the log").format(person=person_or_hash, log=erasure_log.LOG_FILE))
-    ids = {entry["id_hash"], *(entry.get("alias_hashes") or [])}
+                           "give the id or an id_hash from the log").format(
+            person=person_or_hash, log=erasure_log.LOG_FILE))
+    id_hashes = {entry["id_hash"], *(entry.get("alias_hashes") or [])}
     if not re.fullmatch(r"[0-9a-f]{64}", person_or_hash.lower()):
-        ids.add(log.hash(person_or_hash))
+        id_hashes.add(log.hash(person_or_hash))
     names = {entry["name_hash"]} if entry.get("name_hash") else set()
-    return Hashes(log.salt, ids, set(entry.get("email_hashes") or []), names, set(entry.get("name_hashes") or []),
+    return Hashes(log.salt, id_hashes, set(entry.get("email_hashes") or []), names, set(entry.get("name_hashes") or []),
                   set(entry.get("phone_hashes") or []), set(entry.get("part_hashes") or []), region,
                   set(entry["word_hashes"]) if entry.get("word_hashes") else None)
 
@@ -308,7 +310,7 @@ def _history(root: Path, hashes: Hashes) -> list[Place]:
         sha, _sep, path = line.partition(" ")
         if path and sha not in paths:
             paths[sha] = path
-    tags = {}
+    tags: dict[str, str] = {}
     for line in _git(root, "for-each-ref", "--format=%(objectname) %(refname)").splitlines():
         sha, _sep, ref = line.partition(" ")
         tags.setdefault(sha, ref)
@@ -316,11 +318,11 @@ def _history(root: Path, hashes: Hashes) -> list[Place]:
     blob_hits: dict[str, list[Place]] = {}
     for sha, kind, data in _objects(root):
         if kind == "blob":
-            path = paths.get(sha)
-            if path == erasure_log.LOG_FILE:
+            blob_path = paths.get(sha)
+            if blob_path == erasure_log.LOG_FILE:
                 continue
-            shown = hashes.mask(path) if path else _("unreachable object {sha}").format(sha=sha[:12])
-            found = hashes.places(path or "", data, shown)
+            shown = hashes.mask(blob_path) if blob_path else _("unreachable object {sha}").format(sha=sha[:12])
+            found = hashes.places(blob_path or "", data, shown)
             if found:
                 blob_hits[sha] = found
         elif kind == "commit":
@@ -328,7 +330,8 @@ def _history(root: Path, hashes: Hashes) -> list[Place]:
                        for where, line, k in _message_places(hashes, data, "author", "committer")]
         elif kind == "tag":
             name = _tag_name(data)
-            label = _("tag {name}").format(name=hashes.mask(name)) if name else _("tag object {sha}").format(sha=sha[:12])
+            label = (_("tag {name}").format(name=hashes.mask(name)) if name
+                     else _("tag object {sha}").format(sha=sha[:12]))
             places += [Place(label + where, line, k) for where, line, k in _message_places(hashes, data, "tagger")]
             places += [Place(label, None, k) for _s, _e, k in hashes.path_spans(name or "")]
     for sha, found in blob_hits.items():
@@ -347,7 +350,7 @@ def _history(root: Path, hashes: Hashes) -> list[Place]:
         if line and line not in seen:
             seen.add(line)
             places += hashes.path_places(line, f"{commit}:{hashes.mask(line)}")
-    for sha, ref in sorted(tags.items(), key=lambda item: item[1]):
+    for _sha, ref in sorted(tags.items(), key=lambda item: item[1]):
         places += [Place(_("ref {name}").format(name=hashes.mask(ref)), None, k)
                    for k in sorted({k for _s, _e, k in hashes.path_spans(ref)})]
     return places
@@ -358,7 +361,8 @@ def _message_places(hashes: Hashes, data: bytes, *people: str) -> list[tuple[str
     its author, committer or tagger."""
     text = data.decode("utf-8", "replace")
     header, _sep, message = text.partition("\n\n")
-    found = [(" " + _("(message)"), line, kind) for line, kind in hashes.text_places(message)]
+    found: list[tuple[str, int | None, str]] = [(" " + _("(message)"), line, kind)
+                                                for line, kind in hashes.text_places(message)]
     for line in header.splitlines():
         role, _space, value = line.partition(" ")
         if role in people:
@@ -379,20 +383,22 @@ def _objects(root: Path):
     """(sha, type, content) of every object in the repository's object store."""
     process = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch-all-objects", "--batch"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    stdout = process.stdout
+    assert stdout is not None  # stdout=PIPE
     try:
         while True:
-            header = process.stdout.readline()
+            header = stdout.readline()
             if not header:
                 break
             parts = header.decode().split()
             if len(parts) < 3:
                 continue
-            data = process.stdout.read(int(parts[2]))
-            process.stdout.read(1)
+            data = stdout.read(int(parts[2]))
+            stdout.read(1)
             if parts[1] != "tree":
                 yield parts[0], parts[1], data
     finally:
-        process.stdout.close()
+        stdout.close()
         process.wait()
 
 
