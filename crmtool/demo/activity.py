@@ -55,8 +55,8 @@ SUBJECTS = {
                    "de positie van de griffie"),
     "privacy": ("een verzoek van een inwoner om inzage",),
 }
-QUESTIONS = ("Vraag over {subject}", "Verzoek om een voorbeeld over {subject}", "Ervaringen van andere gemeenten met {subject}",
-             "Spreker gezocht over {subject}")
+QUESTIONS = ("Vraag over {subject}", "Verzoek om een voorbeeld over {subject}",
+             "Ervaringen van andere gemeenten met {subject}", "Spreker gezocht over {subject}")
 PROJECTS = ("Gezamenlijke aanpak van {subject}", "Regionale pilot rond {subject}", "Benchmark over {subject}")
 
 
@@ -267,5 +267,6 @@ def _about(rng: random.Random, request: Request, role: Role, today: dt.date) -> 
     roles = [role] if role.holds_on(day) else []
     town = request.organisation
     return Interaction(day, rng.choice(("call", "email", "video-call")), [role.person], [town] if town else [],
-                       roles, [request.assignee], f"Toelichting gegeven bij de vraag: {request.title[:1].lower()}{request.title[1:]}.",
+                       roles, [request.assignee],
+                       f"Toelichting gegeven bij de vraag: {request.title[:1].lower()}{request.title[1:]}.",
                        "member-services", request.owner, f"vraag-{town.role_slug}" if town else "vraag", request)

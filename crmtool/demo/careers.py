@@ -257,7 +257,8 @@ class MunicipalHistory:
                 i = len(roles)
                 portfolio = deck[:rng.choice((2, 2, 3))]
                 deck = deck[len(portfolio):] + portfolio
-                qualifiers = ["loco-burgemeester"] if i == 0 else ["tweede-loco-burgemeester"] if i == 1 and size >= 4 else []
+                qualifiers = (["loco-burgemeester"] if i == 0 else
+                              ["tweede-loco-burgemeester"] if i == 1 and size >= 4 else [])
                 roles.append(add_role(person, Role(self.m.college, "wethouder", start, end, reason,
                                                    qualifiers=qualifiers, portfolio=portfolio, party=party)))
         for role in list(roles):
@@ -281,7 +282,8 @@ class MunicipalHistory:
         if returning and rng.random() < ALDERMAN_RETURNS:
             person = returning[0]
         else:
-            members = [r for r in council if r.party == party and r.start < start and r.holds_on(start) and not r.qualifiers]
+            members = [r for r in council
+                       if r.party == party and r.start < start and r.holds_on(start) and not r.qualifiers]
             if members and rng.random() < ALDERMAN_FROM_COUNCIL:
                 person = rng.choice(members).person
             else:

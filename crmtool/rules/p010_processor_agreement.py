@@ -28,7 +28,8 @@ from ..i18n import N_, _
 from ..load.model import Model, Record, parse_date
 from .base import RepoContext, Rule
 
-RULE = Rule("P010", "error", N_("A processor needs a current data-processing agreement"), "repository", "Art. 28(3)", dated=True)
+RULE = Rule("P010", "error", N_("A processor needs a current data-processing agreement"),
+            "repository", "Art. 28(3)", dated=True)
 
 
 def _used_by(model: Model, processor: Record) -> list[str]:

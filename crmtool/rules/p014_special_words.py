@@ -68,7 +68,8 @@ from ..domain.policy import purpose_special_categories, special_categories
 from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
-RULE = Rule("P014", "warning", N_("Free text that looks like special-category data"), "repository", "Art. 9(1), 10", dated=True)
+RULE = Rule("P014", "warning", N_("Free text that looks like special-category data"),
+            "repository", "Art. 9(1), 10", dated=True)
 
 # Words and phrases per special category (the `special_categories` values of a purpose, plus
 # `criminal` for Art. 10). `*` at the end: a stem, matching word starts. Dutch (NL and

@@ -44,7 +44,8 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         if isinstance(assignee, str) and not ctx.model.exists("staff", assignee):
             yield RULE.finding(
                 CONFIG_FILE, ctx.locator.position(CONFIG_FILE, ("routing", index, "assignee")),
-                _("Routing rule {number} names colleague '{staff}', but there is no records/staff/{staff}.yaml.").format(
+                _("Routing rule {number} names colleague '{staff}', "
+                  "but there is no records/staff/{staff}.yaml.").format(
                     number=index + 1, staff=assignee),
                 _("Correct the id, or add the colleague to records/staff/."))
         if isinstance(team, str) and team not in teams:

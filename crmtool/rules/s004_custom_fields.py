@@ -68,7 +68,8 @@ def _check_record(ctx: RepoContext, record: Record, definitions: dict) -> Iterat
         if definition is None:
             close = difflib.get_close_matches(key, list(applicable), n=1)
             if key in definitions:
-                hint = _("records/fields/{key}.yaml applies to {types}; add {type} to its applies_to if it should apply here.").format(
+                hint = _("records/fields/{key}.yaml applies to {types}; "
+                         "add {type} to its applies_to if it should apply here.").format(
                     key=key, types=", ".join(_applies_to(definitions[key])), type=record.type)
             elif close:
                 hint = _("Did you mean '{close}'?").format(close=close[0])
