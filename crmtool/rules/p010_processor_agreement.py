@@ -63,7 +63,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         if any(value is not None and dates[key] is None for key, value in values.items()):
             continue  # an invalid date: S001
         position = ctx.at(record, ("agreement",), at_key=True)
-        started = [(dates[key], key) for key in ("start", "signed") if dates[key] is not None]
+        started = [(day, key) for key in ("start", "signed") if (day := dates[key]) is not None]
         if not started:
             yield RULE.finding(record.path, position,
                                _("The data-processing agreement records neither when it was signed nor when it "

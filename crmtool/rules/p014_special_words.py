@@ -229,7 +229,9 @@ class Matcher:
             if isinstance(category, str) and isinstance(added, (list, tuple)):
                 words.setdefault(category, []).extend(w for w in added if isinstance(w, str))
         self._categories = [(c, p) for c, p in ((c, _alternation(w)) for c, w in words.items()) if p]
-        self._ignore = re.compile(_alternation(NOT_SPECIAL).pattern + "|" + _VOTE_ON_A_DAY)
+        not_special = _alternation(NOT_SPECIAL)
+        assert not_special is not None  # NOT_SPECIAL is a fixed list of words
+        self._ignore = re.compile(not_special.pattern + "|" + _VOTE_ON_A_DAY)
 
     def find(self, text: str) -> list[Hit]:
         """Every distinct special word in `text` (first occurrence, in text order)."""
@@ -258,7 +260,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             if found and position is None:
                 position = at
             hits += found
-        if not hits:
+        if not hits or position is None:  # position is set with the first hit
             continue
         yield RULE.finding(
             record.path, ctx.at(record, position),

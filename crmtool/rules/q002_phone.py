@@ -71,7 +71,7 @@ def default_country(ctx: RepoContext) -> str:
     controller = ctx.model.config.get("controller") if isinstance(ctx.model.config, dict) else None
     address = controller.get("address") if isinstance(controller, dict) else None
     country = address.get("country") if isinstance(address, dict) else None
-    fallback = country if _is_country(country) else "NL"
+    fallback = country if isinstance(country, str) and _is_country(country) else "NL"
     chosen = ctx.model.setting("default_country", fallback)
     return chosen if _is_country(chosen) else fallback
 
@@ -121,6 +121,7 @@ def judge(text: str, region: str) -> tuple[str, str] | None:
                 _("Write the number with its country code, for example +31 6 12345678 or +32 9 223 45 67."))
     if phonenumbers.is_valid_number(number):
         return None
+    assert number.country_code is not None  # parse() always sets it
     country = phonenumbers.region_code_for_country_code(number.country_code)
     possible = phonenumbers.is_possible_number_with_reason(number)
     reason = next((said for name, said in _LENGTH_REASONS.items()

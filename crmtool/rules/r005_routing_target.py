@@ -34,10 +34,11 @@ RULE = Rule("R005", "error", N_("A routing rule must name an existing colleague 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
     rules = rules_of(ctx.model.config)
-    if not rules:
+    routing = ctx.model.config.get("routing")
+    if not rules or not isinstance(routing, list):  # rules come from a list only
         return
     teams = known_teams(ctx.model)
-    for index, rule in enumerate(ctx.model.config.get("routing")):
+    for index, rule in enumerate(routing):
         if not isinstance(rule, dict):
             continue
         assignee, team = rule.get("assignee"), rule.get("team")

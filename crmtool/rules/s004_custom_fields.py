@@ -116,7 +116,7 @@ def _problem(ctx: RepoContext, value: Any, definition: dict) -> tuple[str, str] 
     return None
 
 
-def _choices(ctx: RepoContext, definition: dict) -> list[str] | None:
+def _choices(ctx: RepoContext, definition: dict) -> list[object] | None:
     if definition.get("vocabulary"):
         if not isinstance(definition["vocabulary"], str):
             return None  # S001 reports the definition
