@@ -13,7 +13,7 @@ import datetime as dt
 # The municipalities that the shipped example records already describe, with their real CBS
 # codes and public details (records/organisations/gemeente-*.yaml). Beyond these, names are
 # made up (names.municipality_names).
-REAL_MUNICIPALITIES = (
+REAL_MUNICIPALITIES: tuple[dict, ...] = (
     {"slug": "almere", "name": "Almere", "cbs": "GM0034", "province": "flevoland",
      "safety_region": "vr-flevoland", "inwoners": 226000, "places": ["Almere"],
      "phone": "14 036", "visit": ("Stadhuisplein", "1", "1315 HR"), "postal": ("Postbus", "200", "1300 AE"),
@@ -165,7 +165,7 @@ def municipal_elections(today: dt.date, count: int = 3) -> list[dt.date]:
     Dutch municipal elections fall every four years on the third Wednesday of March
     (2018-03-21, 2022-03-16, 2026-03-18); the new council is installed two weeks later.
     """
-    days = []
+    days: list[dt.date] = []
     year = 2014 + 4 * ((today.year - 2014) // 4)
     while len(days) < count:
         election = _third_wednesday_of_march(year)

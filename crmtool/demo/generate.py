@@ -144,9 +144,10 @@ def _role_ids(roles: list[Role]) -> None:
     def base(role: Role) -> str:
         if role.member is not None:
             return f"r-{role.organisation.role_slug}-lid-{role.member.role_slug}"
+        assert role.person is not None  # a role is held by a member organisation or by a person
         home = role.person.home
-        shared = activity.municipality_of(role.organisation) is None and home is not None
-        return f"r-{role.organisation.role_slug}-{role.function}{'-' + home.slug if shared else ''}-{role.start.year}"
+        shared = home if activity.municipality_of(role.organisation) is None else None
+        return f"r-{role.organisation.role_slug}-{role.function}{'-' + shared.slug if shared else ''}-{role.start.year}"
     bases = [base(r) for r in roles]
     totals: dict[str, int] = {}
     for b in bases:

@@ -99,6 +99,7 @@ def role(r: Role) -> str:
     if r.person is not None:
         lines.append(f"person: {r.person.id}")
     else:
+        assert r.member is not None  # a role is held by a person or by a member organisation
         lines.append(f"member_organisation: {r.member.id}")
     lines += [f"organisation: {r.organisation.id}", f"function: {r.function}"]
     if r.qualifiers:
