@@ -55,8 +55,8 @@ SUBJECTS = {
                    "de positie van de griffie"),
     "privacy": ("een verzoek van een inwoner om inzage",),
 }
-QUESTIONS = ("Vraag over {subject}", "Verzoek om een voorbeeld over {subject}", "Ervaringen van andere gemeenten met {subject}",
-             "Spreker gezocht over {subject}")
+QUESTIONS = ("Vraag over {subject}", "Verzoek om een voorbeeld over {subject}",
+             "Ervaringen van andere gemeenten met {subject}", "Spreker gezocht over {subject}")
 PROJECTS = ("Gezamenlijke aanpak van {subject}", "Regionale pilot rond {subject}", "Benchmark over {subject}")
 
 
@@ -81,7 +81,7 @@ class RoleIndex:
 
     def colleagues(self, rng: random.Random, role: Role, day: dt.date, count: int) -> list[Role]:
         pool = self.by_org.get(role.organisation.id, [])
-        found = []
+        found: list[Role] = []
         for other in rng.sample(pool, min(len(pool), 3 * count)):
             if other is not role and other.holds_on(day) and other.person not in [r.person for r in found] \
                     and other.person is not role.person and len(found) < count:
@@ -99,7 +99,7 @@ def _working_day(day: dt.date, low: dt.date, high: dt.date) -> dt.date:
     return day
 
 
-def municipality_of(org: Org) -> Org | None:
+def municipality_of(org: Org | None) -> Org | None:
     while org is not None and org.kind != "municipality":
         org = org.parent
     return org
@@ -136,7 +136,7 @@ def _scene(rng: random.Random, index: RoleIndex, role: Role, day: dt.date) -> In
     town = municipality_of(body)
     if body.kind in ("committee", "board", "partnership", "safety-region"):
         roles = [role] + index.colleagues(rng, role, day, rng.randint(1, 3))
-        name = body.short_name or (body.name["nl"] if isinstance(body.name, dict) else body.name)
+        name = body.short_name or (body.name["nl"] if isinstance(body.name, dict) else str(body.name))
         return Interaction(day, "meeting", [r.person for r in roles], [body], roles, staff,
                            f"Overleg van {name} over {subject}.", "office-holders", "public-affairs",
                            slug(name) if len(slug(name)) <= 30 else body.role_slug)
@@ -145,10 +145,12 @@ def _scene(rng: random.Random, index: RoleIndex, role: Role, day: dt.date) -> In
         what = {"visit": "Werkbezoek", "meeting": "Gesprek", "call": "Telefoongesprek",
                 "video-call": "Videogesprek"}[kind]
         title = "de burgemeester" if role.function != "wethouder" else "de wethouder"
+        assert town is not None  # a mayor's or alderman's college is part of a municipality
         return Interaction(day, kind, [role.person], [town], [role], staff,
                            f"{what} met {title} van {town.short_name} over {subject}.", "office-holders",
                            "public-affairs", f"{slug(what)}-{town.role_slug}")
     if role.function == "raadslid":
+        assert town is not None  # a council is part of a municipality
         roles = [role] + index.colleagues(rng, role, day, rng.randint(0, 2))
         kind = rng.choice(("event", "meeting", "email"))
         return Interaction(day, kind, [r.person for r in roles], [town], roles, staff,
@@ -182,6 +184,7 @@ def requests(rng: random.Random, people: list[Person], index: RoleIndex, landsca
         role, received = picked
         request = (_subject_request if subject_rights else _question)(rng, kind, role, received, today)
         person = role.person
+        assert person is not None  # the index holds the roles of people
         purpose = "data-subject-rights" if subject_rights else "member-services"
         if not person.has_purpose(purpose):
             label(person, purpose, received, "contact-request", today)
@@ -206,7 +209,7 @@ def _question(rng: random.Random, kind: str, role: Role, received: dt.date, toda
             day = days_after(day, rng.randint(1, 4) if i < 3 else rng.randint(7, 40))
         if day > today:
             break
-        entry = {"date": day, "stage": stage, "by": "bram" if i < 2 else assignee}
+        entry: dict = {"date": day, "stage": stage, "by": "bram" if i < 2 else assignee}
         if i == 1:
             entry["assignee"] = assignee
         history.append(entry)
@@ -225,7 +228,7 @@ def _subject_request(rng: random.Random, kind: str, role: Role, received: dt.dat
     with more than a week left (P013 warns within 7 days)."""
     titles = {"access": "Verzoek om inzage", "rectification": "Verzoek om correctie van functiegegevens",
               "objection": "Bezwaar tegen het ontvangen van uitnodigingen"}
-    history = [{"date": received, "stage": "received", "by": "eline", "assignee": "eline"}]
+    history: list[dict] = [{"date": received, "stage": "received", "by": "eline", "assignee": "eline"}]
     verified = days_after(received, rng.randint(0, 2))
     if verified <= today:
         history.append({"date": verified, "stage": "triage", "by": "eline", "note": "Identiteit geverifieerd."})
@@ -267,5 +270,6 @@ def _about(rng: random.Random, request: Request, role: Role, today: dt.date) -> 
     roles = [role] if role.holds_on(day) else []
     town = request.organisation
     return Interaction(day, rng.choice(("call", "email", "video-call")), [role.person], [town] if town else [],
-                       roles, [request.assignee], f"Toelichting gegeven bij de vraag: {request.title[:1].lower()}{request.title[1:]}.",
+                       roles, [request.assignee],
+                       f"Toelichting gegeven bij de vraag: {request.title[:1].lower()}{request.title[1:]}.",
                        "member-services", request.owner, f"vraag-{town.role_slug}" if town else "vraag", request)

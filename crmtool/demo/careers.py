@@ -109,7 +109,7 @@ class MunicipalHistory:
         self._council_and_colleges()
         self._official("griffier", self.m.registry, 200, 5500)
         self._official("gemeentesecretaris", self.m.org, 200, 4500)
-        kept = [p for p in self.people if p.last_role_end() is None or p.last_role_end() >= self.cal.keep_from]
+        kept = [p for p in self.people if (last := p.last_role_end()) is None or last >= self.cal.keep_from]
         order = {id(p): i for i, p in enumerate(kept)}
         return sorted(kept, key=lambda p: (self._priority(p), order[id(p)]))
 
@@ -194,10 +194,12 @@ class MunicipalHistory:
             previous_members = {}
             for role in members:
                 if role.end == term.end and role.end_reason == "term-ended":
+                    assert role.party is not None and role.person is not None  # a party's seat, held by a person
                     previous_members.setdefault(role.party, []).append(role.person)
             previous_aldermen = {}
             for role in aldermen:
                 if role.end_reason == "term-ended":
+                    assert role.party is not None and role.person is not None  # a party's alderman, a person
                     previous_aldermen.setdefault(role.party, []).append(role.person)
 
     def _elect(self, term: Term, seats: list[tuple[str, int]],
@@ -257,7 +259,8 @@ class MunicipalHistory:
                 i = len(roles)
                 portfolio = deck[:rng.choice((2, 2, 3))]
                 deck = deck[len(portfolio):] + portfolio
-                qualifiers = ["loco-burgemeester"] if i == 0 else ["tweede-loco-burgemeester"] if i == 1 and size >= 4 else []
+                qualifiers = (["loco-burgemeester"] if i == 0 else
+                              ["tweede-loco-burgemeester"] if i == 1 and size >= 4 else [])
                 roles.append(add_role(person, Role(self.m.college, "wethouder", start, end, reason,
                                                    qualifiers=qualifiers, portfolio=portfolio, party=party)))
         for role in list(roles):
@@ -281,9 +284,12 @@ class MunicipalHistory:
         if returning and rng.random() < ALDERMAN_RETURNS:
             person = returning[0]
         else:
-            members = [r for r in council if r.party == party and r.start < start and r.holds_on(start) and not r.qualifiers]
+            members = [r for r in council
+                       if r.party == party and r.start < start and r.holds_on(start) and not r.qualifiers]
             if members and rng.random() < ALDERMAN_FROM_COUNCIL:
-                person = rng.choice(members).person
+                member = rng.choice(members).person
+                assert member is not None  # council seats are held by people
+                person = member
             else:
                 return self._person()
         for seat in council:
@@ -321,7 +327,7 @@ class Officials:
             person = self.registry.new_person(rng, self.m, "member-services")
             post = rng.choices(self.posts, weights=(45, 35, 20))[0]
             start = days_before(today, rng.randint(30, 4000))
-            earlier_posts = []
+            earlier_posts: list[Role] = []
             for chance in (0.6, 0.3):  # earlier posts in the same municipality, newest first
                 if rng.random() >= chance:
                     break

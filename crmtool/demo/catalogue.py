@@ -13,7 +13,7 @@ import datetime as dt
 # The municipalities that the shipped example records already describe, with their real CBS
 # codes and public details (records/organisations/gemeente-*.yaml). Beyond these, names are
 # made up (names.municipality_names).
-REAL_MUNICIPALITIES = (
+REAL_MUNICIPALITIES: tuple[dict, ...] = (
     {"slug": "almere", "name": "Almere", "cbs": "GM0034", "province": "flevoland",
      "safety_region": "vr-flevoland", "inwoners": 226000, "places": ["Almere"],
      "phone": "14 036", "visit": ("Stadhuisplein", "1", "1315 HR"), "postal": ("Postbus", "200", "1300 AE"),
@@ -123,7 +123,8 @@ COMMITTEES = {
                                  "Commissie Bestuur en Veiligheid", ("veiligheid",)),
     "vgn-commissie-zorg": ("VGN-commissie Gezondheid en Welzijn", "VGN Health and Welfare Committee",
                            "Commissie Gezondheid en Welzijn", ("zorg", "jeugd")),
-    "vgn-commissie-onderwijs": ("VGN-commissie Onderwijs, Cultuur en Sport", "VGN Education, Culture and Sport Committee",
+    "vgn-commissie-onderwijs": ("VGN-commissie Onderwijs, Cultuur en Sport",
+                                "VGN Education, Culture and Sport Committee",
                                 "Commissie Onderwijs", ("onderwijs", "cultuur", "sport")),
     "vgn-commissie-werk": ("VGN-commissie Werk en Inkomen", "VGN Work and Income Committee",
                            "Commissie Werk en Inkomen", ("werk-en-inkomen", "economie")),
@@ -164,7 +165,7 @@ def municipal_elections(today: dt.date, count: int = 3) -> list[dt.date]:
     Dutch municipal elections fall every four years on the third Wednesday of March
     (2018-03-21, 2022-03-16, 2026-03-18); the new council is installed two weeks later.
     """
-    days = []
+    days: list[dt.date] = []
     year = 2014 + 4 * ((today.year - 2014) // 4)
     while len(days) < count:
         election = _third_wednesday_of_march(year)

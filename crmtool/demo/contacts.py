@@ -64,7 +64,7 @@ class Phones:
 
 
 class Emails:
-    def __init__(self):
+    def __init__(self) -> None:
         self.used: set[str] = set()
 
     def address(self, person: Person, domain: str) -> str:
@@ -85,8 +85,9 @@ class Emails:
 
 def label(person: Person, purpose: str, since: dt.date, source: str, today: dt.date,
           notify: bool = False, rng: random.Random | None = None) -> None:
-    item = {"purpose": purpose, "since": min(since, today), "source": source}
+    item: dict = {"purpose": purpose, "since": min(since, today), "source": source}
     if notify:
+        assert rng is not None  # the callers that notify pass their generator
         item["notified"] = min(days_after(item["since"], rng.randint(5, 20)), today)
     person.purposes.append(item)
 

@@ -78,7 +78,8 @@ def generate(out: Path, people: int, seed: int, today: dt.date, git: bool = True
                 child.unlink(missing_ok=True)
         if not existed:
             shutil.rmtree(out, ignore_errors=True)
-        raise UsageError(f"--out {out}: could not write the records ({error.strerror}); nothing was left there") from error
+        raise UsageError(f"--out {out}: could not write the records ({error.strerror}); "
+                         "nothing was left there") from error
     if git:
         try:
             _commit(out, people, seed, today)
@@ -143,9 +144,10 @@ def _role_ids(roles: list[Role]) -> None:
     def base(role: Role) -> str:
         if role.member is not None:
             return f"r-{role.organisation.role_slug}-lid-{role.member.role_slug}"
+        assert role.person is not None  # a role is held by a member organisation or by a person
         home = role.person.home
-        shared = activity.municipality_of(role.organisation) is None and home is not None
-        return f"r-{role.organisation.role_slug}-{role.function}{'-' + home.slug if shared else ''}-{role.start.year}"
+        shared = home if activity.municipality_of(role.organisation) is None else None
+        return f"r-{role.organisation.role_slug}-{role.function}{'-' + shared.slug if shared else ''}-{role.start.year}"
     bases = [base(r) for r in roles]
     totals: dict[str, int] = {}
     for b in bases:
@@ -171,7 +173,7 @@ def _letters(number: int) -> str:
 def _numbered(requests: list, received, prefix) -> None:
     """`q-2026-0007`, `dsr-2026-0002`: numbered per kind and year in order of receipt."""
     counters: dict[tuple, int] = {}
-    for i, request in sorted(enumerate(requests), key=lambda item: (received(item[1]), item[0])):
+    for _index, request in sorted(enumerate(requests), key=lambda item: (received(item[1]), item[0])):
         key = (prefix(request), received(request).year)
         counters[key] = counters.get(key, 0) + 1
         request.id = f"{key[0]}-{key[1]}-{counters[key]:04d}"
@@ -180,7 +182,7 @@ def _numbered(requests: list, received, prefix) -> None:
 def _interaction_ids(moments: list) -> None:
     """`i-2026-03-10-werkbezoek-almere`, with `-2`, `-3` for the same day and subject."""
     seen: dict[str, int] = {}
-    for i, moment in sorted(enumerate(moments), key=lambda item: (item[1].date, item[0])):
+    for _index, moment in sorted(enumerate(moments), key=lambda item: (item[1].date, item[0])):
         base = f"i-{moment.date.isoformat()}-{moment.slug}"
         seen[base] = seen.get(base, 0) + 1
         moment.id = base if seen[base] == 1 else f"{base}-{seen[base]}"

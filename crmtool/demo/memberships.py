@@ -51,6 +51,7 @@ def safety_region_chairs(landscape: Landscape, people: list[Person], registry: R
         members = [m for m in landscape.municipalities if m.safety_region == vr]
         largest = max(members, key=lambda m: (m.inwoners, m.slug))
         for base in mayors.get(largest.college.id, []):
+            assert base.person is not None  # roles of people
             if registry.may_join(region, base.person):
                     add_role(base.person, Role(region, "voorzitter", base.start, base.end,
                                            "derived-role-ended" if base.end else None, on_behalf_of=base))
@@ -74,7 +75,7 @@ def committees(rng: random.Random, landscape: Landscape, people: list[Person], c
             pool = mayors if cid == catalogue.SAFETY_COMMITTEE else [
                 r for r in aldermen if set(r.portfolio) & set(portfolios)]
             candidates = [r for r in pool if r.holds_on(start)]
-            chosen = []
+            chosen: list[Role] = []
             for base in rng.sample(candidates, min(len(candidates), 2 * size)):
                 person = base.person
                 if len(chosen) < size and seats.get(id(person), 0) < MAX_COMMITTEES_PER_PERSON \
@@ -83,8 +84,10 @@ def committees(rng: random.Random, landscape: Landscape, people: list[Person], c
                     chosen.append(_derived(base, body, "commissielid", start, until))
             if chosen:
                 first = chosen[0]
+                assert first.on_behalf_of is not None  # _derived made it on behalf of a base role
                 chairs.append(_derived(first.on_behalf_of, body, "voorzitter", start, until))
         for chair in chairs:
+            assert chair.person is not None  # _derived gave it the person of its base role
             if registry.may_join(landscape.board, chair.person):
                 _derived(chair, landscape.board, "bestuurslid", start, until)
         candidates = [r for r in mayors if r.holds_on(start)]
@@ -104,4 +107,5 @@ def _derived(base: Role, body, function: str, start: dt.date, until: dt.date | N
         reason = "derived-role-ended"
     else:
         reason = "term-ended"
+    assert base.person is not None  # derived roles stand on a person's role
     return add_role(base.person, Role(body, function, start, end, reason, on_behalf_of=base))

@@ -61,17 +61,20 @@ def _contacts(lines: list[str], emails, phones, addresses) -> None:
 
 def person(p: Person, today: dt.date) -> str:
     lines = [header("person").rstrip("\n"),
-             f'name: {{given: {q(p.given)}, prefix: {q(p.prefix) if p.prefix else chr(34) * 2}, family: {q(p.family)}}}']
+             f'name: {{given: {q(p.given)}, prefix: {q(p.prefix) if p.prefix else chr(34) * 2}, '
+             f'family: {q(p.family)}}}']
     if p.language:
         lines.append(f"language: {p.language}")
     _contacts(lines, p.emails, p.phones, p.addresses)
     lines.append("purposes:")
     for label in p.purposes:
         extra = f", notified: {_d(label['notified'])}" if "notified" in label else ""
-        lines.append(f"- {{purpose: {label['purpose']}, since: {_d(label['since'])}, source: {label['source']}{extra}}}")
+        lines.append(f"- {{purpose: {label['purpose']}, since: {_d(label['since'])}, "
+                     f"source: {label['source']}{extra}}}")
     if p.consents:
         lines.append("consents:")
-        lines += [f"- {{purpose: {c['purpose']}, given: {_d(c['given'])}, channel: {c['channel']}, wording: {c['wording']}}}"
+        lines += [f"- {{purpose: {c['purpose']}, given: {_d(c['given'])}, channel: {c['channel']}, "
+                  f"wording: {c['wording']}}}"
                   for c in p.consents]
     if p.subscriptions:
         lines.append(f"subscriptions: {_ids(p.subscriptions)}")
@@ -96,6 +99,7 @@ def role(r: Role) -> str:
     if r.person is not None:
         lines.append(f"person: {r.person.id}")
     else:
+        assert r.member is not None  # a role is held by a person or by a member organisation
         lines.append(f"member_organisation: {r.member.id}")
     lines += [f"organisation: {r.organisation.id}", f"function: {r.function}"]
     if r.qualifiers:

@@ -21,7 +21,8 @@ class Deadline:
     received: dt.date
     due: dt.date
     extended: bool
-    extension_late: bool  # an extension was recorded but does not count (no reason, or not notified within the first month)
+    # an extension was recorded but does not count (no reason, or not notified within the first month)
+    extension_late: bool
     answered: dt.date | None
 
 

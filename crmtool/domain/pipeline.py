@@ -44,7 +44,7 @@ class Pipeline:
 def pipeline_of(config: dict) -> Pipeline:
     data = config.get("pipeline") if isinstance(config.get("pipeline"), dict) else None
     source = data or DEFAULT
-    stages = source.get("stages") if isinstance(source.get("stages"), dict) else {}
+    stages = value if isinstance(value := source.get("stages"), dict) else {}
     start = tuple(s for s in source.get("start") or [] if isinstance(s, str))
     return Pipeline(start, {k: v if isinstance(v, dict) else {} for k, v in stages.items()}, data is not None)
 

@@ -88,7 +88,9 @@ def person_anchor(model: Model, person: Record, purpose_id: str, after: str, sin
         return _latest([p.end for p in periods]) or since
     if after == "consent-withdrawn":
         state = consent_for(model, person, purpose_id, today)
-        return parse_date(state.consent.get("withdrawn")) if state.problem == "withdrawn" else None
+        if state.problem != "withdrawn" or state.consent is None:
+            return None
+        return parse_date(state.consent.get("withdrawn"))
     if after == "request-closed":
         requests = model.requests_from(person.id)
         if any(not r.get("closed") for r in requests):

@@ -70,7 +70,7 @@ def propose(model: Model, request: dict) -> Proposal:
     """The colleague for `request` (a request's data: kind, topics, tags, from)."""
     skipped = []
     for number, rule in enumerate(rules_of(model.config), 1):
-        match = rule.get("match") if isinstance(rule.get("match"), dict) else {}
+        match = value if isinstance(value := rule.get("match"), dict) else {}
         if not matches(model, match, request):
             continue
         if isinstance(rule.get("assignee"), str):
@@ -96,7 +96,9 @@ def propose(model: Model, request: dict) -> Proposal:
                   if is_active(model, m.id) and set(topics) & set(_strings(m.get("topics")))]
     chosen = least_busy(model, candidates)
     if chosen:
-        handled = [t for t in topics if t in _strings(model.get("staff", chosen).get("topics"))]
+        colleague = model.get("staff", chosen)
+        assert colleague is not None  # chosen is one of the active colleagues above
+        handled = [t for t in topics if t in _strings(colleague.get("topics"))]
         return Proposal(chosen, _("no routing rule matched{note}; {staff} handles {topics} and has the "
                                   "fewest open requests of the colleagues who handle a topic of this request.").format(
                                       note=note, staff=who(model, chosen), topics=", ".join(handled)))
@@ -115,7 +117,7 @@ def matches(model: Model, match: dict, request: dict) -> bool:
     if "kind" in match and request.get("kind") not in _strings(match["kind"]):
         return False
     if "organisation" in match:
-        asker = request.get("from") if isinstance(request.get("from"), dict) else {}
+        asker = value if isinstance(value := request.get("from"), dict) else {}
         lineage = organisation_lineage(model, asker.get("organisation"))
         if not set(_strings(match["organisation"])) & set(lineage):
             return False

@@ -92,7 +92,8 @@ def to_json(languages: list[Language], rows: dict[str, list[dict[str, str]]]) ->
     }
     for cells in zip(*(rows[code] for code in codes)):  # the same purpose in every language
         of = dict(zip(codes, cells))
-        document["rows"].append({key: of[codes[0]][key] if key == "purpose_id" else {code: of[code][key] for code in codes}
+        document["rows"].append({key: of[codes[0]][key] if key == "purpose_id" else
+                                 {code: of[code][key] for code in codes}
                                  for key, _header in COLUMNS})
     text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")

@@ -65,7 +65,7 @@ def build(repo: Repository, day: dt.date, out: Path | None = None, language: str
     _check_out(out)
     site_language = i18n.language() if i18n.language() in LANGUAGES else "en"
     languages = [language] if language else sorted(LANGUAGES, key=lambda code: code != site_language)
-    settings = model.config.get("register") if isinstance(model.config.get("register"), dict) else {}
+    settings = value if isinstance(value := model.config.get("register"), dict) else {}
     if with_directory is None:
         with_directory = settings.get("directory") is True
     inputs = Inputs(model, day, site_language, languages, numbers.threshold(model.config),

@@ -45,7 +45,7 @@ def listings(model: Model, day: dt.date) -> list[Listing]:
             continue
         person = model.get("people", holder)
         fields = publishable(model, person, day) if person is not None else ()
-        if fields:
+        if person is not None and fields:
             found.append(Listing(role, person.id, fields))
     return found
 

@@ -22,7 +22,7 @@ REQUEST_KINDS = ("question", "project", "access", "rectification", "erasure", "p
 
 def threshold(config: dict) -> int:
     """`register.threshold` in crmtool.yaml (the schema keeps it a whole number from 1), else 5."""
-    register = config.get("register") if isinstance(config.get("register"), dict) else {}
+    register = value if isinstance(value := config.get("register"), dict) else {}
     value = register.get("threshold")
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else DEFAULT_THRESHOLD
 

@@ -48,7 +48,8 @@ def environment(folder: Path, language: str, compiled: SharedCompilation | None 
     env = Environment(loader=templating.loader(folder), autoescape=True, undefined=StrictUndefined,
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, bytecode_cache=compiled)
-    env.install_gettext_translations(translations(language), newstyle=True)
+    env.install_gettext_translations(  # type: ignore[attr-defined]  # added by the jinja2.ext.i18n extension
+        translations(language), newstyle=True)
     env.filters["text"] = _text
     return env
 

@@ -136,9 +136,9 @@ class _Mapped:
                     continue
                 folded = " "
             else:
-                folded = _FOLDED.get(character)
-                if folded is None:
-                    folded = _FOLDED[character] = normalise(character) if not character.isascii() else character.lower()
+                if character not in _FOLDED:
+                    _FOLDED[character] = normalise(character) if not character.isascii() else character.lower()
+                folded = _FOLDED[character]
             space = folded in (" ", "\n")
             out.append(folded)
             origin.extend([source] * len(folded))
@@ -152,7 +152,7 @@ def _visible_html(mapped: _Mapped) -> None:
     """What a browser shows of an HTML text: tags out (inline ones joining the words around
     them, the others a space), the values of attributes kept apart (titles and alternative
     texts are shown too)."""
-    def replace(found: re.Match) -> str:
+    def replace(found: re.Match) -> str | list[tuple[str, int, bool]]:
         if found.group(2) is None:  # a comment
             return " "
         pieces: list[tuple[str, int, bool]] = []

@@ -95,7 +95,7 @@ def _context(lang: Language, inputs: Inputs) -> dict:
     authority = AUTHORITIES.get(country, AUTHORITIES["NL"])
     context = {
         "lang": lang.code, "languages": inputs.languages,
-        "language_names": {code: Locale(code).get_display_name(code).capitalize() for code in inputs.languages},
+        "language_names": {code: _language_name(code) for code in inputs.languages},
         "controller": controller, "dpo": dpo, "purposes": purposes,
         "build_day": lang.day(inputs.day), "threshold": inputs.threshold,
         "authority": {"name": authority[0], "url": authority[1]},
@@ -114,6 +114,13 @@ def _context(lang: Language, inputs: Inputs) -> dict:
         context["directory_columns"] = [(field, _(words.PUBLISHED[field])) for field in columns]
         context["directory_rows"] = rows
     return context
+
+
+def _language_name(code: str) -> str:
+    """A language's name in that language, capitalised: `Nederlands`, `English`."""
+    name = Locale(code).get_display_name(code)
+    assert name is not None  # babel names every language the register is written in
+    return name.capitalize()
 
 
 def _history(lang: Language, history: changes.PolicyHistory, current: set[str]) -> list[tuple]:

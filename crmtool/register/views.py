@@ -199,15 +199,15 @@ class Contact:
 def controller(lang: Language, config: dict) -> tuple[Contact, Contact | None]:
     """The controller and the data protection officer from crmtool.yaml (the DPO is None
     when the settings name none)."""
-    data = config.get("controller") if isinstance(config.get("controller"), dict) else {}
-    address = data.get("address") if isinstance(data.get("address"), dict) else {}
+    data = value if isinstance(value := config.get("controller"), dict) else {}
+    address = value if isinstance(value := data.get("address"), dict) else {}
     lines = [" ".join(str(address[k]) for k in ("street", "number", "addition") if address.get(k)),
              " ".join(str(address[k]) for k in ("postcode", "city") if address.get(k)),
              lang.country(address.get("country"))]
     website = _str(data.get("website"))
     main = Contact(lang.text(data.get("name")), _str(data.get("email")), _str(data.get("phone")),
                    website if _WEB.match(website) else "", [line for line in lines if line])
-    dpo = config.get("dpo") if isinstance(config.get("dpo"), dict) else None
+    dpo = value if isinstance(value := config.get("dpo"), dict) else None
     officer = Contact(lang.text(dpo.get("name")), _str(dpo.get("email")), _str(dpo.get("phone")), "", []) \
         if dpo else None
     return main, officer
@@ -216,8 +216,8 @@ def controller(lang: Language, config: dict) -> tuple[Contact, Contact | None]:
 def controller_country(config: dict) -> str:
     """The country of the controller's address (NL when it has none): it decides the
     supervisory authority and how phone numbers without a country code are read."""
-    data = config.get("controller") if isinstance(config.get("controller"), dict) else {}
-    address = data.get("address") if isinstance(data.get("address"), dict) else {}
+    data = value if isinstance(value := config.get("controller"), dict) else {}
+    address = value if isinstance(value := data.get("address"), dict) else {}
     country = address.get("country")
     return country.upper() if isinstance(country, str) and len(country) == 2 else "NL"
 

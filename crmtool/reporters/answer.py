@@ -54,7 +54,8 @@ def render_table(answer: Answer, columns: list[str] | None = None) -> str:
         lines += [_(answer.title).format(**answer.values), ""]
     if not answer.rows:
         return "\n".join(lines + [_("Nothing found.")]) + "\n"
-    cells = [[_heading(c) if answer.headings else c for c in columns]] + [[_cell(row.get(c)) for c in columns] for row in answer.rows]
+    cells = ([[_heading(c) if answer.headings else c for c in columns]]
+             + [[_cell(row.get(c)) for c in columns] for row in answer.rows])
     widths = [max(len(line[n]) for line in cells) for n in range(len(columns))]
     cells.insert(1, ["-" * w for w in widths])
     for line in cells:

@@ -86,7 +86,7 @@ def _finding(ctx: RepoContext, person: Record, label: Label, purpose: Record, st
     if state.problem == "unknown-wording":
         known = ", ".join(str(w.get("id")) for w in purpose.get("consent_wordings") or [] if isinstance(w, dict))
         if "wording" in consent:
-            pointer = ("consents", state.index, "wording")
+            pointer: tuple[str | int | None, ...] = ("consents", state.index, "wording")
             message = _("The consent for '{purpose}' names the wording '{wording}', which the purpose does not "
                         "know (known: {known}).").format(purpose=label.purpose, wording=excerpt(consent.get("wording")),
                                                         known=known)

@@ -46,7 +46,7 @@ RULE = Rule("P007", "error", N_("Data whose retention period has ended must be e
 def check(ctx: RepoContext) -> Iterator[Finding]:
     today = ctx.today
     for retention in everything(ctx.model, today):
-        if not retention.expired(today):
+        if retention.ends is None or not retention.expired(today):
             continue
         yield RULE.finding(
             retention.record.path, ctx.at(retention.record, retention.pointer),

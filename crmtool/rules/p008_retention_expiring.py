@@ -40,7 +40,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         days = DEFAULT_DAYS  # the config schema reports a wrong value
     today = ctx.today
     for retention in everything(ctx.model, today):
-        if not retention.ends_within(today, days):
+        if retention.ends is None or not retention.ends_within(today, days):
             continue
         values = dict(purpose=retention.purpose, day=retention.ends.isoformat(), period=str(retention.period),
                       counted=counted_from(ctx.model, retention, today))

@@ -25,7 +25,8 @@ from ..i18n import N_, _
 from ..domain.policy import DEFAULT_REVIEW_EVERY, review_due
 from .base import RepoContext, Rule
 
-RULE = Rule("P009", "warning", N_("A purpose's periodic review is overdue"), "repository", "Art. 5(2), 24(1)", dated=True)
+RULE = Rule("P009", "warning", N_("A purpose's periodic review is overdue"),
+            "repository", "Art. 5(2), 24(1)", dated=True)
 
 
 def _how() -> str:

@@ -28,7 +28,8 @@ from ..i18n import N_, _
 from ..load.model import Model, Record, parse_date
 from .base import RepoContext, Rule
 
-RULE = Rule("P010", "error", N_("A processor needs a current data-processing agreement"), "repository", "Art. 28(3)", dated=True)
+RULE = Rule("P010", "error", N_("A processor needs a current data-processing agreement"),
+            "repository", "Art. 28(3)", dated=True)
 
 
 def _used_by(model: Model, processor: Record) -> list[str]:
@@ -62,7 +63,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         if any(value is not None and dates[key] is None for key, value in values.items()):
             continue  # an invalid date: S001
         position = ctx.at(record, ("agreement",), at_key=True)
-        started = [(dates[key], key) for key in ("start", "signed") if dates[key] is not None]
+        started = [(day, key) for key in ("start", "signed") if (day := dates[key]) is not None]
         if not started:
             yield RULE.finding(record.path, position,
                                _("The data-processing agreement records neither when it was signed nor when it "

@@ -46,7 +46,8 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             mailing_list = ctx.model.get("lists", list_id)
             purpose_id = mailing_list.get("purpose") if mailing_list else None
             purpose = ctx.model.get("purposes", purpose_id) if isinstance(purpose_id, str) else None
-            if purpose is None or not isinstance(purpose.get("consent_wordings", []), (list, type(None))):
+            if purpose is None or not isinstance(purpose_id, str) \
+                    or not isinstance(purpose.get("consent_wordings", []), (list, type(None))):
                 continue  # R001, S001, P002
             if purpose.get("legal_basis") == CONSENT:
                 state = consent_for(ctx.model, person, purpose_id, ctx.today)

@@ -28,7 +28,8 @@ from ..i18n import N_, _
 from .base import RepoContext, Rule
 from ..domain.deadlines import void_extension
 
-RULE = Rule("P013", "warning", N_("Data-subject requests whose deadline is near"), "repository", "Art. 12(3)", dated=True)
+RULE = Rule("P013", "warning", N_("Data-subject requests whose deadline is near"),
+            "repository", "Art. 12(3)", dated=True)
 
 DEFAULT_DAYS = 7
 

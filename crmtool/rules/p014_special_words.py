@@ -68,7 +68,8 @@ from ..domain.policy import purpose_special_categories, special_categories
 from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
-RULE = Rule("P014", "warning", N_("Free text that looks like special-category data"), "repository", "Art. 9(1), 10", dated=True)
+RULE = Rule("P014", "warning", N_("Free text that looks like special-category data"),
+            "repository", "Art. 9(1), 10", dated=True)
 
 # Words and phrases per special category (the `special_categories` values of a purpose, plus
 # `criminal` for Art. 10). `*` at the end: a stem, matching word starts. Dutch (NL and
@@ -228,7 +229,9 @@ class Matcher:
             if isinstance(category, str) and isinstance(added, (list, tuple)):
                 words.setdefault(category, []).extend(w for w in added if isinstance(w, str))
         self._categories = [(c, p) for c, p in ((c, _alternation(w)) for c, w in words.items()) if p]
-        self._ignore = re.compile(_alternation(NOT_SPECIAL).pattern + "|" + _VOTE_ON_A_DAY)
+        not_special = _alternation(NOT_SPECIAL)
+        assert not_special is not None  # NOT_SPECIAL is a fixed list of words
+        self._ignore = re.compile(not_special.pattern + "|" + _VOTE_ON_A_DAY)
 
     def find(self, text: str) -> list[Hit]:
         """Every distinct special word in `text` (first occurrence, in text order)."""
@@ -257,7 +260,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             if found and position is None:
                 position = at
             hits += found
-        if not hits:
+        if not hits or position is None:  # position is set with the first hit
             continue
         yield RULE.finding(
             record.path, ctx.at(record, position),

@@ -30,7 +30,8 @@ from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
 
-RULE = Rule("P015", "error", N_("A public authority cannot rely on legitimate interests"), "repository", "Art. 6(1), last sentence")
+RULE = Rule("P015", "error", N_("A public authority cannot rely on legitimate interests"),
+            "repository", "Art. 6(1), last sentence")
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

@@ -33,7 +33,8 @@ from ..domain.policy import legal_basis
 from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
-RULE = Rule("P017", "warning", N_("Portability applies only to data processed on consent or contract"), "repository", "Art. 20(1)", dated=True)
+RULE = Rule("P017", "warning", N_("Portability applies only to data processed on consent or contract"),
+            "repository", "Art. 20(1)", dated=True)
 
 PORTABLE_BASES = ("consent", "contract")
 

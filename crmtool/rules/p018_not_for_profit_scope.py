@@ -37,7 +37,8 @@ from ..i18n import N_, _
 from ..domain.policy import MEMBER_SUBJECTS
 from .base import RepoContext, Rule
 
-RULE = Rule("P018", "error", N_("The not-for-profit exception covers members and regular contacts only"), "repository", "Art. 9(2)(d)")
+RULE = Rule("P018", "error", N_("The not-for-profit exception covers members and regular contacts only"),
+            "repository", "Art. 9(2)(d)")
 
 EXCEPTION = "not-for-profit-members"
 

@@ -36,7 +36,8 @@ from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
 
-RULE = Rule("P019", "error", N_("A purpose is a complete entry of the record of processing activities"), "repository", "Art. 30(1)")
+RULE = Rule("P019", "error", N_("A purpose is a complete entry of the record of processing activities"),
+            "repository", "Art. 30(1)")
 
 REGISTER_FIELDS = ("description", "data_subjects", "data_categories", "recipients", "retention", "sources")
 

@@ -87,7 +87,7 @@ def name_pieces(name: object) -> set[str]:
     family name with and without prefix, each word of a double family name."""
     if not isinstance(name, dict):
         return set()
-    text = lambda key: name.get(key) if isinstance(name.get(key), str) else ""  # noqa: E731
+    text = lambda key: value if isinstance(value := name.get(key), str) else ""  # noqa: E731
     given, prefix, family = _words(text("given")), _words(text("prefix")), _words(text("family"))
     core = [w for w in family if w not in PREFIXES] if len(family) > 1 else family  # "van der Berg" as family
     pieces = {"".join(given), "".join(family), "".join(prefix + family), "".join(core), *given, *core}
@@ -150,7 +150,7 @@ def full_names(name: object) -> set[str]:
         name = {"given": words[0], "family": " ".join(words[1:])} if len(words) > 1 else {}
     if not isinstance(name, dict):
         return set()
-    text = lambda key: name.get(key) if isinstance(name.get(key), str) else ""  # noqa: E731
+    text = lambda key: value if isinstance(value := name.get(key), str) else ""  # noqa: E731
     given, prefix, family = _words(text("given")), _words(text("prefix")), _words(text("family"))
     if not given or not family:
         return set()
@@ -217,23 +217,23 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
     staff_names, staff_emails = _index(ctx.model.of("staff"), "name", "email")
     for folder, record_id, path in _ids(ctx):
         record = ctx.model.get(folder, record_id)
-        own = record is not None and record.path == path
-        if folder == "people" and own:
-            finding = _own_id(ctx, record, readable)
+        own = record if record is not None and record.path == path else None  # the record in this very file
+        if folder == "people" and own is not None:
+            finding = _own_id(ctx, own, readable)
             if finding is not None:
                 yield finding
                 continue
         forms = set(spelled(record_id))
         named = _holders(forms, people_names, staff_names)
         mailed = _holders(forms, people_emails, staff_emails)
-        if own and folder == "people" and readable:
+        if own is not None and folder == "people" and readable:
             named.discard(("people", record_id))
-            named = {h for h in named if not (full_names(record.get("name")) & _forms_of(ctx, h, "name"))}
-        if own and folder == "staff":  # a colleague's handle may be their own name or address
+            named = {h for h in named if not (full_names(own.get("name")) & _forms_of(ctx, h, "name"))}
+        if own is not None and folder == "staff":  # a colleague's handle may be their own name or address
             named.discard(("staff", record_id))
             mailed.discard(("staff", record_id))
-            named = {h for h in named if not (full_names(record.get("name")) & _forms_of(ctx, h, "name"))}
-            mailed = {h for h in mailed if not (full_addresses(record.get("email")) & _addresses_of(ctx, h))}
+            named = {h for h in named if not (full_names(own.get("name")) & _forms_of(ctx, h, "name"))}
+            mailed = {h for h in mailed if not (full_addresses(own.get("email")) & _addresses_of(ctx, h))}
         if not (named or mailed):
             continue
         who = ", ".join(sorted({rid for _, rid in named | mailed}))

@@ -107,7 +107,7 @@ def name_pattern(name: object) -> tuple[str, re.Pattern] | None:
     """The family name's last word (see `name_key`) and a pattern for the full name: every
     given-name word followed by the family name, with or without the prefix."""
     key = name_key(name)
-    if key is None:
+    if key is None or not isinstance(name, dict):  # name_key gives a key for a mapping only
         return None
     given, prefix, family = _words(name.get("given")), _words(name.get("prefix")), _words(name.get("family"))
     given = [w for w in given if len(w) >= 2]
@@ -147,7 +147,9 @@ def findings_for(ctx: RepoContext, commits: list[tuple[str, str]]) -> Iterator[F
         for word in words & by_family.keys():
             for person in by_family[word]:
                 if person.path not in patterns:
-                    patterns[person.path] = name_pattern(person.get("name"))[1]
+                    named = name_pattern(person.get("name"))
+                    assert named is not None  # by_family holds only people whose name has a name_key
+                    patterns[person.path] = named[1]
                 if patterns[person.path].search(text):
                     _hit(hits, person, sha, "name")
         for address in set(_EMAIL.findall(text)) & by_email.keys():

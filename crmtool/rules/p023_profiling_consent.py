@@ -29,7 +29,8 @@ from ..i18n import N_, _
 from ..domain.policy import CONSENT
 from .base import RepoContext, Rule
 
-RULE = Rule("P023", "error", N_("A purpose that profiles people must rest on explicit consent"), "repository", "Art. 22(2)(c), 9(2)(a) (own policy)")
+RULE = Rule("P023", "error", N_("A purpose that profiles people must rest on explicit consent"),
+            "repository", "Art. 22(2)(c), 9(2)(a) (own policy)")
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:

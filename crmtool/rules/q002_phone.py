@@ -88,6 +88,7 @@ def judge(text: str, region: str) -> tuple[str, str] | None:
                 _("Write the number with its country code, for example +31 6 12345678 or +32 9 223 45 67."))
     if phonenumbers.is_valid_number(number):
         return None
+    assert number.country_code is not None  # parse() always sets it
     country = phonenumbers.region_code_for_country_code(number.country_code)
     possible = phonenumbers.is_possible_number_with_reason(number)
     reason = next((said for name, said in _LENGTH_REASONS.items()

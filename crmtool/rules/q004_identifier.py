@@ -80,7 +80,8 @@ def judge(kind: str, value: str) -> tuple[str, str] | None:
         pattern, looks, where = _FORMS[kind]
         if re.fullmatch(pattern, value):
             return None
-        return (_("'{value}' is not a valid {name}: it is {looks}.").format(value=excerpt(value), name=name, looks=_(looks)),
+        return (_("'{value}' is not a valid {name}: it is {looks}.").format(
+                    value=excerpt(value), name=name, looks=_(looks)),
                 _(where))
     if kind == "kbo":
         from stdnum.be import vat as be_vat
@@ -118,6 +119,7 @@ def _stdnum(module, value: str, name: str, hint: str, component: str = "") -> tu
         kind = type(error).__name__
         reason = (component if kind == "InvalidComponent" and component else
                   _STDNUM_REASONS.get(kind, N_("a part of it is impossible")))
-        return (_("'{value}' is not a valid {name}: {reason}.").format(value=excerpt(value), name=name, reason=_(reason)),
+        return (_("'{value}' is not a valid {name}: {reason}.").format(
+                    value=excerpt(value), name=name, reason=_(reason)),
                 hint)
     return None

@@ -100,7 +100,7 @@ def _by_name(organisations: list[Record]) -> dict[tuple, list[tuple[Record, tupl
     for organisation in organisations:
         name = organisation.get("name")
         if isinstance(name, str):
-            texts = [((), name)]
+            texts: list[tuple[tuple, str]] = [((), name)]
         elif isinstance(name, dict):
             texts = [((language,), text) for language, text in name.items() if isinstance(text, str)]
         else:
@@ -151,7 +151,7 @@ def _parent(ctx: RepoContext, organisation: Record) -> str | None:
 def _ancestors(ctx: RepoContext, organisation: Record) -> set[str]:
     """The ids above an organisation (parent, its parent, ...); safe against cycles (R002's concern)."""
     seen: set[str] = set()
-    current = organisation
+    current: Record | None = organisation
     while current is not None:
         parent = _parent(ctx, current)
         if parent is None or parent in seen:

@@ -75,8 +75,8 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             known = ", ".join(r.describe() for r in table.ranges[postcode])
             yield RULE.finding(record.path, ctx.at(record, pointer + ("number",)), _(
                 "The postcode table ({table}) has no house number {number} under {postcode}; it knows the "
-                "numbers {known}.").format(table=table.path, number=excerpt(value.get("number")), postcode=excerpt(postcode),
-                                           known=known),
+                "numbers {known}.").format(table=table.path, number=excerpt(value.get("number")),
+                                           postcode=excerpt(postcode), known=known),
                 _("Check the house number and the postcode with the address: one of them is wrong."))
             continue
         for key, wanted in (("street", row.street), ("city", row.place)):

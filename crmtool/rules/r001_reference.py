@@ -34,7 +34,8 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             continue  # an unknown purpose is a data-protection finding: P002 reports it
         if isinstance(value, str) and not ctx.model.exists(target, value):
             yield RULE.finding(record.path, ctx.at(record, pointer),
-                               _("There is no record '{id}' in records/{folder}/.").format(id=excerpt(value), folder=target),
+                               _("There is no record '{id}' in records/{folder}/.").format(
+                                   id=excerpt(value), folder=target),
                                _hint(ctx, target, value))
 
 

@@ -33,6 +33,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             current = parents[current]
         if current == start:  # back where it began: every member of the cycle is reported
             record = ctx.model.get("organisations", start)
+            assert record is not None  # start is the id of an organisation read above
             yield RULE.finding(record.path, ctx.at(record, ("parent",)),
                                _("The parents of '{id}' lead back to it: {cycle}.").format(
                                    id=start, cycle=" → ".join(chain + [start])),

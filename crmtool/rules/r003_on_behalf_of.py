@@ -47,4 +47,5 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             yield RULE.finding(role.path, ctx.at(role, ("on_behalf_of",)),
                                _("The role '{parent}' is held by {other}, not by the holder of this role.").format(
                                    parent=parent.id, other=holder(parent)[1]),
-                               _("A role held on behalf of another belongs to the same holder: correct 'on_behalf_of' or the holder."))
+                               _("A role held on behalf of another belongs to the same holder: "
+                                 "correct 'on_behalf_of' or the holder."))

@@ -34,17 +34,19 @@ RULE = Rule("R005", "error", N_("A routing rule must name an existing colleague 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
     rules = rules_of(ctx.model.config)
-    if not rules:
+    routing = ctx.model.config.get("routing")
+    if not rules or not isinstance(routing, list):  # rules come from a list only
         return
     teams = known_teams(ctx.model)
-    for index, rule in enumerate(ctx.model.config.get("routing")):
+    for index, rule in enumerate(routing):
         if not isinstance(rule, dict):
             continue
         assignee, team = rule.get("assignee"), rule.get("team")
         if isinstance(assignee, str) and not ctx.model.exists("staff", assignee):
             yield RULE.finding(
                 CONFIG_FILE, ctx.locator.position(CONFIG_FILE, ("routing", index, "assignee")),
-                _("Routing rule {number} names colleague '{staff}', but there is no records/staff/{staff}.yaml.").format(
+                _("Routing rule {number} names colleague '{staff}', "
+                  "but there is no records/staff/{staff}.yaml.").format(
                     number=index + 1, staff=assignee),
                 _("Correct the id, or add the colleague to records/staff/."))
         if isinstance(team, str) and team not in teams:

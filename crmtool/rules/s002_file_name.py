@@ -25,5 +25,6 @@ def check_file(ctx: FileContext) -> Iterator[Finding]:
         yield RULE.finding(
             ctx.path, (1, 1),
             _("The file name '{name}' is not a valid id.").format(name=ctx.file.id),
-            _("Rename the file to lowercase letters a-z, digits and single hyphens, such as '{suggestion}.yaml'.").format(
+            _("Rename the file to lowercase letters a-z, digits and single hyphens, "
+              "such as '{suggestion}.yaml'.").format(
                 suggestion=suggestion or "new-id"))

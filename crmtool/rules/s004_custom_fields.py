@@ -68,7 +68,8 @@ def _check_record(ctx: RepoContext, record: Record, definitions: dict) -> Iterat
         if definition is None:
             close = difflib.get_close_matches(key, list(applicable), n=1)
             if key in definitions:
-                hint = _("records/fields/{key}.yaml applies to {types}; add {type} to its applies_to if it should apply here.").format(
+                hint = _("records/fields/{key}.yaml applies to {types}; "
+                         "add {type} to its applies_to if it should apply here.").format(
                     key=key, types=", ".join(_applies_to(definitions[key])), type=record.type)
             elif close:
                 hint = _("Did you mean '{close}'?").format(close=close[0])
@@ -115,7 +116,7 @@ def _problem(ctx: RepoContext, value: Any, definition: dict) -> tuple[str, str] 
     return None
 
 
-def _choices(ctx: RepoContext, definition: dict) -> list[str] | None:
+def _choices(ctx: RepoContext, definition: dict) -> list[object] | None:
     if definition.get("vocabulary"):
         if not isinstance(definition["vocabulary"], str):
             return None  # S001 reports the definition

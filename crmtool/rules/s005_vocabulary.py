@@ -35,5 +35,6 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         hint = (_("Did you mean '{close}'? ").format(close=close[0]) if close else "") + _(
             "Use a value from records/vocabularies/{name}.yaml, or add this one there.").format(name=annotation.value)
         yield RULE.finding(record.path, ctx.at(record, pointer),
-                           _("'{value}' is not in the vocabulary '{name}'.").format(value=excerpt(value), name=annotation.value),
+                           _("'{value}' is not in the vocabulary '{name}'.").format(
+                               value=excerpt(value), name=annotation.value),
                            hint)

@@ -35,4 +35,5 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
                 if other and other != record.path:
                     yield RULE.finding(record.path, ctx.at(record, ("aliases", index)),
                                        _("The alias '{id}' is also the id of {other}.").format(id=alias, other=other),
-                                       _("An alias is the id of a record merged into this one; remove it or the other record."))
+                                       _("An alias is the id of a record merged into this one; "
+                                         "remove it or the other record."))

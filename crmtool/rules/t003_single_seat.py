@@ -41,7 +41,8 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             for earlier in roles[:index]:
                 if Period.of(earlier.data).overlaps(Period.of(later.data)):
                     yield RULE.finding(later.path, ctx.at(later, ("start",)),
-                                       _("'{function}' at '{organisation}' has one seat, but this role overlaps '{other}'.").format(
+                                       _("'{function}' at '{organisation}' has one seat, "
+                                         "but this role overlaps '{other}'.").format(
                                            function=function, organisation=organisation, other=earlier.id),
-                                       _("Give '{other}' an end date before this role starts, or correct the dates.").format(
-                                           other=earlier.id))
+                                       _("Give '{other}' an end date before this role starts, "
+                                         "or correct the dates.").format(other=earlier.id))

@@ -91,6 +91,8 @@ def _closest(pipeline: Pipeline, stage: str) -> str | None:
 def _check_config(ctx: RepoContext, pipeline: Pipeline) -> Iterator[Finding]:
     """A configured pipeline must only name stages it defines, in `start` and in `next`."""
     config = ctx.model.config.get("pipeline")
+    if not isinstance(config, dict):  # a configured pipeline is a mapping (pipeline_of)
+        return
 
     def hint(stage: str) -> str:
         close = _closest(pipeline, stage)
@@ -98,7 +100,7 @@ def _check_config(ctx: RepoContext, pipeline: Pipeline) -> Iterator[Finding]:
             "Define the stage under `pipeline.stages` in crmtool.yaml, or correct the name. The stages are: "
             "{stages}.").format(stages=", ".join(pipeline.stages))
 
-    for index, stage in enumerate(config.get("start") if isinstance(config.get("start"), list) else []):
+    for index, stage in enumerate(value if isinstance(value := config.get("start"), list) else []):
         if isinstance(stage, str) and not pipeline.known(stage):
             yield RULE.finding(CONFIG_FILE, ctx.locator.position(CONFIG_FILE, ("pipeline", "start", index)),
                                _("The pipeline starts in '{stage}', which is not one of its stages.").format(

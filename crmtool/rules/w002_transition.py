@@ -64,7 +64,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
 def stage_steps(request_data: dict) -> list[tuple[str, tuple]]:
     """The stages a request went through, each with the pointer to where it is written."""
     history = request_data.get("history")
-    steps = [(entry["stage"], ("history", index, "stage"))
+    steps: list[tuple[str, tuple]] = [(entry["stage"], ("history", index, "stage"))
              for index, entry in enumerate(history if isinstance(history, list) else [])
              if isinstance(entry, dict) and isinstance(entry.get("stage"), str)]
     stage = request_data.get("stage")

@@ -8,7 +8,8 @@ rule notices when someone forgot to run it.
 Reported, as a warning (the records are valid; the review routing is stale):
 
 - on a record, at its `owner` (in a full check, for up to 20 records; more are one finding
-  on the file, since a team's changed handle would otherwise warn on all its records), when the generated block of `.github/CODEOWNERS` gives the
+  on the file, since a team's changed handle would otherwise warn on all its records), \
+when the generated block of `.github/CODEOWNERS` gives the
   file to other reviewers than its owner team's (the team's `github` handle in the `teams`
   vocabulary, else its active colleagues' GitHub names); this is what a pull request that
   adds a record or changes its owner meets;
@@ -96,4 +97,5 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             line = len(before) + next((i for i, (a, b) in enumerate(zip(expected, block)) if a != b),
                                       min(len(expected), len(block))) + 1
             yield RULE.finding(PATH, (line, 1), _("{path} is out of date: it differs from what "
-                                                  "`crmtool codeowners` writes for the records.").format(path=PATH), hint)
+                                                  "`crmtool codeowners` writes for the records.").format(path=PATH),
+                               hint)

@@ -57,7 +57,8 @@ _CHARACTER = (N_("A value cannot start with '{character}' unless it is in quotes
 _SYNTAX = (
     ("mapping values are not allowed",
      N_("A colon followed by a space starts a new key here, where no key can start."),
-     N_("If the colon belongs to the text, put the whole value in quotes; otherwise check the indentation of this line.")),
+     N_("If the colon belongs to the text, put the whole value in quotes; "
+        "otherwise check the indentation of this line.")),
     ("expected a single document",
      N_("The file holds more than one YAML document (a second '---' line)."),
      N_("Keep one record per file: remove the second '---' and move what follows into a file of its own.")),
