@@ -24,11 +24,10 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, example, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from .conftest import FIXTURES, PROJECT, TODAY
@@ -239,10 +238,11 @@ def mutated_text(draw, raw: bytes) -> bytes:
         elif how == "anchor" and ":" in lines[i]:
             key, _, value = lines[i].partition(":")
             lines[i] = f"{key}: &a{value}"
-            lines.append(f"copy: *a")
+            lines.append("copy: *a")
         elif how == "tagged" and ":" in lines[i]:
             key, _, value = lines[i].partition(":")
-            lines[i] = f"{key}: {draw(st.sampled_from(['!!str', '!!int', '!!float', '!x', '!!timestamp', '!!map']))}{value}"
+            lines[i] = (f"{key}: "
+                        f"{draw(st.sampled_from(['!!str', '!!int', '!!float', '!x', '!!timestamp', '!!map']))}{value}")
         text = "\n".join(lines)
         if how == "insert":
             at = draw(st.integers(0, len(text)))
