@@ -1074,7 +1074,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     "on generated repositories, and write benchmarks/RESULTS.md.")
     parser.add_argument("--people", type=positive, nargs="+", default=[10000, 100000], metavar="N",
                         help="sizes to measure (default: 10000 100000)")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="seed for crmtool demo and the edits (default: 1)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S",
+                        help="seed for crmtool demo and the edits (default: 1)")
     parser.add_argument("--today", type=iso_date, default=dt.date(2026, 11, 24), metavar="YYYY-MM-DD",
                         help="the day every check takes as today (default: 2026-11-24)")
     parser.add_argument("--repeat", type=positive, default=3, metavar="N",

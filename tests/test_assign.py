@@ -50,7 +50,8 @@ def test_the_hand_over_sets_the_assignee_and_is_kept_in_the_history_in_the_files
     assert after.startswith("# yaml-language-server: $schema=../../schemas/request.schema.json\n")
     assert "topics: [safety]  # zie ook de oefening van 2025\nassignee: chantal\n" in after
     assert after.endswith("  assignee: anna\n- date: 2026-11-24\n  stage: triage\n  by: anna\n"
-                          "  note: 'Chantal kent de regio: neemt het over.'\n  assignee: chantal\nfollow_up: 2026-11-27\n"
+                          "  note: 'Chantal kent de regio: neemt het over.'\n  assignee: chantal\n"
+                          "follow_up: 2026-11-27\n"
                           "owner: public-affairs\n")
     check = CliRunner().invoke(cli, ["check", "--root", str(root), str(path)], env=ENV)
     assert check.exit_code == 0, check.output

@@ -205,7 +205,8 @@ def test_a_read_only_folder_fails_while_staging(root):
 def test_a_crash_while_staging_is_cleaned_up_without_restoring(root):
     """A journal in the staging phase: the temporary files are removed, the records were
     never touched."""
-    entry = atomic._Entry("records/roles/a.yaml", "records/roles/.a.yaml.x.crmtool-new", "records/roles/.a.yaml.x.crmtool-old")
+    entry = atomic._Entry("records/roles/a.yaml", "records/roles/.a.yaml.x.crmtool-new",
+                          "records/roles/.a.yaml.x.crmtool-old")
     (root / "build").mkdir()
     (root / entry.new).write_text("half")
     os.link(root / entry.path, root / entry.old)

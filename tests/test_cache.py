@@ -102,7 +102,8 @@ def test_untracked_files_and_strays(repo):
     assert {"Y001", "S003"} <= {f.rule for f in findings}
 
 
-@pytest.mark.parametrize("damage", [b"", b"this is not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 5000])
+@pytest.mark.parametrize("damage", [b"", b"this is not a database at all" * 100,
+                                    b"SQLite format 3\x00" + b"\xff" * 5000])
 def test_a_corrupt_cache_file_is_replaced(repo, damage):
     expected = same_with_and_without_cache(repo)
     (repo.root / CACHE_FILE).write_bytes(damage)

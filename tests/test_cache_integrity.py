@@ -81,8 +81,10 @@ def _delete_rows(db):
 
 
 def _swap_rows_between_files(db):
-    a = db.execute("SELECT blob, stat, loaded, data, findings, seen_mac, mac FROM files WHERE path = ?", (BROKEN,)).fetchone()
-    b = db.execute("SELECT blob, stat, loaded, data, findings, seen_mac, mac FROM files WHERE path = ?", (PERSON,)).fetchone()
+    a = db.execute("SELECT blob, stat, loaded, data, findings, seen_mac, mac FROM files WHERE path = ?",
+                   (BROKEN,)).fetchone()
+    b = db.execute("SELECT blob, stat, loaded, data, findings, seen_mac, mac FROM files WHERE path = ?",
+                   (PERSON,)).fetchone()
     for path, row in ((BROKEN, b), (PERSON, a)):
         db.execute("UPDATE files SET blob = ?, stat = ?, loaded = ?, data = ?, findings = ?, seen_mac = ?, mac = ? "
                    "WHERE path = ?", (*row, path))
@@ -98,7 +100,8 @@ def _swap_findings_between_files(db):
 def _macs_moved_with_the_values(db):
     """A clean file's whole row (data, findings, MACs) under the broken file's path and blob."""
     blob = db.execute("SELECT blob FROM files WHERE path = ?", (BROKEN,)).fetchone()[0]
-    row = db.execute("SELECT stat, loaded, data, findings, seen_mac, mac FROM files WHERE path = ?", (PERSON,)).fetchone()
+    row = db.execute("SELECT stat, loaded, data, findings, seen_mac, mac FROM files WHERE path = ?",
+                     (PERSON,)).fetchone()
     db.execute("UPDATE files SET stat = ?, loaded = ?, data = ?, findings = ?, seen_mac = ?, mac = ? WHERE path = ?",
                (*row, BROKEN))
     db.execute("UPDATE files SET blob = ? WHERE path = ?", (blob, BROKEN))

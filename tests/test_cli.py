@@ -34,14 +34,16 @@ def test_error_exits_1_with_file_line_column(base_repo):
     break_role(base_repo)
     done = run(["check", "--today", "2026-11-24"], base_repo.root / "records" / "roles")  # found by upward search
     assert done.returncode == 1
-    assert "records/roles/r-almere-wethouder-2022.yaml:2:15: ERROR R001 There is no record 'gemeente-almeer'" in done.stdout
+    assert ("records/roles/r-almere-wethouder-2022.yaml:2:15: ERROR R001 There is no record 'gemeente-almeer'"
+            in done.stdout)
     assert "Did you mean 'gemeente-almere'?" in done.stdout
     assert "Traceback" not in done.stderr
 
 
 def test_json_format_follows_the_contract(base_repo):
     break_role(base_repo)
-    result = CliRunner().invoke(cli, ["check", "--root", str(base_repo.root), "--format", "json", "--today", "2026-11-24"])
+    result = CliRunner().invoke(cli, ["check", "--root", str(base_repo.root), "--format", "json",
+                                      "--today", "2026-11-24"])
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["summary"]["errors"] == 1
@@ -53,7 +55,8 @@ def test_json_format_follows_the_contract(base_repo):
 
 def test_github_format_writes_annotations(base_repo):
     break_role(base_repo)
-    result = CliRunner().invoke(cli, ["check", "--root", str(base_repo.root), "--format", "github", "--today", "2026-11-24"])
+    result = CliRunner().invoke(cli, ["check", "--root", str(base_repo.root), "--format", "github",
+                                      "--today", "2026-11-24"])
     first = result.output.splitlines()[0]
     assert first.startswith("::error file=records/roles/r-almere-wethouder-2022.yaml,line=2,col=15,title=R001::")
     assert "%0A" in first  # the hint follows on its own line, escaped
@@ -61,7 +64,8 @@ def test_github_format_writes_annotations(base_repo):
 
 def test_sarif_format_is_valid_sarif(base_repo):
     break_role(base_repo)
-    result = CliRunner().invoke(cli, ["check", "--root", str(base_repo.root), "--format", "sarif", "--today", "2026-11-24"])
+    result = CliRunner().invoke(cli, ["check", "--root", str(base_repo.root), "--format", "sarif",
+                                      "--today", "2026-11-24"])
     log = json.loads(result.output)
     assert log["version"] == "2.1.0"
     [res] = log["runs"][0]["results"]

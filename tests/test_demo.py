@@ -76,7 +76,8 @@ def test_demo_is_in_proportion(demo300):
     people = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files(root, "people")]
     newsletter = [p for p in people if "weekly-digest" in (p.get("subscriptions") or [])]
     assert 20 <= len(newsletter) <= 40  # about one in ten, each with a consent in the current wording
-    assert all(c["wording"] == "newsletter-v2" for p in newsletter for c in p["consents"] if c["purpose"] == "newsletter")
+    assert all(c["wording"] == "newsletter-v2"
+               for p in newsletter for c in p["consents"] if c["purpose"] == "newsletter")
     emails = [e["address"] for p in people for e in p.get("emails", [])]
     assert len(emails) == len(set(emails)) == 300
 
@@ -137,7 +138,8 @@ def test_non_empty_out_is_refused(tmp_path):
     a_file = tmp_path / "file.txt"
     a_file.write_text("x\n")
     assert CliRunner().invoke(cli, ["demo", "--people", "5", "--seed", "1", "--out", str(a_file)]).exit_code == 2
-    assert CliRunner().invoke(cli, ["demo", "--people", "0", "--seed", "1", "--out", str(tmp_path / "n")]).exit_code == 2
+    assert CliRunner().invoke(cli, ["demo", "--people", "0", "--seed", "1",
+                                    "--out", str(tmp_path / "n")]).exit_code == 2
 
 
 def test_command_through_a_real_process(tmp_path):

@@ -99,13 +99,15 @@ def change_everything(root: Path) -> None:
     (root / ERASED).unlink()
     log = ErasureLog("0123456789abcdef0123456789abcdef")
     kees = {"name": {"given": "Kees", "family": "Ploeger"}}
-    log.entries.append(log.entry("2026-11-24", "erased", None, "p-2n3qp7", kees, Identifiers.of("p-2n3qp7", kees, "NL")))
+    log.entries.append(log.entry("2026-11-24", "erased", None, "p-2n3qp7", kees,
+                                 Identifiers.of("p-2n3qp7", kees, "NL")))
     write(root, "erasure-log.yaml", log.text())
     (root / REMOVED).unlink()
     edit(root, PERSON, "family: Jansen}", "family: Jansen-Bakker}")
     edit(root, PERSON, "t.jansen@lelystad.example.nl", "teun.jansen@lelystad.example.nl")
     edit(root, PERSON, 'phones:\n- {number: "+31 6 12345644", kind: mobile}\n',
-         "addresses:\n- {kind: postal, street: Stadhuisplein, number: '2', postcode: 8232 ZX, city: Lelystad, country: NL}\n")
+         "addresses:\n"
+         "- {kind: postal, street: Stadhuisplein, number: '2', postcode: 8232 ZX, city: Lelystad, country: NL}\n")
     edit(root, PERSON, "- {purpose: newsletter, since: 2024-05-14, source: self-registration}",
          "- {purpose: newsletter, since: 2024-05-14, source: self-registration, until: 2026-11-20}\n"
          "- {purpose: events, since: 2026-11-21, source: event-registration}")
@@ -116,7 +118,8 @@ def change_everything(root: Path) -> None:
     # roles
     write(root, "records/roles/r-almere-wethouder-2026-x.yaml",
           "person: p-r5epc6\norganisation: gemeente-almere-college\nfunction: wethouder\nstart: 2026-11-20\n")
-    edit(root, "records/roles/r-almere-raadslid-2026-b.yaml", "public: true", "end: 2026-11-19\nend_reason: resigned\npublic: true")
+    edit(root, "records/roles/r-almere-raadslid-2026-b.yaml", "public: true",
+         "end: 2026-11-19\nend_reason: resigned\npublic: true")
     edit(root, "records/roles/r-almere-raadslid-2026-c.yaml", "function: raadslid", "function: voorzitter")
     edit(root, "records/roles/r-almere-griffier-2019.yaml", "organisation: gemeente-almere-griffie",
          "organisation: gemeente-almere")
@@ -125,11 +128,13 @@ def change_everything(root: Path) -> None:
     # organisations
     write(root, "records/organisations/gemeente-almere-rekenkamer.yaml",
           "name: Rekenkamer Almere\nkind: other\nparent: gemeente-almere\n")
-    edit(root, "records/organisations/gemeente-almere-griffie.yaml", "parent: gemeente-almere", "parent: gemeente-lelystad")
+    edit(root, "records/organisations/gemeente-almere-griffie.yaml", "parent: gemeente-almere",
+         "parent: gemeente-lelystad")
     edit(root, "records/organisations/gemeente-almere.yaml", "places: [Almere]", "places: [Almere, Almere Haven]")
     # requests and contact moments
     write(root, "records/requests/q-2026-0020.yaml",
-          "kind: question\ntitle: Vraag\nreceived: 2026-11-24\nfrom: {person: p-n3w7aa}\nassignee: anna\nstage: received\n")
+          "kind: question\ntitle: Vraag\nreceived: 2026-11-24\nfrom: {person: p-n3w7aa}\nassignee: anna\n"
+          "stage: received\n")
     edit(root, "records/requests/q-2026-0019.yaml", "assignee: chantal\nstage: received",
          "assignee: bram\nstage: triage")
     edit(root, "records/requests/q-2026-0019.yaml", "follow_up:",
@@ -203,7 +208,8 @@ def test_every_event_kind_against_the_working_tree(repo: Path) -> None:
     assert legal["values"] == {"old": "consent", "new": "legitimate-interests"} and legal["policy"] is True
     assert one(found, "events", "purpose-retention-changed")["values"] == {
         "old": "P1M consent-withdrawn delete", "new": "P2M consent-withdrawn delete"}
-    assert one(found, "events", "purpose-categories-changed")["values"] == {"field": "data_categories", "added": ["address"]}
+    assert one(found, "events", "purpose-categories-changed")["values"] == {
+        "field": "data_categories", "added": ["address"]}
     assert one(found, "events", "purpose-changed")["fields"] == ["title.en"]
     assert one(found, "topics", "vocabulary-values-added")["values"] == {"values": ["water"]}
     assert one(found, "topics", "vocabulary-values-removed")["values"] == {"values": ["mobility"]}
@@ -227,7 +233,8 @@ def test_a_renamed_record_is_one_event(repo: Path) -> None:
 
 def test_a_moved_and_edited_record_says_both(repo: Path) -> None:
     git(repo, "mv", "records/roles/r-almere-raadslid-2026-b.yaml", "records/roles/r-almere-raadslid-2026-q.yaml")
-    edit(repo, "records/roles/r-almere-raadslid-2026-q.yaml", "public: true", "end: 2026-11-19\nend_reason: resigned\npublic: true")
+    edit(repo, "records/roles/r-almere-raadslid-2026-q.yaml", "public: true",
+         "end: 2026-11-19\nend_reason: resigned\npublic: true")
     found = events(repo, "HEAD")
     assert [e["event"] for e in found] == ["record-moved", "role-ended"]
     assert all(e["old_path"] == "records/roles/r-almere-raadslid-2026-b.yaml" for e in found)
@@ -334,7 +341,8 @@ def test_text_shows_names_next_to_ids(repo: Path) -> None:
     assert "p-n3w7aa (Fenna van der Voorbeeldhof)  records/people/p-n3w7aa.yaml" in text
     assert "p-r5epc6 (Teun Jansen-Bakker)" in text and "name changed (was Teun Jansen)" in text
     assert "p-2n3qp7 (Kees Ploeger)" in text and "person erased (recorded in the erasure log)" in text
-    assert "role added: Alderman at gemeente-almere-college (person p-r5epc6 (Teun Jansen-Bakker), from 2026-11-20)" in text
+    assert ("role added: Alderman at gemeente-almere-college (person p-r5epc6 (Teun Jansen-Bakker), from 2026-11-20)"
+            in text)
     assert "fenna.voorbeeldhof@example.org" not in text and "warmtenetpilot" not in text  # values never shown
     assert text.index("\nPeople\n") < text.index("\nRoles\n") < text.index("\nPurposes\n")
 

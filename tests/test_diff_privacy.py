@@ -5,7 +5,6 @@ address in a reference, free text in `end_reason`, a note: "(text changed)", nev
 The text format, for the reviewer's own terminal, shows labels and durations in words."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -40,7 +39,7 @@ def leaky_change(root: Path) -> None:
 
 
 @pytest.mark.parametrize("output_format", ["markdown", "json"])
-def test_text_in_a_reference_or_a_reason_never_reaches_markdown_or_json(repo: Path, output_format: str) -> None:
+def test_text_in_a_reference_or_a_reason_never_reaches_markdown_or_json(repo: Path, output_format: str) -> None:  # noqa: F811 (fixture)
     leaky_change(repo)
     code, output = run(repo, "HEAD", "--format", output_format)
     assert code == 0, output
@@ -52,7 +51,7 @@ def test_text_in_a_reference_or_a_reason_never_reaches_markdown_or_json(repo: Pa
         assert shown in output, shown
 
 
-def test_json_says_which_values_were_withheld(repo: Path) -> None:
+def test_json_says_which_values_were_withheld(repo: Path) -> None:  # noqa: F811 (fixture)
     leaky_change(repo)
     found = events(repo, "HEAD")
     asked = one(found, "q-2026-0031", "request-received")
@@ -67,7 +66,7 @@ def test_json_says_which_values_were_withheld(repo: Path) -> None:
     assert one(found, "p-r5epc6", "field-added")["fields"] == ["notes[2]"]
 
 
-def test_a_valid_end_reason_and_real_ids_are_shown(repo: Path) -> None:
+def test_a_valid_end_reason_and_real_ids_are_shown(repo: Path) -> None:  # noqa: F811 (fixture)
     edit(repo, "records/roles/r-almere-raadslid-2026-b.yaml", "public: true",
          "end: 2026-11-19\nend_reason: resigned\npublic: true")
     write(repo, "records/requests/q-2026-0031.yaml",
@@ -79,7 +78,7 @@ def test_a_valid_end_reason_and_real_ids_are_shown(repo: Path) -> None:
     assert "person `p-r5epc6`" in markdown and "(text changed)" not in markdown
 
 
-def test_in_dutch_as_a_real_process(repo: Path) -> None:
+def test_in_dutch_as_a_real_process(repo: Path) -> None:  # noqa: F811 (fixture)
     edit(repo, "crmtool.yaml", "\nlanguage: en\n", "\nlanguage: nl\n")
     commit(repo, "Dutch")
     leaky_change(repo)
@@ -90,7 +89,7 @@ def test_in_dutch_as_a_real_process(repo: Path) -> None:
     assert [secret for secret in SECRETS if secret in done.stdout] == []
 
 
-def test_text_for_the_reviewer_shows_labels_and_durations_in_words(repo: Path) -> None:
+def test_text_for_the_reviewer_shows_labels_and_durations_in_words(repo: Path) -> None:  # noqa: F811 (fixture)
     edit(repo, "crmtool.yaml", "\nlanguage: en\n", "\nlanguage: nl\n")
     commit(repo, "Dutch")
     edit(repo, "records/requests/q-2026-0019.yaml", "stage: received", "stage: triage")
@@ -109,8 +108,9 @@ def test_text_for_the_reviewer_shows_labels_and_durations_in_words(repo: Path) -
 
 
 @pytest.mark.parametrize("duration, language, expected", [
-    ("P1M", "nl", "1 maand"), ("P6M", "nl", "6 maanden"), ("P2Y", "nl", "2 jaar"), ("P1Y6M", "nl", "1 jaar en 6 maanden"),
-    ("P4W", "nl", "28 dagen"), ("P1M", "en", "1 month"), ("P1Y6M", "en", "1 year and 6 months"),
+    ("P1M", "nl", "1 maand"), ("P6M", "nl", "6 maanden"), ("P2Y", "nl", "2 jaar"),
+    ("P1Y6M", "nl", "1 jaar en 6 maanden"), ("P4W", "nl", "28 dagen"), ("P1M", "en", "1 month"),
+    ("P1Y6M", "en", "1 year and 6 months"),
     (Duration(days=1), "en", "1 day"), ("nonsense", "nl", "nonsense"),
 ])
 def test_durations_in_words(duration, language, expected):

@@ -136,7 +136,7 @@ def test_the_proof_as_real_processes(repo):
         assert clear not in before.stdout + before.stderr
     out = before.stdout
     assert "build/index.sqlite" in out and "build/check-cache.sqlite" in out
-    assert f"records/people/….yaml" in out  # the alias's and the person's files, the id masked
+    assert "records/people/….yaml" in out  # the alias's and the person's files, the id masked
     assert "(bericht)" in out and "tag na-het-gesprek (bericht)" in out  # Dutch: the repository's language
     assert "telefoonnummer" in out and "deel van de naam" in out and "i-2026-11-02-…-belde.yaml" in out
     purge = crmtool(repo, "subject", "erase", PERSON, "--purge-history")
@@ -172,7 +172,8 @@ def test_erase_replaces_phone_numbers_written_any_way(repo):
 def test_erase_finds_the_name_reversed_and_over_a_line_break(repo):
     (repo / "records/organisations/gemeente-lelystad.yaml").write_text(
         (repo / "records/organisations/gemeente-lelystad.yaml").read_text(encoding="utf-8")
-        + "notes:\n- date: 2026-11-03\n  by: bram\n  text: |-\n    Contact loopt via Kees\n    Ploeger.\n", encoding="utf-8")
+        + "notes:\n- date: 2026-11-03\n  by: bram\n  text: |-\n    Contact loopt via Kees\n    Ploeger.\n",
+        encoding="utf-8")
     result = CliRunner().invoke(cli, ["subject", "erase", PERSON, "--root", str(repo), "--today", TODAY])
     assert result.exit_code == 0, result.output
     assert "Ploeger" not in (repo / "records/organisations/gemeente-lelystad.yaml").read_text(encoding="utf-8")

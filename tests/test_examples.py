@@ -139,9 +139,10 @@ def test_association_tells_the_seed_scenario():
     import yaml
     roles = {p.stem: yaml.safe_load(p.read_text()) for p in (PROJECT / "records" / "roles").glob("*.yaml")}
     aldermen = {rid: r for rid, r in roles.items()
-                if r["function"] == "wethouder" and "loco-burgemeester" in (r.get("qualifiers") or []) and "milieu" in (r.get("portfolio") or [])}
+                if r["function"] == "wethouder" and "loco-burgemeester" in (r.get("qualifiers") or [])
+                and "milieu" in (r.get("portfolio") or [])}
     chains = []
-    for rid, alderman in aldermen.items():
+    for rid in aldermen:
         derived = {d: r for d, r in roles.items() if r.get("on_behalf_of") == rid}
         functions = {r["function"] for r in derived.values()}
         board = [r for d, r in roles.items() if r.get("on_behalf_of") in derived and r["function"] == "bestuurslid"]

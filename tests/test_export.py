@@ -28,15 +28,18 @@ PEOPLE = {
     "p-bbbbbb": "name: {given: \"=HYPERLINK()\", prefix: van, family: Aalst}\n"
                 "emails: [{address: b.aalst@example.org, kind: work}, {address: bea@example.net, kind: private}]\n"
                 "phones: [{number: \"+31 6 12340001\", kind: mobile}]\n"
-                "addresses: [{kind: postal, street: Markt, number: \"3\", postcode: \"1315 NT\", city: Almere, country: NL}]\n"
-                "purposes: [{purpose: office-holders, since: 2024-01-01, source: public-register, notified: 2024-01-05}]\n",
+                "addresses: [{kind: postal, street: Markt, number: \"3\", postcode: \"1315 NT\", city: Almere, "
+                "country: NL}]\n"
+                "purposes: [{purpose: office-holders, since: 2024-01-01, source: public-register, "
+                "notified: 2024-01-05}]\n",
     # the label ended: kept (retention), but not to be used
     "p-cccccc": "name: {given: Cor, family: Oud}\nemails: [{address: cor@example.org}]\n"
                 "purposes: [{purpose: office-holders, since: 2020-01-01, until: 2026-06-30, source: public-register, "
                 "notified: 2020-01-05}]\n",
     # the label starts later
     "p-dddddd": "name: {given: Dirk, family: Nieuw}\n"
-                "purposes: [{purpose: office-holders, since: 2026-12-01, source: public-register, notified: 2026-12-01}]\n",
+                "purposes: [{purpose: office-holders, since: 2026-12-01, source: public-register, "
+                "notified: 2026-12-01}]\n",
 }
 
 
@@ -82,7 +85,8 @@ def test_dutch_repository_gets_semicolons_and_dutch_headers(repo):
 def test_fields_are_limited_to_the_categories_of_the_purpose(repo):
     purpose = repo.root / "records" / "purposes" / "office-holders.yaml"
     purpose.write_text(purpose.read_text().replace(
-        "data_categories: [name, contact, address, role, party, notes, tags, consent, interactions, requests, language]",
+        "data_categories: [name, contact, address, role, party, notes, tags, consent, interactions, requests, "
+        "language]",
         "data_categories: [name, contact]"))
     default = run(repo, "csv", "--purpose", "office-holders", *DAY)
     header = default.output.splitlines()[0]
@@ -170,7 +174,8 @@ def test_export_then_import_into_an_empty_repository_gives_the_same_people(examp
 def test_a_real_process_writes_the_csv(repo):
     env = {**os.environ, "CRMTOOL_TODAY": TODAY.isoformat()}
     result = subprocess.run([sys.executable, "-m", "crmtool", "export", "csv", "--purpose", "office-holders",
-                             "--fields", "id,name", "--root", str(repo.root)], capture_output=True, env=env, cwd=PROJECT)
+                             "--fields", "id,name", "--root", str(repo.root)],
+                            capture_output=True, env=env, cwd=PROJECT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("utf-8") == (
         "\ufeffid,given,prefix,family,initials\r\np-bbbbbb,'=HYPERLINK(),van,Aalst,\r\np-aaaaaa,Jan,,Jansen,\r\n")

@@ -24,11 +24,10 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, example, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from .conftest import FIXTURES, PROJECT, TODAY
@@ -47,11 +46,15 @@ long run gives it 5,000 and the cheap load property the profile's 100,000."""
 REAL_PROCESS_EXAMPLES = 12 if settings.default.max_examples < 1000 else 300
 """The real-process property spawns three processes an example: it runs few of them."""
 
-STRAY_MARKS = (b"\xef\xbb\xbf\xef\xbb\xbf\xef\xbb\xbf# yaml-language-server: $schema=../../../schemas/interaction.schema.json\n"
-               b"date: 2025-06-12\nkind: meeting\npeople: [p-8zvpfv, p-r5epc6]\norganisations: [vgn-commissie-milieu]\n"
+STRAY_MARKS = (b"\xef\xbb\xbf\xef\xbb\xbf\xef\xbb\xbf"
+               b"# yaml-language-server: $schema=../../../schemas/interaction.schema.json\n"
+               b"date: 2025-06-12\nkind: meeting\npeople: [p-8zvpfv, p-r5epc6]\n"
+               b"organisations: [vgn-commissie-milieu]\n"
                b"roles: [r-vgn-commissie-milieu-voorzitter-2022, r-vgn-commissie-milieu-lid-2022-a]\nstaff: [anna]\n"
-               b"summary: >-\n  Vergadering commissie Milieu: stand van de warmtetransitie. De voorzitter vraagt om een\n"
-               b"  inventarisatie van warmtenetten bij de G40-gemeenten.\npurpose: meeting-records\nowner: public-affairs\n")
+               b"summary: >-\n  Vergadering commissie Milieu: stand van de warmtetransitie. "
+               b"De voorzitter vraagt om een\n"
+               b"  inventarisatie van warmtenetten bij de G40-gemeenten.\npurpose: meeting-records\n"
+               b"owner: public-affairs\n")
 """Three byte-order marks before a record: found by the long run (fmt walked one parser's tree
 along the other's)."""
 
@@ -248,10 +251,11 @@ def mutated_text(draw, raw: bytes) -> bytes:
         elif how == "anchor" and ":" in lines[i]:
             key, _, value = lines[i].partition(":")
             lines[i] = f"{key}: &a{value}"
-            lines.append(f"copy: *a")
+            lines.append("copy: *a")
         elif how == "tagged" and ":" in lines[i]:
             key, _, value = lines[i].partition(":")
-            lines[i] = f"{key}: {draw(st.sampled_from(['!!str', '!!int', '!!float', '!x', '!!timestamp', '!!map']))}{value}"
+            lines[i] = (f"{key}: "
+                        f"{draw(st.sampled_from(['!!str', '!!int', '!!float', '!x', '!!timestamp', '!!map']))}{value}")
         text = "\n".join(lines)
         if how == "insert":
             at = draw(st.integers(0, len(text)))

@@ -92,7 +92,8 @@ def test_field_level_changes_across_three_commits(repo):
         [{"field": "public", "change": "removed"}, {"field": "end", "change": "added"},
          {"field": "end_reason", "change": "added"}],
         [{"field": "portfolio[1]", "change": "added"}, {"field": "start", "change": "changed"}],
-        [{"field": k, "change": "added"} for k in ("person", "organisation", "function", "portfolio", "start", "public")],
+        [{"field": k, "change": "added"}
+         for k in ("person", "organisation", "function", "portfolio", "start", "public")],
     ]
     assert entries[0]["date"] == "2026-11-20T16:00:00+01:00"
     assert entries[2]["date"] == "2026-01-05T10:00:00+01:00"
@@ -162,7 +163,8 @@ def test_a_rename_to_a_new_id_is_followed(repo):
     git(repo, "mv", PERSON, "records/people/p-x7v3nb.yaml")
     write(repo, ROLE, ROLE_V3.replace("p-k2m9qx", "p-x7v3nb"))
     commit(repo, "Opaque id for the alderman", "Daan Bakker", "2026-11-21T12:00:00+01:00")
-    write(repo, "records/people/p-x7v3nb.yaml", PERSON_V1.replace("status: active", "status: inactive\ninactive_since: 2026-11-30"))
+    write(repo, "records/people/p-x7v3nb.yaml",
+          PERSON_V1.replace("status: active", "status: inactive\ninactive_since: 2026-11-30"))
     commit(repo, "Inactive", "Eline Mulder", "2026-11-22T12:00:00+01:00")
     entries = trail(repo, "p-x7v3nb")
     assert [(e["author"], e["change"], e["path"]) for e in entries] == [
@@ -208,7 +210,8 @@ def test_a_deleted_record_is_found_by_its_old_id(repo):
     commit(repo, "Remove the role", "Gijs de Boer", "2026-11-23T08:00:00+01:00")
     entries = trail(repo, "r-lelystad-wethouder-2026-a")
     assert [(e["author"], e["change"]) for e in entries] == [
-        ("Gijs de Boer", "deleted"), ("Chantal Smit", "modified"), ("Bram Jansen", "modified"), ("Anna de Vries", "added")]
+        ("Gijs de Boer", "deleted"), ("Chantal Smit", "modified"), ("Bram Jansen", "modified"),
+        ("Anna de Vries", "added")]
     assert [f["field"] for f in entries[0]["fields"]] == [
         "person", "organisation", "function", "portfolio", "start", "end", "end_reason"]
     assert all(f["change"] == "removed" for f in entries[0]["fields"])
@@ -275,7 +278,8 @@ def test_an_unknown_record_is_a_usage_error(repo, record):
     assert code == 2 and "p-nobody" in output
 
 
-@pytest.mark.parametrize("record", ["P-UPPER", "notes/x.yaml", "records/people/../../x.yaml", "records/people/a/b.yaml"])
+@pytest.mark.parametrize("record", ["P-UPPER", "notes/x.yaml", "records/people/../../x.yaml",
+                                    "records/people/a/b.yaml"])
 def test_what_is_not_a_record_is_a_usage_error(repo, record):
     code, output = run(repo, record)
     assert code == 2, output
@@ -298,7 +302,8 @@ def test_a_records_repository_below_the_git_root(tmp_path):
     commit(top, "Change")
     entries = trail(root, "r-lelystad-wethouder-2026-a")
     assert [e["path"] for e in entries] == [ROLE, ROLE]
-    assert entries[0]["fields"] == [{"field": "portfolio[1]", "change": "added"}, {"field": "start", "change": "changed"}]
+    assert entries[0]["fields"] == [{"field": "portfolio[1]", "change": "added"},
+                                    {"field": "start", "change": "changed"}]
 
 
 def test_a_reformatted_file_changes_no_field(repo):

@@ -28,7 +28,8 @@ def code_messages() -> set:
                             method_map=[("**.py", "python")])
     templates = extract_from_dir(str(PROJECT / "templates"), keywords={"_": None, "gettext": None},
                                  method_map=[("**.html", "jinja2")], options_map={"**.html": {"silent": "false"}})
-    schemas = extract_from_dir(str(PROJECT / "schemas"), method_map=[("*.json", "crmtool.load.schema:extract_descriptions")])
+    schemas = extract_from_dir(str(PROJECT / "schemas"),
+                               method_map=[("*.json", "crmtool.load.schema:extract_descriptions")])
     return {message[0] if isinstance(message, tuple) else message
             for _file, _line, message, _comments, _context in [*code, *templates, *schemas]}
 

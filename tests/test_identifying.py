@@ -157,7 +157,8 @@ def test_p020_names_and_emails_in_the_check(base_repo):
 
 def test_p020_readable_ids_chosen_still_warn_on_email(base_repo):
     config = base_repo.root / "crmtool.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("id_style: opaque", "id_style: name"), encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace("id_style: opaque", "id_style: name"),
+                      encoding="utf-8")
     _write(base_repo, "records/people/bea-bakker.yaml", PERSON)  # bea.b: only the name, initials
     _write(base_repo, "records/people/bakker-the-baker.yaml", PERSON.replace("bea.b@", "thebaker@"))
     findings = _findings(base_repo, "P020")

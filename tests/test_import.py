@@ -155,8 +155,10 @@ def test_probable_duplicates_by_email_phone_name_and_organisation(repo, tmp_path
 def test_a_row_matching_the_erasure_log_is_warned_with_the_date(repo, tmp_path):
     log = ErasureLog("0123456789abcdef")
     for day, person, data in [
-            ("2026-03-02", "p-gone01", {"name": {"given": "Pieter", "family": "Vos"}, "emails": [{"address": "x@example.org"}]}),
-            ("2026-04-01", "p-gone02", {"name": {"given": "Ex", "family": "Ample"}, "emails": [{"address": "p.vos@example.org"}]})]:
+            ("2026-03-02", "p-gone01", {"name": {"given": "Pieter", "family": "Vos"},
+                                        "emails": [{"address": "x@example.org"}]}),
+            ("2026-04-01", "p-gone02", {"name": {"given": "Ex", "family": "Ample"},
+                                        "emails": [{"address": "p.vos@example.org"}]})]:
         log.entries.append(log.entry(day, "erased", None, person, data, Identifiers.of(person, data, "NL")))
     (repo.root / LOG_FILE).write_text(log.text(), encoding="utf-8")
     plan = json.loads(run(repo, "csv", str(SAMPLES / "contacts-nl.csv"), "--purpose", "office-holders",
@@ -171,7 +173,8 @@ def test_a_row_matching_the_erasure_log_is_warned_with_the_date(repo, tmp_path):
 def test_data_the_purpose_does_not_cover_is_left_out(repo):
     purpose = repo.root / "records" / "purposes" / "office-holders.yaml"
     purpose.write_text(purpose.read_text().replace(
-        "data_categories: [name, contact, address, role, party, notes, tags, consent, interactions, requests, language]",
+        "data_categories: [name, contact, address, role, party, notes, tags, consent, interactions, requests, "
+        "language]",
         "data_categories: [name, contact, role, party]"))
     plan = json.loads(run(repo, "csv", str(SAMPLES / "contacts-nl.csv"), "--purpose", "office-holders",
                           "--format", "json").output)
@@ -194,7 +197,8 @@ def test_a_vcard_3_file_from_a_phone(repo):
                                        {"number": "036 5399999", "kind": "work"}]
     assert eva["fields"]["addresses"] == [{"kind": "home", "street": "Kerkstraat", "number": "7", "addition": "bis",
                                            "postcode": "1311 AB", "city": "Almere", "country": "NL"}]
-    assert eva["fields"]["notes"] == [{"date": TODAY.isoformat(), "text": "Wil de nieuwsbrief, graag per mail.\nTweede regel."}]
+    assert eva["fields"]["notes"] == [{"date": TODAY.isoformat(),
+                                       "text": "Wil de nieuwsbrief, graag per mail.\nTweede regel."}]
     assert "BDAY, PHOTO: crmtool keeps no such data of a person" in eva["left_out"]
     assert "Beleidsmedewerker / Gemeente Almere: roles are made with `crmtool new role`" in eva["left_out"]
     assert plan["people"][2]["fields"]["name"] == {"family": "Onbekend"}  # FN only
@@ -212,7 +216,8 @@ def test_files_that_cannot_be_read_are_bad_usage_naming_the_file(repo, tmp_path)
     twice = tmp_path / "twice.csv"
     twice.write_text("achternaam;Achternaam\nA;B\n")
     result = run(repo, "csv", str(twice), "--purpose", "office-holders")
-    assert result.exit_code == 2 and "twice.csv: line 1, column 2: the column 'Achternaam' appears twice" in result.output
+    assert (result.exit_code == 2
+            and "twice.csv: line 1, column 2: the column 'Achternaam' appears twice" in result.output)
 
 
 def test_windows_1252_is_read_with_a_warning_and_formula_guards_are_taken_off(repo, tmp_path):
@@ -231,7 +236,8 @@ def test_header_names_in_both_languages():
     assert columns.header_key("last_name") == ("family", 1)
     assert columns.header_key("Tussenvoegsel") == ("prefix", 1)
     assert columns.header_key("Functie 2") is None  # only contact details repeat
-    assert columns.split_name("Anna Maria van der Berg") == {"given": "Anna Maria", "prefix": "van der", "family": "Berg"}
+    assert columns.split_name("Anna Maria van der Berg") == {"given": "Anna Maria", "prefix": "van der",
+                                                             "family": "Berg"}
 
 
 def test_a_real_process_applies_an_import(repo):
@@ -256,7 +262,8 @@ def test_imported_people_are_laid_out_as_the_repositorys_people(tmp_path):
                                       "--root", str(root), *DAY])
     assert result.exit_code in (0, 1), result.output
     new = [p for p in (root / "records" / "people").glob("*.yaml")
-           if p.name not in {q.name for q in (PROJECT / "examples" / "cooperative" / "records" / "people").glob("*.yaml")}]
+           if p.name not in {q.name for q in
+                             (PROJECT / "examples" / "cooperative" / "records" / "people").glob("*.yaml")}]
     assert new
     for path in new:
         text = path.read_text(encoding="utf-8")

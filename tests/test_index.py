@@ -56,12 +56,15 @@ def test_a_whole_build_holds_every_record(repo):
     assert result.whole and result.read == len(files) == result.records and result.skipped == []
     db = sqlite3.connect(result.path)
     assert [p for p, in db.execute("SELECT path FROM records ORDER BY path")] == files
-    assert db.execute("SELECT count(*) FROM people").fetchone()[0] == len(list((repo.root / "records/people").iterdir()))
+    assert (db.execute("SELECT count(*) FROM people").fetchone()[0]
+            == len(list((repo.root / "records/people").iterdir())))
     role = json.loads(db.execute("SELECT data FROM records WHERE id = 'r-lelystad-wethouder-2026-a'").fetchone()[0])
     assert role["portfolio"] == ["milieu"]
-    assert db.execute("SELECT portfolio FROM role_portfolios WHERE role = 'r-lelystad-wethouder-2026-a'").fetchall() == [("milieu",)]
+    assert db.execute("SELECT portfolio FROM role_portfolios "
+                      "WHERE role = 'r-lelystad-wethouder-2026-a'").fetchall() == [("milieu",)]
     assert db.execute("SELECT municipality, province, region FROM organisation_context "
-                      "WHERE organisation = 'gemeente-almere-raad'").fetchone() == ("gemeente-almere", "flevoland", "midden")
+                      "WHERE organisation = 'gemeente-almere-raad'").fetchone() == (
+        "gemeente-almere", "flevoland", "midden")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert ("people", "id") in {(row[2], row[4]) for row in db.execute("PRAGMA foreign_key_list(roles)")}
 
@@ -93,7 +96,8 @@ def test_incremental_builds_equal_a_whole_build_after_every_kind_of_change(repo,
     assert dumped == whole(repo, tmp_path)
     assert ("people", "p-r5epc6") not in {(f, r) for f, r, *_ in dumped["emails"]}
     assert dumped["search_hits"] == []
-    assert ("gemeente-almere-college", "gemeente-almere", "utrecht", "midden", "gemeente-almere") in dumped["organisation_context"]
+    assert (("gemeente-almere-college", "gemeente-almere", "utrecht", "midden", "gemeente-almere")
+            in dumped["organisation_context"])
 
 
 def test_an_unreadable_file_is_left_out_and_comes_back_when_mended(repo, tmp_path):

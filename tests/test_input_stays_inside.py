@@ -146,7 +146,8 @@ def test_a_link_added_by_a_change_is_reported_by_the_check_of_the_change(example
     process = crmtool(root, "check", "--changed-since", "base", "--format", "json")
     assert process.returncode == 1, process.stderr
     assert MARKER not in process.stdout + process.stderr
-    assert ("records/people/p-linked.yaml", "S011") in [(f["path"], f["rule"]) for f in json.loads(process.stdout)["findings"]]
+    assert ("records/people/p-linked.yaml", "S011") in [(f["path"], f["rule"])
+                                                        for f in json.loads(process.stdout)["findings"]]
 
 
 def test_read_regular_refuses_links_pipes_and_folders(tmp_path):
@@ -233,7 +234,8 @@ def test_one_writer_for_every_csv():
     """No module but csvsafe makes a csv.writer: every CSV crmtool writes is defused."""
     package = Path(__file__).resolve().parent.parent / "crmtool"
     writers = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
-                     if "csv.writer(" in p.read_text(encoding="utf-8") or "DictWriter(" in p.read_text(encoding="utf-8"))
+                     if "csv.writer(" in p.read_text(encoding="utf-8")
+                     or "DictWriter(" in p.read_text(encoding="utf-8"))
     assert writers == ["reporters/csvsafe.py"]
 
 

@@ -45,7 +45,8 @@ def test_alias_bomb_is_refused_without_expanding():
     assert len(repr(doc.data)) < 10_000  # nine levels of nine would be 387 million strings
 
 
-@pytest.mark.parametrize("text", [b"[" * 200_000 + b"]" * 200_000, b"- " * 200_000 + b"a", b"a:\n" + b"".join(b" " * i + b"a:\n" for i in range(1, 3000))])
+@pytest.mark.parametrize("text", [b"[" * 200_000 + b"]" * 200_000, b"- " * 200_000 + b"a",
+                                  b"a:\n" + b"".join(b" " * i + b"a:\n" for i in range(1, 3000))])
 def test_deep_nesting_is_refused_without_crashing(text):
     doc = load_document("deep.yaml", text)
     assert not doc.loaded
@@ -96,7 +97,9 @@ def test_check_survives_every_broken_file_at_once(base_repo):
     (people / "p-binary.yaml").write_bytes(bytes(range(256)))
     (people / "p-empty.yaml").write_bytes(b"")
     (people / "p-huge.yaml").write_bytes(b"a: '" + b"x" * (10 * 1024 * 1024) + b"'\n")
-    (people / "p-bom.yaml").write_bytes(b"\xef\xbb\xbfname: {family: Jansen}\npurposes: [{purpose: office-holders, since: 2025-06-01, source: public-register, notified: 2025-06-10}]\n")
+    (people / "p-bom.yaml").write_bytes(b"\xef\xbb\xbfname: {family: Jansen}\n"
+                                        b"purposes: [{purpose: office-holders, since: 2025-06-01, "
+                                        b"source: public-register, notified: 2025-06-10}]\n")
     (people / "p-notyaml.yaml").write_bytes(b"{{{{ this is : not : yaml")
     (people / "p-folder.yaml").mkdir()
     (people / "p-deep.yaml").write_bytes(b"[" * 100_000)
@@ -136,7 +139,8 @@ def _y001(text: str, language: str = "en") -> list[tuple[int, int, str, str]]:
     ('name: "Jan\nowner: x\n', 1, 7, "The quote that opens here is never closed", "Het aanhalingsteken"),
     ("name: 'Jan\nowner: x\n", 1, 7, "The quote that opens here is never closed", "Het aanhalingsteken"),
     ("name:\n    given: Jan\n  family: J\n", 3, 3, "does not line up", "sluit niet aan"),
-    ("owner: 1\n  status: active\n", 2, 9, "indented under a value that is not a mapping", "springt in onder een waarde"),
+    ("owner: 1\n  status: active\n", 2, 9, "indented under a value that is not a mapping",
+     "springt in onder een waarde"),
     ("summary: Overleg: warmtenet\n", 1, 17, "A second ': ' in a value", "Een tweede ': '"),
     ('owner: "x" y\n', 1, 12, "Text follows the closing quote", "Na het sluitende aanhalingsteken"),
     ("owner: @team\n", 1, 8, "cannot start with '@'", "alleen met '@' beginnen"),

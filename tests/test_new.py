@@ -157,7 +157,8 @@ def test_organisations_are_found_by_name_and_get_a_free_slug(root):
 
 
 def test_role_ids_follow_the_shipped_names(root):
-    result = new(root, "role", "--person", "p-2n3qp7", "--organisation", "College van burgemeester en wethouders Almere",
+    result = new(root, "role", "--person", "p-2n3qp7",
+                 "--organisation", "College van burgemeester en wethouders Almere",
                  "--function", "wethouder", "--start", "2026-05-07", "--portfolio", "milieu")
     path, record = written(root, result)
     assert path == "records/roles/r-almere-wethouder-2026-c.yaml"  # -a and -b are taken
@@ -201,7 +202,8 @@ def test_interactions_go_under_their_year(root):
                  "--staff", "anna")
     path, record = written(root, result)
     assert re.fullmatch(r"records/interactions/2025/i-2025-12-01-[2-9a-km-np-z]{4}\.yaml", path), path
-    assert (root / path).read_text().startswith("# yaml-language-server: $schema=../../../schemas/interaction.schema.json")
+    assert (root / path).read_text().startswith(
+        "# yaml-language-server: $schema=../../../schemas/interaction.schema.json")
     assert record["people"] == ["p-2n3qp7"] and record["staff"] == ["anna"]
 
 

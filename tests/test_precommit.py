@@ -52,7 +52,8 @@ def records_repo(example_git_repo) -> Path:
 
 
 def test_manifest_and_config_are_valid_and_name_real_commands(tmp_path):
-    for command, path in (("validate-manifest", ".pre-commit-hooks.yaml"), ("validate-config", ".pre-commit-config.yaml")):
+    for command, path in (("validate-manifest", ".pre-commit-hooks.yaml"),
+                          ("validate-config", ".pre-commit-config.yaml")):
         done = subprocess.run([*PRE_COMMIT, command, str(PROJECT / path)], capture_output=True, text=True,
                               env={**os.environ, "PRE_COMMIT_HOME": str(tmp_path)})
         assert done.returncode == 0, done.stdout + done.stderr
@@ -84,7 +85,8 @@ def test_a_commit_of_a_bad_record_is_refused_with_the_finding(records_repo, tmp_
     assert git(root, "log", "--format=%s").splitlines() == ["pre-commit", "CODEOWNERS", "Example records"]
     # with a purpose the same commit passes every hook
     (root / "records/people/p-zz99zz.yaml").write_text(
-        BAD_PERSON + "purposes:\n- {purpose: office-holders, since: 2026-11-24, source: public-register, notified: 2026-11-24}\n",
+        BAD_PERSON + "purposes:\n"
+                     "- {purpose: office-holders, since: 2026-11-24, source: public-register, notified: 2026-11-24}\n",
         encoding="utf-8")
     git(root, "add", "records/people/p-zz99zz.yaml")
     formatted = pre_commit(root, "run", home=tmp_path / "home")  # the fmt hook puts `owner` last

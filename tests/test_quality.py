@@ -225,7 +225,8 @@ def test_full_name_ignores_case_accents_and_spaces():
     assert full_name({"given": "José", "prefix": "van  der", "family": "Berg"}) == \
         full_name({"given": "jose ", "prefix": "Van der", "family": "BERG"}) == "jose van der berg"
     assert full_name({"initials": "J.", "family": "Berg"}) == "j. berg"
-    assert full_name({"given": "Jan", "family": "Berg"}) != full_name({"given": "Jan", "prefix": "van", "family": "Berg"})
+    assert full_name({"given": "Jan", "family": "Berg"}) != \
+        full_name({"given": "Jan", "prefix": "van", "family": "Berg"})
     assert full_name({"given": "Jan"}) == "" and full_name("Jan Berg") == ""
 
 

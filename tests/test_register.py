@@ -47,7 +47,8 @@ def make_repo(root: Path, source: Path = PROJECT) -> Path:
     subprocess.run(["git", "-C", str(root), "init", "-q", "-b", "main"], check=True, capture_output=True)
     commit(root, "Example records", "2026-01-10T09:00:00+01:00")
     purpose = sorted((root / "records" / "purposes").glob("*.yaml"))[0]
-    text = purpose.read_text(encoding="utf-8").replace("review: {last:", "security: {nl: Versleuteld., en: Encrypted.}\nreview: {last:")
+    text = purpose.read_text(encoding="utf-8").replace(
+        "review: {last:", "security: {nl: Versleuteld., en: Encrypted.}\nreview: {last:")
     purpose.write_text(text.replace("every: P1Y}", "every: P6M}", 1), encoding="utf-8")
     commit(root, SECRET_SUBJECT, "2026-03-05T10:00:00+01:00")
     return root
@@ -171,7 +172,8 @@ def test_changes_show_dates_and_fields_but_never_who_or_why(site: Path):
         assert '<time datetime="2026-03-05">' in changes and '<time datetime="2026-01-10">' in changes
         assert words in changes
     everything = b"".join(files(site).values()).decode("utf-8")
-    for secret in ("Zelda", "Quackenbush", "zelda@staff.example", "Quibblewhistle", "Shorter review", "Example records"):
+    for secret in ("Zelda", "Quackenbush", "zelda@staff.example", "Quibblewhistle", "Shorter review",
+                   "Example records"):
         assert secret not in everything
 
 
@@ -208,7 +210,8 @@ def test_the_directory_lists_public_roles_with_only_the_published_fields(site: P
     directory = page(site, "nl/directory.html")
     assert "Lotte Brinkman" in directory and "Raadslid" in directory and "Gemeenteraad Almere" in directory
     assert "Dennis Vlaar" not in directory  # holds only roles that are not public
-    headers = [h for h in ("Naam", "Functie", "Organisatie", "Partij", "Portefeuille") if f'<th scope="col">{h}</th>' in directory]
+    headers = [h for h in ("Naam", "Functie", "Organisatie", "Partij", "Portefeuille")
+               if f'<th scope="col">{h}</th>' in directory]
     assert len(headers) == 5 and '<th scope="col">Sinds</th>' not in directory  # start is not published
     assert "@" not in directory.split("<main", 1)[1].split("</main>")[0]  # no email address of anyone
     assert "+31 6" not in directory and "<time" not in directory.split("<main", 1)[1]
@@ -227,14 +230,16 @@ def test_no_directory_without_the_option(repo: Path, tmp_path: Path):
 
 def test_a_role_that_is_not_public_or_a_purpose_without_publish_is_not_listed(repo: Path, tmp_path: Path):
     edit(repo, "roles/r-almere-raadslid-2026-c", "public: true", "public: false")
-    edit(repo, "people/p-wqsstz", "{purpose: office-holders, since:", "{purpose: office-holders, until: 2026-11-01, since:")
+    edit(repo, "people/p-wqsstz", "{purpose: office-holders, since:",
+         "{purpose: office-holders, until: 2026-11-01, since:")
     assert build(repo, tmp_path / "site", "--with-directory").exit_code == 0
     directory = page(tmp_path / "site", "en/directory.html")
     assert "Lotte Brinkman" not in directory  # role not public
     assert "Gert van Dijkhuizen" not in directory  # objected: the label ended, publication stops
     assert "Wim Oosterbeek" in directory
 
-    edit(repo, "purposes/office-holders", "publish: [name, function, organisation, party, portfolio]", "publish: [function, start]")
+    edit(repo, "purposes/office-holders", "publish: [name, function, organisation, party, portfolio]",
+         "publish: [function, start]")
     assert build(repo, tmp_path / "site", "--with-directory").exit_code == 0
     directory = page(tmp_path / "site", "en/directory.html")
     assert "Wim Oosterbeek" not in directory and '<th scope="col">Since</th>' in directory
@@ -312,7 +317,8 @@ def test_one_language_builds_only_that_language(example: Path, tmp_path: Path):
     assert 'id="language-switch"' not in page(tmp_path / "site", "en/index.html")
     assert 'href="nl/' not in page(tmp_path / "site", "index.html")
     assert not broken_links(tmp_path / "site")
-    assert page(tmp_path / "site", "register.csv").startswith("\ufeffId;")  # the record stays in the repository's language
+    # the record stays in the repository's language
+    assert page(tmp_path / "site", "register.csv").startswith("\ufeffId;")
 
 
 def test_the_art30_record_has_a_row_per_purpose_and_says_what_is_not_filled_in(site: Path):
@@ -466,13 +472,15 @@ def test_without_git_history_the_register_still_builds(tmp_path: Path):
 def test_the_command_speaks_the_repository_language(repo: Path, tmp_path: Path):
     result = build(repo, tmp_path / "site", "--lang", "nl")
     assert result.exit_code == 0
-    assert result.output.startswith(f"Register geschreven naar {tmp_path / 'site'}: 11 pagina's in nl.")  # meeting-records is the sixth purpose
+    # meeting-records is the sixth purpose
+    assert result.output.startswith(f"Register geschreven naar {tmp_path / 'site'}: 11 pagina's in nl.")
     assert (tmp_path / "site" / "nl" / "rights.html").is_file()
 
 
 def test_the_command_runs_as_a_program(repo: Path, tmp_path: Path):
     edit(repo, "purposes/events", "  en: >-\n    Inviting", "  en: >-\n    Ask Ria Schaap. Inviting")
-    done = subprocess.run([sys.executable, "-m", "crmtool", "build", "--root", str(repo), "--out", str(tmp_path / "site")],
+    done = subprocess.run([sys.executable, "-m", "crmtool", "build", "--root", str(repo),
+                           "--out", str(tmp_path / "site")],
                           capture_output=True, text=True, env={**os.environ, "CRMTOOL_TODAY": TODAY})
     assert done.returncode == 1
     assert "en/purposes/events.html:" in done.stderr and "name of p-inrp3j" in done.stderr

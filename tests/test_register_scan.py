@@ -118,8 +118,8 @@ def example_repo(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("planted", [
-    "  nl: |-\n    Vragen gaan naar Kees\n    Ploeger of het secretariaat.\n",   # a literal block scalar splits the name
-    "  nl: >-\n    Vragen gaan naar Ploeger, Kees of het secretariaat.\n",       # family name first
+    "  nl: |-\n    Vragen gaan naar Kees\n    Ploeger of het secretariaat.\n",  # a literal block scalar splits the name
+    "  nl: >-\n    Vragen gaan naar Ploeger, Kees of het secretariaat.\n",      # family name first
 ])
 def test_the_build_refuses_a_name_split_over_lines_or_family_first(example_repo, tmp_path, planted):
     import shutil
@@ -152,7 +152,8 @@ def test_the_build_refuses_it_as_a_real_process(example_repo, tmp_path):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("  en: >-\n    Inviting", "  en: |-\n    Ask Kees\n    Ploeger.\n    Inviting", 1),
                     encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "crmtool", "build", "--root", str(repo), "--out", str(tmp_path / "site")],
+    done = subprocess.run([sys.executable, "-m", "crmtool", "build", "--root", str(repo),
+                           "--out", str(tmp_path / "site")],
                           capture_output=True, text=True, env={**os.environ, "CRMTOOL_TODAY": "2026-11-24"})
     assert done.returncode == 1, done.stderr
     assert "en/purposes/events.html:" in done.stderr and "p-2n3qp7" in done.stderr and "Traceback" not in done.stderr

@@ -125,7 +125,8 @@ def _people_names(root) -> list[str]:
 
 
 def test_markdown_for_the_issue_tracker_names_no_person():
-    result = subprocess.run([sys.executable, "-m", "crmtool", "review", "--today", "2026-11-24", "--format", "markdown"],
+    result = subprocess.run([sys.executable, "-m", "crmtool", "review", "--today", "2026-11-24",
+                             "--format", "markdown"],
                             cwd=PROJECT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# ")

@@ -37,7 +37,8 @@ start: 2026-06-10  # installed at the first meeting
 # The alderman's role this seat belongs to:
 on_behalf_of: r-lelystad-wethouder-2026-a
 notes:
-- {date: 2026-06-10, by: anna, text: "Gekozen door de ledenvergadering, met een heel lange toelichting die niet op één regel van tachtig tekens past en niet mag worden afgebroken."}
+- {date: 2026-06-10, by: anna, text: "Gekozen door de ledenvergadering, met een heel lange toelichting die niet op \
+één regel van tachtig tekens past en niet mag worden afgebroken."}
 public: true
 """
 

@@ -3,9 +3,9 @@
 A case is a folder `tests/fixtures/<RULE>/<pass|fail>/<case>/` whose files are laid over the
 small valid repository in `tests/fixtures/base/` (a file named `<name>.delete` removes
 `<name>` from the base; `<name>.mkdir` makes a folder, `<name>.symlink` a symbolic link to the
-path the file holds, `<name>.mkfifo` a named pipe: what git cannot carry safely as itself). A failing case has `expected.yaml`: the exact findings of that rule
-(path, line, column). A passing case must produce no finding of that rule and no error at
-all. Adding a case is adding a folder.
+path the file holds, `<name>.mkfifo` a named pipe: what git cannot carry safely as itself).
+A failing case has `expected.yaml`: the exact findings of that rule (path, line, column).
+A passing case must produce no finding of that rule and no error at all. Adding a case is adding a folder.
 
 A case with `commits.yaml` (a list of commit messages) becomes a git repository, for the rules
 that read git history (P021): its files are the first commit, pushed to a bare "remote", and

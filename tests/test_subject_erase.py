@@ -47,7 +47,8 @@ def template(tmp_path_factory) -> Path:
     shutil.copytree(PROJECT / "records", root / "records")
     config = (PROJECT / "crmtool.yaml").read_text(encoding="utf-8")
     assert "\nlanguage: nl\n" in config
-    (root / "crmtool.yaml").write_text(config.replace("\nlanguage: nl\n", "\nlanguage: en\n"), encoding="utf-8")  # English output to assert on
+    # English output to assert on
+    (root / "crmtool.yaml").write_text(config.replace("\nlanguage: nl\n", "\nlanguage: en\n"), encoding="utf-8")
     (root / ".gitignore").write_text("build/\n")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
@@ -127,7 +128,8 @@ def test_verify_erased_fails_on_history_until_purged(repo):
     assert clean.exit_code == 0, clean.output
     history = run("subject", "verify-erased", PERSON, "--root", str(root), "--history")
     assert history.exit_code == 1
-    assert "records/people/….yaml" in history.output and f"people/{PERSON}" not in history.output and ": email address" in history.output
+    assert "records/people/….yaml" in history.output and f"people/{PERSON}" not in history.output \
+        and ": email address" in history.output
     refused = run("subject", "erase", PERSON, "--root", str(root), "--purge-history")
     assert refused.exit_code == 1 and "commit the erasure, then run with --purge-history" in refused.output
     git(root, "add", "-A")

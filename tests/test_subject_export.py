@@ -78,7 +78,8 @@ def test_interactions_requests_subscriptions_consents_and_notes(teun):
     assert request["received"] == "2026-02-10" and request["stage"] == "approved"
     assert [s["stage"] for s in request["stages"]] == ["received", "triage", "proposal", "approved"]
     assert "note" not in json.dumps(request["stages"])  # staff notes stay out
-    assert teun.data["subscriptions"] == [{"list": "weekly-digest", "title": "VGN Weekoverzicht", "purpose": "newsletter"}]
+    assert teun.data["subscriptions"] == [{"list": "weekly-digest", "title": "VGN Weekoverzicht",
+                                           "purpose": "newsletter"}]
     [consent] = teun.data["consents"]
     assert consent["purpose"] == "newsletter" and consent["given"] == "2024-05-14"
     assert consent["wording_text"].startswith("Ja, ik wil het VGN Weekoverzicht")
@@ -103,7 +104,8 @@ def test_each_purpose_with_legal_basis_retention_and_art_15_details(teun):
     assert office["special_categories"][0]["code"] == "political-opinion" and office["article9_exception"]["article"]
     assert purposes["newsletter"]["legal_basis"]["code"] == "consent"
     assert teun.data["automated_decision_making"] is False
-    assert {r["right"] for r in teun.data["rights"]} >= {"rectification", "erasure", "restriction", "objection", "complaint"}
+    assert {r["right"] for r in teun.data["rights"]} >= {"rectification", "erasure", "restriction", "objection",
+                                                         "complaint"}
 
 
 def other_people(model):
@@ -132,7 +134,8 @@ def test_another_persons_name_in_free_text_is_replaced(example_git_repo):
     path = root / "records/people" / f"{TEUN}.yaml"
     other = root / "records/people/p-8zvpfv.yaml"
     other_name = full_name(load_model(example_git_repo, TODAY).get("people", "p-8zvpfv").get("name"))
-    path.write_text(path.read_text().replace("Wil graag meedenken", f"Belde met {other_name.upper()} over; wil graag meedenken"))
+    path.write_text(path.read_text().replace("Wil graag meedenken",
+                                             f"Belde met {other_name.upper()} over; wil graag meedenken"))
     result = run(example_git_repo, TEUN)
     assert result.exit_code == 0, result.output
     assert other.exists() and other_name.casefold() not in result.output.casefold()
@@ -145,7 +148,8 @@ def test_another_persons_phone_number_in_free_text_is_replaced(example_git_repo)
     number = other.get("phones")[0]["number"]
     local = "0" + number.replace(" ", "")[3:]  # "+31 6 1234..." written as "0612 34..."
     path = example_git_repo.root / "records/people" / f"{TEUN}.yaml"
-    path.write_text(path.read_text().replace("Wil graag meedenken", f"Bel ook {local[:4]} {local[4:]}; wil graag meedenken"))
+    path.write_text(path.read_text().replace("Wil graag meedenken",
+                                             f"Bel ook {local[:4]} {local[4:]}; wil graag meedenken"))
     result = run(example_git_repo, TEUN)
     assert result.exit_code == 0, result.output
     assert local[4:] not in result.output and f"Bel ook {ANOTHER_PERSON};" in result.output
@@ -212,11 +216,13 @@ def test_html_escapes_a_planted_script(example_git_repo):
 
 def test_the_persons_language_chooses_the_html_language(example_git_repo):
     dutch = run(example_git_repo, TEUN, "--format", "html").output
-    assert '<html lang="nl">' in dutch and "Verwijdering (artikel 17)" in dutch and "<h1>Uw persoonsgegevens</h1>" in dutch
+    assert '<html lang="nl">' in dutch and "Verwijdering (artikel 17)" in dutch \
+        and "<h1>Uw persoonsgegevens</h1>" in dutch
     path = example_git_repo.root / "records/people" / f"{TEUN}.yaml"
     path.write_text(path.read_text().replace("emails:", "language: en\nemails:", 1))
     english = run(example_git_repo, TEUN, "--format", "html").output
-    assert '<html lang="en">' in english and "Erasure (Article 17)" in english and "<h1>Your personal data</h1>" in english
+    assert '<html lang="en">' in english and "Erasure (Article 17)" in english \
+        and "<h1>Your personal data</h1>" in english
     assert "Office holders and officials of member municipalities" in english
 
 
@@ -270,11 +276,15 @@ def test_vcard_escapes_and_folds_by_rfc_6350():
 def test_an_address_goes_into_adr_and_the_html(example_git_repo):
     path = example_git_repo.root / "records/people" / f"{TEUN}.yaml"
     path.write_text(path.read_text().replace(
-        "purposes:", "addresses:\n- {kind: work, street: Stadhuisplein, number: '2', postcode: 8232 ZX, city: Lelystad, country: NL}\npurposes:", 1))
+        "purposes:",
+        "addresses:\n"
+        "- {kind: work, street: Stadhuisplein, number: '2', postcode: 8232 ZX, city: Lelystad, country: NL}\n"
+        "purposes:", 1))
     result = run(example_git_repo, TEUN, "--format", "vcard")
     card = vobject.readOne(result.output)
     address = card.adr.value
-    assert (address.street, address.city, address.code, address.country) == ("Stadhuisplein 2", "Lelystad", "8232 ZX", "NL")
+    assert (address.street, address.city, address.code, address.country) == (
+        "Stadhuisplein 2", "Lelystad", "8232 ZX", "NL")
     page = run(example_git_repo, TEUN, "--format", "html")
     assert page.exit_code == 0, page.output
     assert "<td>Stadhuisplein 2, 8232 ZX Lelystad NL</td>" in page.output

@@ -71,7 +71,8 @@ def _evaluate(text: str, context: dict[str, str]) -> str:
 
 def _cache_step() -> dict:
     workflow = yaml.safe_load((PROJECT / ".github" / "workflows" / "check.yml").read_text(encoding="utf-8"))
-    steps = [s for job in workflow["jobs"].values() for s in job["steps"] if str(s.get("uses", "")).startswith("actions/cache")]
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]
+             if str(s.get("uses", "")).startswith("actions/cache")]
     assert len(steps) == 1
     return steps[0]["with"]
 
