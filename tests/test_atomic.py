@@ -364,6 +364,17 @@ def test_an_unreadable_journal_is_interrupted_with_its_problem(root):
     assert found is not None and found.phase is None and "cannot be read" in found.problem
 
 
+def test_a_journal_entry_naming_neither_a_new_file_nor_a_backup_is_unreadable(root):
+    """crmtool never writes such an entry; a damaged journal that has one is refused
+    (AtomicError), not followed into a TypeError while rolling back."""
+    (root / "build").mkdir()
+    entry = {"path": "records/roles/a.yaml", "new": None, "old": None}
+    (root / atomic.JOURNAL).write_text(json.dumps({"version": 2, "phase": atomic.COMMITTING, "entries": [entry]}))
+    with pytest.raises(AtomicError, match="cannot be read"):
+        recover(root)
+    assert snapshot(root) == old_state() and (root / atomic.JOURNAL).exists()
+
+
 def test_staging_on_another_file_system_is_refused_before_anything_is_written(root, monkeypatch):
     real = os.stat
 

@@ -19,7 +19,7 @@ from ..load.schema import SchemaSet
 
 
 def check_file(root: Path, file: RecordFile, schemas: SchemaSet, rules: list,
-               config: dict | None = None, record_rules: list = (), raw: bytes | None = None) -> FileEntry:
+               config: dict | None = None, record_rules: list | None = None, raw: bytes | None = None) -> FileEntry:
     """Load one record file and run the per-file `rules` on it, then the `record_rules` on
     the record it holds (with `config`, the settings those may read).
 

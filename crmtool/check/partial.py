@@ -42,6 +42,7 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
                            keep_model=True)
         if result.config_broken:
             return result
+        assert result.model is not None  # kept: keep_model=True
         uses_change = _users_of(result.model, changes, load_schemas(repo))
         findings = _downgrade_dated(result.raw, changes.touched | uses_change)
         return finish(findings, result.model.config, today, paths, result.files)
@@ -125,7 +126,7 @@ def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list
                for _p, folder, value in references(r, schemas) for key in [(folder, value)]
                if folder not in POLICY_FOLDERS}
     load(files_of(context))
-    files = [listed.at(p) for p in loaded] + [f for f in duplicates if f.path not in loaded]
+    files = [file for p in loaded for file in [listed.at(p)] if file] + [f for f in duplicates if f.path not in loaded]
     ctx = RepoContext(model, schemas, Locator(repo.root), files, strays, base=changes.base)
     with without_gc():
         for record in loaded.values():

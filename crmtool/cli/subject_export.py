@@ -30,9 +30,10 @@ def export(person: str, output_format: str, out: Path | None, root: Path | None,
     from ..subject.export_render import render
     repo = resolve_repo(root)
     refuse_under_records(repo, out)
-    model = load_model(repo, resolve_today(today))
+    day = resolve_today(today)
+    model = load_model(repo, day)
     try:
-        result = compute(model, person, model.today)
+        result = compute(model, person, day)
     except BrokenRecord as error:
         from ..check import explain_unreadable
         raise click.ClickException(explain_unreadable(repo.root, error.path)) from error

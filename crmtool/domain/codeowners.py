@@ -28,7 +28,8 @@ from pathlib import Path
 from ..load.model import Model
 
 PATH = ".github/CODEOWNERS"
-BEGIN = "# BEGIN crmtool codeowners: generated from each record's `owner`; run `crmtool codeowners`, do not edit by hand"
+BEGIN = ("# BEGIN crmtool codeowners: generated from each record's `owner`; run `crmtool codeowners`, "
+         "do not edit by hand")
 END = "# END crmtool codeowners"
 GITHUB_LIMIT = 3 * 1024 * 1024  # bytes; GitHub ignores a larger CODEOWNERS file
 

@@ -7,7 +7,7 @@ duplicate search compare numbers with them, so a number is the same number every
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 
 def default_country(config: dict) -> str:
@@ -24,7 +24,7 @@ def default_country(config: dict) -> str:
     return chosen if is_country(chosen) else fallback
 
 
-def is_country(value: Any) -> bool:
+def is_country(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and re.fullmatch(r"[A-Z]{2}", value) is not None
 
 

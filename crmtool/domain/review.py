@@ -72,15 +72,16 @@ class Item:
 def review(model: Model, today: dt.date, days: int) -> list[Item]:
     """Everything due on or before `today + days`, oldest first within each owner and kind."""
     horizon = today + dt.timedelta(days=days)
-    items = [*_retention(model, today), *_consent(model, today), *_purposes(model),
-             *_requests(model, today), *_agreements(model)]
+    items = [*_retention(model, today), *_consent(model, today), *_purposes(model, today),
+             *_requests(model, today), *_agreements(model, today)]
     order = list(KINDS)
     return sorted((i for i in items if i.due <= horizon),
                   key=lambda i: (i.owner == NO_OWNER, i.owner, order.index(i.kind), i.due, i.path))
 
 
 def horizon_days(model: Model, option: int | None) -> int:
-    configured = (model.config.get("review") or {}).get("days") if isinstance(model.config.get("review"), dict) else None
+    configured = ((model.config.get("review") or {}).get("days")
+                  if isinstance(model.config.get("review"), dict) else None)
     return option if option is not None else configured if isinstance(configured, int) else 30
 
 
@@ -122,17 +123,19 @@ def _consent(model: Model, today: dt.date):
                 continue
             latest = latest_wording(model, label.purpose)
             current = latest.get("id") if latest else None
-            if state.valid and current and state.consent.get("wording") not in (None, current):
+            given_for = state.consent.get("wording") if state.consent is not None else None
+            if state.valid and latest and current and given_for not in (None, current):
                 yield _item(model, CONSENT, parse_date(latest.get("since")) or today, person,
-                            N_("Ask for consent for {purpose} again: given for wording {old}, the current wording is {new}"),
-                            purpose=label.purpose, old=state.consent.get("wording"), new=current)
+                            N_("Ask for consent for {purpose} again: given for wording {old}, "
+                               "the current wording is {new}"),
+                            purpose=label.purpose, old=given_for, new=current)
 
 
-def _purposes(model: Model):
+def _purposes(model: Model, today: dt.date):
     for purpose in model.of("purposes"):
         due = review_due(purpose)
         if due is None:
-            yield _item(model, PURPOSE, model.today, purpose, N_("Review the purpose: no review is recorded"))
+            yield _item(model, PURPOSE, today, purpose, N_("Review the purpose: no review is recorded"))
         else:
             plan = purpose.get("review")
             yield _item(model, PURPOSE, due, purpose, N_("Review the purpose (last reviewed {last}, every {every})"),
@@ -156,11 +159,11 @@ def _requests(model: Model, today: dt.date):
                         kind=request.get("kind"), stage=request.get("stage", "?"))
 
 
-def _agreements(model: Model):
+def _agreements(model: Model, today: dt.date):
     for processor in model.of("processors"):
         agreement = processor.get("agreement") if isinstance(processor.get("agreement"), dict) else None
         if agreement is None:
-            yield _item(model, AGREEMENT, model.today, processor, N_("Sign a data-processing agreement: none is recorded"))
+            yield _item(model, AGREEMENT, today, processor, N_("Sign a data-processing agreement: none is recorded"))
             continue
         end = Period(parse_date(agreement.get("start")), parse_date(agreement.get("end"))).end
         if end is not None:

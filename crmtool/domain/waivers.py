@@ -45,7 +45,7 @@ def waivers_of(config: dict) -> list[Waiver]:
     for index, item in enumerate(config.get("waivers") or [] if isinstance(config.get("waivers"), list) else []):
         if not isinstance(item, dict):
             continue
-        text = lambda key: item.get(key) if isinstance(item.get(key), str) else None  # noqa: E731
+        text = lambda key, item=item: item.get(key) if isinstance(item.get(key), str) else None  # noqa: E731
         result.append(Waiver(index, text("rule"), text("record"), text("reason") or "",
                              parse_date(item.get("expires"))))
     return result

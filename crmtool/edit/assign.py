@@ -64,9 +64,10 @@ def assign(repo: Repository, request_id: str, staff_id: str, day: dt.date, *, by
     listing = Listing(repo.root)
     model = Model(config=config, today=day)
     request_id = request_id.rsplit("/", 1)[-1].removesuffix(".yaml")
-    files = [listing.file("staff", s) for s in sorted(listing.ids["staff"])]
-    if request_id in listing.ids["requests"]:
-        files.append(listing.file("requests", request_id))
+    files = [file for s in sorted(listing.ids["staff"]) for file in [listing.file("staff", s)] if file]
+    request_file = listing.file("requests", request_id) if request_id in listing.ids["requests"] else None
+    if request_file is not None:
+        files.append(request_file)
     for file, entry in zip(files, read_records(repo.root, files)):
         if entry.loaded and isinstance(entry.data, dict):
             model.add(Record(file.folder, file.id, file.path, entry.data))
@@ -78,7 +79,9 @@ def assign(repo: Repository, request_id: str, staff_id: str, day: dt.date, *, by
         by = staff_of_git_user(repo, model)
     request = model.get("requests", request_id)
     if request is None:
-        path = listing.file("requests", request_id).path
+        listed = listing.file("requests", request_id)
+        assert listed is not None  # _known above: the id is listed
+        path = listed.path
         raise Refused(_("{path} cannot be read as a record; run `crmtool check {path}` to see why.").format(path=path))
     handover = _plan(model, request, staff_id, day, by, note, dry_run)
     handover.recovered = recovered
@@ -115,7 +118,8 @@ def _plan(model: Model, request: Record, staff: str, day: dt.date, by: str | Non
         closed = request.get("closed")
         raise Refused(_("{id} is closed ({how}); a closed request is not handed over. Reopen it first "
                         "(a new stage in its history), then assign it.").format(
-                            id=request.id, how=closed if closed else _("stage {stage}").format(stage=request.get("stage"))))
+                            id=request.id,
+                            how=closed if closed else _("stage {stage}").format(stage=request.get("stage"))))
     if not is_active(model, staff):
         raise Refused(_("{staff} is not active (records/staff/{id}.yaml); choose a colleague who is.").format(
             staff=who(model, staff), id=staff))

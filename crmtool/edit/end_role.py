@@ -154,7 +154,7 @@ def _load_roles(repo: Repository, listing: Listing, schemas: SchemaSet, model: M
     model.ids["roles"] = set(listing.ids["roles"])
     broken = {}
     for file, entry in zip(files, read_records(repo.root, files)):
-        if entry.loaded:
+        if entry.loaded and isinstance(entry.data, dict):
             model.add(Record("roles", file.id, file.path, entry.data))
         else:
             broken[file.id] = file.path

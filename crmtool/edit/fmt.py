@@ -172,7 +172,8 @@ def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet 
         if not after.problems and same_data(before.data, after.data):
             return result
     raise Refused(Finding(path, 1, 1, "fmt", "error",
-                          _("crmtool fmt could not lay out this file without changing its data; it was left as it is.")))
+                          _("crmtool fmt could not lay out this file without changing its data; "
+                            "it was left as it is.")))
 
 
 def _loaded(raw: bytes, path: str, record_type: str | None, schemas: SchemaSet | None) -> Document:
@@ -253,17 +254,19 @@ class _Context:
         path = tuple("*" if isinstance(step, int) else step for step in path)
         if path not in self._orders:
             keys: list = []
-            if self.schemas is not None:
+            if self.schemas is not None and self.record_type is not None:
                 for schema in self.schemas.subschemas_at(self.record_type, path):
                     keys += [k for k in schema.get("properties", {}) if k not in keys]
             self._orders[path] = keys
         return self._orders[path]
 
     def known(self, pointer: tuple) -> bool:
-        return self.schemas is not None and bool(self.schemas.subschemas_at(self.record_type, pointer))
+        return (self.schemas is not None and self.record_type is not None
+                and bool(self.schemas.subschemas_at(self.record_type, pointer)))
 
     def date(self, pointer: tuple) -> bool:
-        return self.schemas is not None and self.schemas.expects_date(self.record_type, pointer)
+        return (self.schemas is not None and self.record_type is not None
+                and self.schemas.expects_date(self.record_type, pointer))
 
     def value(self, node: yaml.Node, value: Any, pointer: tuple, flow: bool) -> Any:
         """The ruamel value for `node`, its scalars canonical and flow maps' keys ordered."""
@@ -376,11 +379,13 @@ def record_paths(repo: Repository, given: list[Path]) -> tuple[list[str], list[S
             continue  # the path is (under) a link or a pipe itself: reported, not followed
         if absolute.is_dir():
             if not (rel == RECORDS or rel.startswith(RECORDS + "/")):
-                raise UsageError(_("{path}: not a folder of records; fmt formats the files under records/.").format(path=target))
+                raise UsageError(_("{path}: not a folder of records; fmt formats the files under records/.").format(
+                    path=target))
             found.update(f.path for f in files if f.path.startswith(rel + "/"))
         elif absolute.is_file():
             if record_of(rel)[0] is None:
-                raise UsageError(_("{path}: not a record file; fmt formats the .yaml files under records/.").format(path=target))
+                raise UsageError(_("{path}: not a record file; fmt formats the .yaml files under records/.").format(
+                    path=target))
             found.update(f.path for f in files if f.path == rel)
         else:
             raise UsageError(_("{path}: no such file or folder.").format(path=target))
@@ -476,7 +481,9 @@ def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str])
     digest = _digest(rel, raw)
     if digest in known:
         return None
-    record_type = FOLDERS[record_of(rel)[0]]
+    folder = record_of(rel)[0]
+    assert folder is not None  # fmt formats record files only
+    record_type = FOLDERS[folder]
     try:
         text = raw.decode("utf-8", "replace")
         if "\ufffd" in text:

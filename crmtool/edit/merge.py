@@ -162,6 +162,7 @@ def _folder(model: Model, keep: str, duplicate: str) -> str:
         raise UsageError(_("'{keep}' is in records/{one}/ and '{duplicate}' in records/{other}/; merge joins "
                            "two records of the same type.").format(keep=keep, one=folders[0],
                                                                       duplicate=duplicate, other=folders[1]))
+    assert folders[0] is not None  # each was checked above
     return folders[0]
 
 

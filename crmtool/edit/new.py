@@ -108,7 +108,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("person", N_("The person holding the role (person id)."), source="records:people", ask=True),
         Field("member_organisation", N_("Or: the organisation holding it as a member (id or name)."),
               source="records:organisations"),
-        Field("organisation", N_("Where the role is held (id or name)."), required=True, source="records:organisations"),
+        Field("organisation", N_("Where the role is held (id or name)."), required=True,
+              source="records:organisations"),
         Field("function", N_("The function."), required=True, source="vocabulary:functions"),
         Field("start", N_("First day of the role (default: today)."), required=True, kind="date"),
         Field("end", N_("Last day of the role, if known."), kind="date"),
@@ -200,7 +201,8 @@ class Session:
         self.model = Model(config=config, today=today)
         for folder, names in self.listing.ids.items():
             self.model.ids[folder] = set(names)
-        files = [self.listing.file(folder, rid) for folder in LOADED for rid in sorted(self.listing.ids[folder])]
+        files = [file for folder in LOADED for rid in sorted(self.listing.ids[folder])
+                 for file in [self.listing.file(folder, rid)] if file]
         for file, entry in zip(files, read_records(repo.root, files)):
             if entry.loaded and isinstance(entry.data, dict):
                 self.model.add(Record(file.folder, file.id, file.path, entry.data))
@@ -219,8 +221,8 @@ class Session:
                 return [(s, self._label(vocabulary.get(s))) for s in allowed]
         source = spec.source or ""
         if source.startswith("vocabulary:"):
-            vocabulary = self.model.vocabulary(source.split(":", 1)[1])
-            return None if vocabulary is None else [(k, self._label(v)) for k, v in vocabulary.items()]
+            words = self.model.vocabulary(source.split(":", 1)[1])
+            return None if words is None else [(k, self._label(v)) for k, v in words.items()]
         if source == "staff":
             return [(r.id, str(r.get("name", ""))) for r in sorted(self.model.of("staff"), key=lambda r: r.id)
                     if routing.is_active(self.model, r.id)]
@@ -289,7 +291,8 @@ class Session:
         if spec.kind == "date":
             day = parse_date(text)
             if day is None:
-                raise UsageError(_("{flag}: '{value}' is not a date; use YYYY-MM-DD.").format(flag=spec.flag, value=text))
+                raise UsageError(_("{flag}: '{value}' is not a date; use YYYY-MM-DD.").format(
+                    flag=spec.flag, value=text))
             return day
         source = spec.source or ""
         if source.startswith("records:"):
@@ -401,7 +404,8 @@ class Session:
         from .fmt import Refused as NotFormatted
         from .fmt import canonical, house_dash_offset
         try:
-            return canonical(text, path, FOLDERS[folder], self.schemas, offset=house_dash_offset(self.repo.root, folder))
+            return canonical(text, path, FOLDERS[folder], self.schemas,
+                             offset=house_dash_offset(self.repo.root, folder))
         except NotFormatted:
             return text  # the check that follows the write reports what is wrong
 
@@ -420,7 +424,8 @@ class Session:
             member = self.model.get("staff", values["assignee"])
             teams = [t for t in (member.get("teams") or []) if isinstance(t, str)] if member else []
             owner = teams[0] if teams else None
-        note = values["note"] or (_("Proposed by routing: {reason}").format(reason=proposal.reason) if proposal else None)
+        note = values["note"] or (
+            _("Proposed by routing: {reason}").format(reason=proposal.reason) if proposal else None)
         return {"stage": stage, "owner": owner, "note": note}
 
     def _given_id(self, folder: str, record_id: str, taken: set[str]) -> str:
@@ -534,7 +539,8 @@ def role_id(model: Model, organisation: str, function: str, year: int, taken: se
     parent = record.get("parent") if record else None
     above = model.get("organisations", parent) if isinstance(parent, str) else None
     municipal = above is not None and above.get("kind") == "municipality"
-    base = parent if municipal and organisation.startswith(parent + "-") else organisation
+    base = (parent if municipal and isinstance(parent, str) and organisation.startswith(parent + "-")
+            else organisation)
     base = re.sub(r"^gemeente-", "", base)
     stem = f"r-{base}-{function}-{year}"
     letters = [f"{stem}-{c}" for c in "abcdefghijklmnopqrstuvwxyz"]

@@ -109,6 +109,6 @@ def load_model(repo: Repository, today: dt.date) -> Model:
         model.ids[file.folder].add(file.id)
     with without_gc():
         for file, entry in zip(files, read_records(repo.root, files)):
-            if entry.loaded:
+            if entry.loaded and isinstance(entry.data, dict):
                 model.add(Record(file.folder, file.id, file.path, entry.data))
     return model

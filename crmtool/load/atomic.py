@@ -66,7 +66,7 @@ from ..i18n import _
 try:
     import fcntl
 except ImportError:  # not on POSIX: no lock, the journal still protects a single writer
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # a module or None; mypy types an import as the module only
 
 BUILD = "build"
 JOURNAL = f"{BUILD}/crmtool-change.json"
@@ -166,7 +166,8 @@ def write_files(root: Path, changes: dict[Path, str | None]) -> list[str]:
             # An interrupt is undone like any failure; only a real crash leaves the journal.
             _roll_back(root, journal)
             if isinstance(error, (OSError, AtomicError)):
-                raise AtomicError(_("{problem}; the change was rolled back, every file is as it was").format(problem=_message(error))) from error
+                raise AtomicError(_("{problem}; the change was rolled back, every file is as it was").format(
+                    problem=_message(error))) from error
             raise
         with suppress(OSError):  # every file is new; what is left over goes at the next change
             _discard(root, journal)
@@ -237,8 +238,8 @@ def changing(root: Path, *, write: bool = True) -> Iterator[list[str]]:
     """One writer's whole read-modify-write as one critical section: the lock is taken
     (waiting for another writer to finish), an interrupted change is rolled back, and the
     caller reads what it is about to change and writes it before anyone else may. Yields
-    the paths the rollback restored (the first `recover` inside returns them too). With `write` False (a dry run) nothing is locked or
-    restored: a preview changes no byte."""
+    the paths the rollback restored (the first `recover` inside returns them too). With
+    `write` False (a dry run) nothing is locked or restored: a preview changes no byte."""
     if not write:
         yield []
         return
@@ -328,9 +329,10 @@ def _same_device(root: Path, entries: list[_Entry]) -> None:
         while not folder.exists():
             folder = folder.parent
         if os.stat(folder).st_dev != device:
-            raise AtomicError(_("{path}: {stage}/ lies on another file system than this file, so the change could not be made "
-                                "at once; make {build}/ a plain folder of the repository (not a mount or a link to "
-                                "another disk). Nothing was changed").format(path=entry.path, stage=STAGE, build=BUILD))
+            raise AtomicError(_("{path}: {stage}/ lies on another file system than this file, so the change could "
+                                "not be made at once; make {build}/ a plain folder of the repository (not a mount or "
+                                "a link to another disk). Nothing was changed").format(
+                                    path=entry.path, stage=STAGE, build=BUILD))
 
 
 def _missing_folders(root: Path, entries: list[_Entry]) -> list[str]:
@@ -357,7 +359,9 @@ def _stage(root: Path, journal: _Journal, contents: dict[str, bytes | None]) -> 
         with _naming(entry.path):
             if entry.new is not None:
                 _step()
-                _write_new(root / entry.new, contents[entry.path], root / entry.path)
+                data = contents[entry.path]
+                assert data is not None, "a temporary file is planned only for new text"
+                _write_new(root / entry.new, data, root / entry.path)
             if entry.old is not None:
                 _step()
                 _back_up(root / entry.path, root / entry.old)
@@ -427,14 +431,15 @@ def _roll_back(root: Path, journal: _Journal) -> list[str]:
                 os.replace(old, target)
                 if os.path.lexists(old):  # a rename between two names of one file does nothing
                     os.unlink(old)
-            elif not os.path.lexists(root / entry.new):
+            elif entry.new is not None and not os.path.lexists(root / entry.new):
                 _unlink_if_present(target)  # a new file that had been moved into place
             restored.append(entry.path)
         _fsync_folders(root, journal.entries)
         _discard(root, journal)
     except OSError as error:
         raise AtomicError(_("an interrupted change could not be rolled back ({problem}); {journal} is kept, and "
-                            "`crmtool recover` tries again").format(problem=_os_message(error), journal=JOURNAL)) from error
+                            "`crmtool recover` tries again").format(
+                                problem=_os_message(error), journal=JOURNAL)) from error
     _remove_journal(root)
     return restored
 
@@ -459,7 +464,8 @@ def _roll_forward(root: Path, journal: _Journal) -> list[str]:
         _discard(root, journal)
     except OSError as error:
         raise AtomicError(_("an interrupted change could not be finished ({problem}); {journal} is kept, and "
-                            "`crmtool recover` can roll it back").format(problem=_os_message(error), journal=JOURNAL)) from error
+                            "`crmtool recover` can roll it back").format(
+                                problem=_os_message(error), journal=JOURNAL)) from error
     _remove_journal(root)
     return done
 
@@ -502,11 +508,14 @@ def _read_journal(root: Path) -> _Journal | None:
                            list(data.get("folders", [])))
         if journal.phase not in (STAGING, COMMITTING, DONE):
             raise ValueError(f"unknown phase {journal.phase!r}")
+        if any(e.new is None and e.old is None for e in journal.entries):
+            raise ValueError("an entry names neither a new file nor a backup")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise AtomicError(_("{journal}: an interrupted change's journal cannot be read ({problem}); compare the records "
-                            "with git and remove the journal by hand").format(journal=JOURNAL, problem=error)) from error
+        raise AtomicError(_("{journal}: an interrupted change's journal cannot be read ({problem}); compare the "
+                            "records with git and remove the journal by hand").format(
+                                journal=JOURNAL, problem=error)) from error
     for name in (n for e in journal.entries for n in (e.path, e.new, e.old) if n is not None):
         _inside(root, root / name)  # a journal that points outside the repository is not ours
     return journal
@@ -569,8 +578,8 @@ def _locked(root: Path) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if attempt == LOCK_TRIES:
-                    raise AtomicError(_("another crmtool command has been changing files in this repository for a long time; "
-                                        "try again when it has finished")) from None
+                    raise AtomicError(_("another crmtool command has been changing files in this repository for a "
+                                        "long time; try again when it has finished")) from None
                 time.sleep(LOCK_WAIT)
         held[root] = 1
         try:

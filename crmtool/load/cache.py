@@ -191,6 +191,7 @@ class CheckCache:
             return
         try:
             columns = "SELECT path, blob, loaded, data, findings, mac FROM files"
+            rows: Iterable[tuple]
             if len(blobs) <= LOOKUP_AT_MOST:  # a few changed files: look them up, do not read them all
                 rows = (row for path in sorted(blobs) for row in self.db.execute(columns + " WHERE path = ?", (path,)))
             else:

@@ -255,6 +255,7 @@ def _too_deep(text: str, doc: Document) -> bool:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
+                    assert mark is not None  # the parser marks every event it reads
                     doc.problems.append(Problem("too-deep", mark.line + 1, mark.column + 1,
                                                 {"limit": MAX_DEPTH}))
                     return True
@@ -274,6 +275,7 @@ def _find_anchors(text: str, doc: Document) -> None:
         else:
             continue
         mark = event.start_mark
+        assert mark is not None  # the parser marks every event it reads
         doc.problems.append(Problem(kind, mark.line + 1, mark.column + 1, {"name": event.anchor}))
 
 
@@ -301,6 +303,7 @@ class _Walker:
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, pointer + (index,), depth + 1)
                     for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)  # composing makes scalars, sequences and mappings only
         return self.mapping(node, pointer, depth)
 
     def mapping(self, node: yaml.MappingNode, pointer: Pointer, depth: int) -> dict:

@@ -95,7 +95,8 @@ class Model:
         if record is None:
             return None
         return self._derived(("vocabulary", name), lambda: {
-            v["id"]: v for v in (record.get("values") if isinstance(record.get("values"), list) else []) if isinstance(v, dict) and isinstance(v.get("id"), str)})
+            v["id"]: v for v in (record.get("values") if isinstance(record.get("values"), list) else [])
+            if isinstance(v, dict) and isinstance(v.get("id"), str)})
 
     def roles_of(self, person_id: str) -> list[Record]:
         """The roles a person holds or held (by `person`)."""
@@ -103,7 +104,8 @@ class Model:
 
     def interactions_of(self, person_id: str) -> list[Record]:
         """The contact moments a person took part in (by `people`)."""
-        return self._by_person("interactions", lambda r: r.get("people") if isinstance(r.get("people"), list) else []).get(person_id, [])
+        return self._by_person(
+            "interactions", lambda r: r.get("people") if isinstance(r.get("people"), list) else []).get(person_id, [])
 
     def requests_from(self, person_id: str) -> list[Record]:
         """The requests a person made (by `from.person`)."""

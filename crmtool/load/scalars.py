@@ -22,7 +22,7 @@ STR = "tag:yaml.org,2002:str"
 YAML11 = yaml.resolver.Resolver()
 YAML12 = VersionedResolver(version=(1, 2))
 _EMITTER = Emitter(io.StringIO(), allow_unicode=True)
-_EMITTER.use_version = (1, 1)  # a lone emitter is its own serializer; judge as the stricter YAML 1.1 reader
+_EMITTER.serializer.use_version = (1, 1)  # a lone emitter is its own serializer; judge as the stricter YAML 1.1 reader
 
 
 def plain_ok(text: str, flow: bool = True) -> bool:

@@ -10,11 +10,11 @@ from ..findings import Finding
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def render(findings: list[Finding], summary: dict, colour: bool = False, catalogue: list[dict] = ()) -> str:
+def render(findings: list[Finding], summary: dict, colour: bool = False, catalogue: list[dict] | None = None) -> str:
     """The report; `catalogue` (the check's `rule_table()`: id, severity, description) fills
     the tool's rule section, which dashboards show next to each result."""
     rules = [{"id": r["id"], "shortDescription": {"text": r["description"]},
-              "defaultConfiguration": {"level": _LEVELS[r["severity"]]}} for r in catalogue]
+              "defaultConfiguration": {"level": _LEVELS[r["severity"]]}} for r in catalogue or []]
     results = [{
         "ruleId": f.rule,
         "level": _LEVELS[f.severity],

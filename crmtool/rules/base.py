@@ -134,7 +134,10 @@ class RepoContext:
 
     @property
     def today(self) -> dt.date:
-        return self.model.today
+        today = self.model.today
+        assert today is not None, ("the model of a repository-wide check carries its day; "
+                                   "rules of scope \"record\" never ask for it")
+        return today
 
     def at(self, record: Record, pointer: tuple = (), at_key: bool = False) -> tuple[int, int]:
         return self.locator.position(record.path, pointer, at_key)

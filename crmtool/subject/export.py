@@ -379,6 +379,7 @@ class Redactor:
         for pattern in self.patterns:
             text = pattern.sub(ANOTHER_PERSON, text)
         if self.phones:
-            text = PHONE.sub(lambda found: ANOTHER_PERSON if e164(found.group(), self.region, possible_only=True) in self.phones
+            text = PHONE.sub(lambda found: ANOTHER_PERSON
+                             if e164(found.group(), self.region, possible_only=True) in self.phones
                              else found.group(), text)
         return text
