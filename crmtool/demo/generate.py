@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 
 from ..load.repo import FOLDERS, UsageError
-from ..load.schema import bundled_schema_dir
+from ..load.repo import bundled_schema_dir
 from . import activity, contacts, memberships, organisations, yaml_text
 from .careers import Calendar, MunicipalHistory, Officials, Registry
 from .entities import Person, Role

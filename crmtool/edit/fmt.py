@@ -47,7 +47,8 @@ from ..findings import Finding
 from .fmt_order import reorder
 from ..i18n import _
 from ..load.document import Document, load_document
-from ..load.repo import FOLDERS, RECORDS, SPECIAL, NotRegularFile, Repository, Stray, UsageError, read_regular, record_of
+from ..load.repo import (FOLDERS, RECORDS, SPECIAL, NotRegularFile, Repository, Stray, UsageError, read_regular,
+                         record_of)
 from ..check import not_regular, yaml_findings
 from ..load.scalars import STR, YAML12, plain_ok, same_data
 from ..load.schema import SchemaSet

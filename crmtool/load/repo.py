@@ -11,7 +11,17 @@ import stat as stat_mode
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import bundled_schema_dir
+
+def bundled_schema_dir() -> Path:
+    """The schemas that ship with crmtool, used when a repository has no `schemas/` of its own:
+    the source tree's `schemas/`, or, in an installed wheel, the copy packaged as
+    `crmtool/schemas/`."""
+    here = Path(__file__).resolve().parent.parent  # the crmtool package
+    for candidate in (here.parent / "schemas", here / "schemas"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("crmtool's own schemas are missing from this installation")
+
 
 CONFIG_FILE = "crmtool.yaml"
 RECORDS = "records"

@@ -18,16 +18,7 @@ from typing import Any, Iterator
 
 import jsonschema_rs
 
-def bundled_schema_dir() -> Path:
-    """The schemas that ship with crmtool, used when a repository has no `schemas/` of its own:
-    the source tree's `schemas/`, or, in an installed wheel, the copy packaged as
-    `crmtool/schemas/`."""
-    here = Path(__file__).resolve().parent.parent  # the crmtool package
-    for candidate in (here.parent / "schemas", here / "schemas"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("crmtool's own schemas are missing from this installation")
-
+from .repo import read_regular
 
 @dataclass(frozen=True)
 class SchemaError:
@@ -60,7 +51,6 @@ class SchemaSet:
         self.directory = directory.resolve()
         self.base = self.directory.as_uri() + "/"
         self.documents: dict[str, dict] = {}
-        from .repo import read_regular  # repo imports this module
         for path in sorted(self.directory.glob("*.schema.json")):
             try:
                 # never through a link or from a pipe (repo.read_regular)
