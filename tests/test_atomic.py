@@ -375,6 +375,22 @@ def test_a_journal_entry_naming_neither_a_new_file_nor_a_backup_is_unreadable(ro
     assert snapshot(root) == old_state() and (root / atomic.JOURNAL).exists()
 
 
+@pytest.mark.parametrize("entry, folders", [
+    ({"path": "records/roles/a.yaml", "new": 5, "old": None}, []),
+    ({"path": ["records"], "new": "build/crmtool-change/a.new", "old": None}, []),
+    ({"path": "records/roles/a.yaml", "new": "build/crmtool-change/a.new", "old": None}, [7]),
+])
+def test_a_journal_naming_files_by_anything_but_text_is_unreadable(root, entry, folders):
+    """A damaged journal with a number or a list where a file name belongs is refused, not
+    followed into a TypeError."""
+    (root / "build").mkdir()
+    (root / atomic.JOURNAL).write_text(json.dumps({"version": 2, "phase": atomic.COMMITTING, "entries": [entry],
+                                                   "folders": folders}))
+    with pytest.raises(AtomicError, match="cannot be read"):
+        recover(root)
+    assert snapshot(root) == old_state() and (root / atomic.JOURNAL).exists()
+
+
 def test_staging_on_another_file_system_is_refused_before_anything_is_written(root, monkeypatch):
     real = os.stat
 

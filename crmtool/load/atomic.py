@@ -510,6 +510,10 @@ def _read_journal(root: Path) -> _Journal | None:
             raise ValueError(f"unknown phase {journal.phase!r}")
         if any(e.new is None and e.old is None for e in journal.entries):
             raise ValueError("an entry names neither a new file nor a backup")
+        if any(not isinstance(n, str) for e in journal.entries for n in (e.path, e.new, e.old) if n is not None):
+            raise ValueError("an entry names a file by something that is not text")
+        if not all(isinstance(folder, str) for folder in journal.folders):
+            raise ValueError("a folder is named by something that is not text")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:
