@@ -10,7 +10,7 @@ handful of git processes whatever its length, and never GitPython's object model
 3. only where needed: a glob over history for a record asked for by the id of a deleted file,
    and a rename search (`diff-tree -M`, `diff --cached -M`) when a path appears or disappears.
 
-Versions are loaded with the check's own safe loader (libyaml's C parser, `load.py`): an old
+Versions are loaded with the check's own safe loader (libyaml's C parser, `load/document.py`): an old
 version that was never checked may hold a syntax error, an alias bomb or deep nesting, and
 is then reported as unreadable instead of crashing the trail. Versions are compared by field
 path, not by line, because a reviewer asks "who set `end`?", and because reformatting a file

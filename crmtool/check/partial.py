@@ -4,7 +4,7 @@ A pull request is blocked only by what it changed. This reads what the change to
 what it reaches (`reach.py` says which records those are), runs every rule over that part of
 the repository, and reports on it; errors that come only from time passing (rules marked
 `dated`) on records the change did not touch become warnings. A change to the settings, the
-schemas or a policy record falls back to the full check of `check.py`.
+schemas or a policy record falls back to the full check of `run.py`.
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """`crmtool check`: every rule over the whole repository, as a list of findings.
 
-Files are loaded and checked one by one, in parallel (`filecheck.py`): the Y and S rules and
+Files are loaded and checked one by one, in parallel (`files.py`): the Y and S rules and
 the rules that judge one record alone need nothing else, and their results are cached per
-file (`cache.py`). The loaded records then form the model that the rules across records
+file (`load/cache.py`). The loaded records then form the model that the rules across records
 read. The check of a change (`--changed-since`) is `partial.py`. The check never stops at
 the first broken file, and returns values; it never prints.
 """

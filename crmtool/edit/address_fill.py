@@ -1,7 +1,7 @@
 """`crmtool address fill`: complete Dutch addresses from the postcode table.
 
 Staff often know only a postcode and a house number ("1315 NT 1"): that is what people give
-on the phone and what a form asks first. The postcode table (`postcodes.py`) knows the
+on the phone and what a form asks first. The postcode table (`domain/postcodes.py`) knows the
 street and the place for them, so typing those is needless work and a source of typos. This
 fills in a missing `street` and `city` of every address of a person or organisation in the
 Netherlands whose postcode and house number the table knows, and never changes a value that
@@ -10,7 +10,7 @@ person can tell which of the two is wrong.
 
 Every edited file keeps its comments and layout (`roundtrip.py`), is checked with the file
 and record rules before anything is written (an edit must not add an error), and all files
-are written as one change (`atomic.py`). The core returns values and never prints;
+are written as one change (`load/atomic.py`). The core returns values and never prints;
 `cli/address.py` shows them.
 """
 from __future__ import annotations

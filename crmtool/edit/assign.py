@@ -3,7 +3,7 @@
 Who worked on a question, and since when, is what a colleague asks when the requester
 calls back; a changed `assignee:` line alone forgets it. So `assign` sets `assignee` and
 appends a history entry `{date, stage, by, note, assignee}` in the same edit, through
-`roundtrip.py` (comments and layout stay) and `atomic.py` (one change, or none).
+`roundtrip.py` (comments and layout stay) and `load/atomic.py` (one change, or none).
 
 Refused, with nothing changed (exit 1): a request that is closed (a `closed` date or a
 final stage: reopen it first, which is a stage change, not a hand-over), a colleague who is

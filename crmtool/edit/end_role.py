@@ -4,7 +4,7 @@ After an election an alderman's role ends; the committee seat he held *because* 
 alderman ends with it, and so does the board seat he held because he chaired that
 committee (`on_behalf_of`, followed recursively). Staff who end the first role by hand
 forget the others, and T002 then turns the next pull request red; this command finds them
-all, shows what it will change, and writes every file at once (`atomic.py`), so the
+all, shows what it will change, and writes every file at once (`load/atomic.py`), so the
 repository never holds half of an ending.
 
 Only the roles' `end` and `end_reason` lines change (`roundtrip.py` keeps every comment and

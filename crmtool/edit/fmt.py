@@ -14,7 +14,7 @@ difference shows up in the next pull request as noise around the one line that m
   quotes; ISO dates unquoted where the schema says date, quoted where text is meant;
 - LF line ends, no trailing spaces, one final newline.
 
-What the check's loader (`load.py`) reads from the file never changes: a value that YAML 1.1
+What the check's loader (`load/document.py`) reads from the file never changes: a value that YAML 1.1
 reads as a boolean or number (`NO`, `012`) is left exactly as written, because quoting it
 would change the data; Y005 asks a person to decide. Before anything is written the new text
 is loaded again and compared with the old data, and a file the check would refuse (syntax

@@ -7,8 +7,8 @@ review of its pull request drowns in noise. ruamel.yaml's round-trip mode keeps 
 flow style, quotes and key order; what it does not keep per file is the indentation of
 lists and the line width, so those are read from the text (`Layout`) and confirmed by
 dumping the unchanged document: the layout chosen is one that gives the file back byte for
-byte. `check.py` never reads records this way: ruamel is slower, and the check's own loader
-(`load.py`) is the one that refuses dangerous YAML.
+byte. `check/run.py` never reads records this way: ruamel is slower, and the check's own loader
+(`load/document.py`) is the one that refuses dangerous YAML.
 """
 from __future__ import annotations
 

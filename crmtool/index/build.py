@@ -1,7 +1,7 @@
 """Building `build/index.sqlite`, incrementally.
 
 The index remembers, per record file, git's hash of the bytes it read (found the way the
-check cache finds them: `blobs.py`, mostly without reading a file). A build compares those
+check cache finds them: `git/blobs.py`, mostly without reading a file). A build compares those
 with the files now present and re-reads only the changed ones: the rows a changed or
 removed record owns are deleted and the new ones inserted, all in one transaction, so a
 reader never sees half a build. A new index, or one written by a different version of the

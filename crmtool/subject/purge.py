@@ -58,7 +58,7 @@ OPERATOR_STEPS = [
 GENERATED = "build/"
 WRITER_SUFFIXES = (".crmtool-old", ".crmtool-new")
 WRITER_NAMES = ("crmtool-change.json", ".crmtool-change.json", "crmtool-change.lock")
-"""Generated files and the writers' backups and journal (`atomic.py`, in the record's folder
+"""Generated files and the writers' backups and journal (`load/atomic.py`, in the record's folder
 in older versions, under build/ now): never meant for git, often full of personal data."""
 RENAMED = "removed"
 
