@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from ..load.model import parse_date
-from .options import format_option, resolve_repo, resolve_today, root_option, today_option
+from .options import format_option, parse_day, resolve_repo, resolve_today, root_option, today_option
 from .output import changed, interrupted
 
 
@@ -33,12 +32,7 @@ def assign(request: str, staff: str, note: str | None, on: str | None, by: str |
     is not active, or the colleague who already has it.
     """
     from ..edit.assign import assign as hand_over
-    day = resolve_today(today)
-    if on is not None:
-        parsed = parse_date(on)
-        if parsed is None:
-            raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=on), param_hint="--on")
-        day = parsed
+    day = resolve_today(today) if on is None else parse_day(on, "--on")
     done = changed(lambda: hand_over(resolve_repo(root), request, staff, day, by=by, note=note, dry_run=dry_run))
     if output_format == "json":
         click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))

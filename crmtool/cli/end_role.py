@@ -1,15 +1,13 @@
 """`crmtool end-role`: end a role and every role held on its behalf, in one change."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
 from ..i18n import _
-from ..load.model import parse_date
 from ..domain.texts import labelled
-from .options import format_option, resolve_repo, root_option
+from .options import format_option, parse_day, resolve_repo, root_option
 from .output import changed, interrupted, show
 
 
@@ -32,16 +30,9 @@ def end_role(role: str, on: str, reason: str, dry_run: bool, root: Path | None, 
     required, because an end date typed by mistake is the typical error.
     """
     from ..edit.end_role import end_role as compute
-    day = _day(on)
+    day = parse_day(on, "--on")
     outcome = changed(lambda: compute(resolve_repo(root), role, day, reason, dry_run=dry_run))
     show(outcome, output_format, render_text)
-
-
-def _day(value: str) -> dt.date:
-    day = parse_date(value)
-    if day is None:
-        raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=value), param_hint="--on")
-    return day
 
 
 def render_text(outcome) -> str:

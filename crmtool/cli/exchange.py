@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from ..i18n import _
-from ..load.model import parse_date
-from .options import format_option, resolve_repo, resolve_today, root_option, today_option
+from .options import format_option, parse_day, resolve_repo, resolve_today, root_option, today_option
 from .output import refuse_under_records, write_out
 
 KINDS = click.Choice(["csv", "vcard"])
@@ -127,9 +126,7 @@ def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: st
     from ..exchange.exporting import RENDERERS, select
     repo = resolve_repo(root)
     refuse_under_records(repo, out)
-    day = resolve_today(None) if on is None else parse_date(on)
-    if day is None:
-        raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=on), param_hint="--on")
+    day = resolve_today(None) if on is None else parse_day(on, "--on")
     model = load_model(repo, day)
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     selection = select(model, purpose, wanted, day)

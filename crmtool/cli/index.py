@@ -5,7 +5,6 @@ answer is never older than the records on disk.
 """
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Callable
@@ -25,10 +24,6 @@ def on_option(command):
 def answer_format(command):
     return click.option("--format", "output_format", type=click.Choice(ANSWER_FORMATS), default="table",
                         show_default=True, help="Output format.")(command)
-
-
-def _day(value: str | None) -> dt.date:
-    return resolve_today(value, "--on")
 
 
 class Session:
@@ -124,7 +119,7 @@ def who(root, functions, organisation, portfolio, party, province, region, quali
     """Who holds which role: current (or on day --on) role holders matching every filter."""
     from ..i18n import N_
     from ..index import questions
-    day = _day(on)
+    day = resolve_today(on, "--on")
     session = Session(root)
     filters = questions.resolve(session.db, functions, organisation, portfolio, party, province, region,
                                 person, qualifier)
@@ -147,7 +142,7 @@ def _question(name: str, columns: list[str] | None = None):
     def wrap(function: Callable) -> click.Command:
         def command(root, on, output_format, **arguments):
             session = Session(root)
-            show(function(session, _day(on), **arguments), output_format, columns)
+            show(function(session, resolve_today(on, "--on"), **arguments), output_format, columns)
         command.__doc__ = function.__doc__
         command = answer_format(on_option(root_option(command)))
         command.__click_params__.extend(  # type: ignore[attr-defined]  # click's option store, untyped

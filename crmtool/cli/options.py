@@ -40,11 +40,21 @@ def today_from(option: str | None) -> dt.date:
 
 
 def resolve_today(value: str | None, option: str = "--today") -> dt.date:
+    """`today_from`, with a bad date as a usage error (exit 2) naming `option`."""
     try:
         return today_from(value)
     except ValueError as error:
         raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=error),
                                  param_hint=option) from error
+
+
+def parse_day(value: str, option: str) -> dt.date:
+    """A date an option gives (`--on`): the one parser of dates on the command line, so every
+    command says a bad one in the same words (exit 2)."""
+    day = parse_date(value)
+    if day is None:
+        raise click.BadParameter(_("'{value}' is not a date; use YYYY-MM-DD").format(value=value), param_hint=option)
+    return day
 
 
 def resolve_repo(root: Path | None) -> Repository:
