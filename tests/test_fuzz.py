@@ -318,6 +318,7 @@ def schemas():
 @given(doc=documents())
 @example(doc=("records/fields/inwoners.yaml", b"label: !!float"))  # found by the long run
 @example(doc=("records/fields/inwoners.yaml", b"0: #\xc2\x85#"))  # NEL: a line break to libyaml only
+@example(doc=("records/vocabularies/teams.yaml", b"\xef\xbb\xbftitle: {nl: Teams, en: Teams}\nvalues:\n  - "))
 @example(doc=("records/interactions/i-x.yaml", STRAY_MARKS))  # libyaml and ruamel read it differently
 @example(doc=("records/fields/inwoners.yaml", b"? " + b"x" * 1100 + b"\n: agreement:\n  - null\n"))  # fmt unstable
 @example(doc=("records/organisations/partij-a.yaml", b"name: !!timestamp Partij A\nkind: political-party\n"))

@@ -27,7 +27,7 @@ WIDTH = 1 << 16
 """No line is ever re-wrapped: staff's long notes stay on the line they typed them on."""
 
 _KEY_OPENS_BLOCK = re.compile(r"^( *)(?!- |#)[^\s][^#]*:\s*(#.*)?$")
-_ITEM = re.compile(r"^( *)- ")
+_ITEM = re.compile(r"^( *)-(?: |$)")  # "- item", or a bare "-" (an empty item)
 _KEY = re.compile(r"^( *)(?!- |#)[^\s#][^:]*:")
 _EOL = "\n"
 
