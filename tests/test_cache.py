@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import PROJECT, TODAY, git
+from crmtool import i18n
+from crmtool.load import repository_language
 from crmtool.git.blobs import blob_hash, file_hashes
 from crmtool.load.cache import CACHE_FILE, CheckCache, FileEntry, findings_from_json
 from crmtool.check.run import run_check
@@ -27,10 +29,12 @@ def repo(example_git_repo: Repository) -> Repository:
 
 
 def same_with_and_without_cache(repo: Repository) -> list[Finding]:
-    """Run the check cold-less and cached (twice: filling, then reading) and compare."""
-    plain = run_check(repo, TODAY, use_cache=False)
-    filling = run_check(repo, TODAY)
-    reading = run_check(repo, TODAY)
+    """Run the check cold-less and cached (twice: filling, then reading) and compare, in the
+    repository's language as the command line does."""
+    with i18n.speaking(repository_language(repo)):
+        plain = run_check(repo, TODAY, use_cache=False)
+        filling = run_check(repo, TODAY)
+        reading = run_check(repo, TODAY)
     assert filling.findings == plain.findings
     assert reading.findings == plain.findings
     assert reading.summary == plain.summary
