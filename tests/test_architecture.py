@@ -36,6 +36,8 @@ LAYERS = {
     "exchange": {"check", "edit", "subject", "domain", "load", "i18n", "findings", "reporters"},
     "edit": {"check", "domain", "load", "git", "i18n", "findings", "templating"},
     "demo": {"domain", "load", "git", "i18n"},
+    "serve": {"exchange", "subject", "edit", "check", "audit", "register", "reporters", "index", "domain", "load",
+              "git", "i18n", "findings", "templating"},
     "cli": {"*"},
     "__main__": {"*"},
 }

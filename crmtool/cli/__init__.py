@@ -33,6 +33,7 @@ from .merge import merge
 from .new import new
 from .recover import recover
 from .review import review
+from .serve import serve
 from .subject import subject
 
 
@@ -73,6 +74,7 @@ for command in (
     index, who, query, search, sql,                       # questions
     end_role, history, subject, build,                    # changes, audit trail, rights, register
     recover,                                              # after a crash: finish or roll back
+    serve,                                                # the staff workspace in the browser
 ):
     cli.add_command(command)
 
