@@ -224,3 +224,47 @@ def test_an_unwritable_build_folder_is_a_clear_failure(repo):
     result = CliRunner().invoke(cli, ["who", "--root", str(repo.root)])
     assert result.exit_code == 1
     assert "build/index.sqlite" in result.output and "Traceback" not in result.output
+
+
+def test_an_update_of_the_paths_a_watcher_saw_equals_a_whole_build(repo, tmp_path):
+    """Issue 17: the workspace refreshes only the files a watcher reported; the index must
+    then be what a whole build gives — edits, removals, new nested files, a duplicate id, a
+    link, a file made unreadable, a path that is no record at all."""
+    records = repo.root / "records"
+    build_index(repo)
+    seen: list[str] = []
+
+    def change(path: Path) -> None:
+        seen.append(path.relative_to(repo.root).as_posix())
+
+    role = records / "roles/r-lelystad-wethouder-2026-a.yaml"
+    role.write_text(role.read_text().replace("portfolio: [milieu]", "portfolio: [milieu, wonen]"))
+    change(role)
+    person = records / "people/p-r5epc6.yaml"
+    person.unlink()
+    change(person)
+    organisation = records / "organisations/gemeente-almere.yaml"
+    organisation.write_text(organisation.read_text().replace("province: flevoland", "province: utrecht"))
+    change(organisation)
+    first = sorted((records / "interactions").rglob("*.yaml"))[0]
+    (records / "interactions/2099").mkdir()
+    twin = records / "interactions/2099" / first.name
+    twin.write_text(first.read_text())
+    change(twin)
+    broken = records / "people/p-2n3qp7.yaml"
+    broken.write_text("name: {given: [unclosed\n")
+    change(broken)
+    link = records / "people/p-linked.yaml"
+    link.symlink_to(records / "people/p-5fxztt.yaml")
+    change(link)
+    stray = records / "people/notes.txt"
+    stray.write_text("not a record")
+    change(stray)
+    hidden = records / "people/.p-5fxztt.yaml.backup"
+    hidden.write_text("name: {given: X, family: Y}\n")
+    change(hidden)
+
+    result = build_index(repo, paths=seen)
+    assert not result.whole and result.read == 4 and result.removed == 1
+    assert dump(result.path) == whole(repo, tmp_path)
+    assert build_index(repo, paths=[]).read == 0

@@ -171,6 +171,51 @@ def test_a_file_changed_behind_the_servers_back_shows_on_the_next_page(associati
             pytest.fail("the changed name never showed")
 
 
+def _eventually(client: TestClient, path: str, wanted: str) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if wanted in client.get(path).text:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"{wanted!r} never showed on {path}")
+
+
+def test_a_branch_switch_shows_on_the_next_page(association):
+    """A checkout changes files behind the server's back: the watcher sees them all."""
+    from .conftest import git
+    (association / ".gitignore").write_text("build/\n")
+    git(association, "init", "-q", "-b", "main")
+    git(association, "add", "-A")
+    git(association, "commit", "-q", "-m", "Example records")
+    git(association, "checkout", "-q", "-b", "renamed")
+    person = association / "records" / "people" / "p-r5epc6.yaml"
+    person.write_text(person.read_text(encoding="utf-8").replace("given: Teun", "given: Quirijn"), encoding="utf-8")
+    git(association, "commit", "-q", "-am", "Renamed")
+    card = 'href="/people/p-r5epc6"'
+    with signed_in(association, watch=True) as client:
+        assert card in client.get("/search?q=Quirijn").text
+        git(association, "checkout", "-q", "main")
+        _eventually(client, "/search?q=Teun", card)
+        assert card not in client.get("/search?q=Quirijn").text
+        git(association, "checkout", "-q", "renamed")
+        _eventually(client, "/search?q=Quirijn", card)
+
+
+def test_the_watcher_reads_only_what_changed(association, monkeypatch):
+    """After the first page, an edit makes the next page read that one file, not all."""
+    from crmtool.serve import workspace as module
+    calls: list = []
+    real = module.build_index
+    monkeypatch.setattr(module, "build_index", lambda repo, **kw: calls.append(kw) or real(repo, **kw))
+    person = association / "records" / "people" / "p-r5epc6.yaml"
+    with signed_in(association, watch=True) as client:
+        client.get("/")
+        assert calls[-1] == {}  # the first page: whole
+        person.write_text(person.read_text(encoding="utf-8").replace("Jansen", "Verhoeven"), encoding="utf-8")
+        _eventually(client, "/search?q=Verhoeven", 'href="/people/p-r5epc6"')
+        assert calls[-1] == {"paths": {"records/people/p-r5epc6.yaml"}}
+
+
 def _serve(root: Path, *args: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "crmtool", "serve", "--root", str(root), "--no-open", *args]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

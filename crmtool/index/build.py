@@ -16,7 +16,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 from ..git.blobs import file_hashes
 from ..load.cache import CACHE_FILE, open_cache
@@ -82,10 +82,15 @@ def code_key(language: str) -> str:
 
 
 def build_index(repo: Repository, out: Path | None = None,
-                progress: Callable[[int], Callable[[int], None]] | None = None) -> IndexResult:
+                progress: Callable[[int], Callable[[int], None]] | None = None,
+                paths: Collection[str] | None = None) -> IndexResult:
     """Bring the index at `out` (default build/index.sqlite) up to date with the records.
     An `out` that names a record or another file that is not an index is refused
-    (`refuse_out`): building would replace it with a database."""
+    (`refuse_out`): building would replace it with a database.
+
+    With `paths` (record paths a watcher saw change), only those are looked at: each is read
+    again, or removed when no record lies there any more; everything else is taken as it
+    was. Without an index yet, or with one of another code, the build is whole regardless."""
     if out is not None:
         refuse_out(repo, out)
     path = index_path(repo, out)
@@ -125,7 +130,7 @@ def build_index(repo: Repository, out: Path | None = None,
     try:
         existing.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
         existing.execute("BEGIN IMMEDIATE")
-        _update(repo, existing, language, result, progress)
+        _update(repo, existing, language, result, progress, paths)
         existing.commit()
     finally:
         existing.close()
@@ -191,10 +196,19 @@ def _open_existing(path: Path, key: str) -> sqlite3.Connection | None:
 
 
 def _update(repo: Repository, db: sqlite3.Connection, language: str, result: IndexResult,
-            progress: Callable[[int], Callable[[int], None]] | None) -> None:
-    files, strays = repo.scan()  # links, pipes and the like are strays: never read (S011)
-    stored = {path: (rowid, blob, stat) for rowid, path, blob, stat
-              in db.execute("SELECT rowid, path, blob, stat FROM records")}
+            progress: Callable[[int], Callable[[int], None]] | None, only: Collection[str] | None = None) -> None:
+    if only is None:
+        files, strays = repo.scan()  # links, pipes and the like are strays: never read (S011)
+        stored = {path: (rowid, blob, stat) for rowid, path, blob, stat
+                  in db.execute("SELECT rowid, path, blob, stat FROM records")}
+    else:
+        files = [file for path in sorted(set(only)) if (file := repo.file_at(path)) is not None]
+        strays = []
+        stored = {}
+        for path in sorted(set(only)):
+            row = db.execute("SELECT rowid, path, blob, stat FROM records WHERE path = ?", (path,)).fetchone()
+            if row is not None:
+                stored[row[1]] = (row[0], row[2], row[3])
     hashes, stats = file_hashes(repo.root, [f.path for f in files],
                                 {p: (stat, blob) for p, (_r, blob, stat) in stored.items() if blob})
     current = {f.path for f in files}

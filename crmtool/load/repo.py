@@ -210,6 +210,28 @@ class Repository:
                 self._scan_folder(Path(entry.path), rel, entry.name, files, strays)
         return files, strays
 
+    def file_at(self, path: str) -> RecordFile | None:
+        """The record file at `path` (relative, forward slashes) when `scan` would list it
+        there now: every folder on the way real and visible, nested only where a folder may
+        nest, the file itself a regular `.yaml` file. None for anything else (gone, a link, a
+        stray): what a watcher reports is judged as the scan judges it, file by file."""
+        folder, record_id = record_of(path)
+        parts = path.split("/")
+        if folder is None or any(part.startswith(".") or part in QUIET_FILES or not part for part in parts):
+            return None
+        if len(parts) > 3 and folder not in NESTED:
+            return None
+        current = self.root
+        for part in parts[:-1]:
+            current = current / part
+            if not _real_folder(current):
+                return None
+        try:
+            mode = os.lstat(self.root / path).st_mode
+        except OSError:
+            return None
+        return RecordFile(path, folder, record_id) if stat_mode.S_ISREG(mode) else None
+
     def _scan_folder(self, directory: Path, rel: str, folder: str,
                      files: list[RecordFile], strays: list[Stray]) -> None:
         for entry in sorted(os.scandir(directory), key=lambda e: e.name):

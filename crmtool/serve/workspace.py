@@ -1,12 +1,13 @@
 """The repository as the workspace sees it: today, and an index that is fresh on every page.
 
 Every page answers from the working tree as it is now: a file edited in an editor or changed
-by `git pull` shows on the next page. Bringing the index up to date means looking at every
-record file, which takes seconds in a large repository, so the server does it only when the
-files changed: a watcher (watchfiles, on the operating system's notifications) marks the index
-stale when anything under `records/` or crmtool.yaml changes, and the next page refreshes it.
-Without a watcher (a file system that gives no notifications) every page refreshes, as the
-questions in a terminal do.
+by `git pull` or a checkout shows on the next page. Bringing the index up to date by looking at
+every record file takes seconds in a large repository, which no page can afford, so the server
+learns what changed from the operating system: a watcher (watchfiles) collects the record
+files that changed, and the next page reads those again and nothing else. What a watcher
+cannot describe file by file (crmtool.yaml, a folder moved or removed, a flood of changes such
+as a checkout of another branch, a watcher that stopped) makes the next page look at every
+file, as the questions in a terminal do.
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from typing import Callable
 from ..index.build import build_index, open_index
 from ..load.repo import CONFIG_FILE, RECORDS, Repository
 
+WHOLE_FROM = 2000
+"""More changed files than this at once (a checkout, a pull) and looking at every file is as quick."""
+
 
 class Workspace:
     """One repository served: `today()` as the command line resolves it, and `db()`, a
@@ -26,10 +30,14 @@ class Workspace:
 
     def __init__(self, repo: Repository, today: Callable[[], dt.date], *, watch: bool = True) -> None:
         self.repo, self.today = repo, today
-        self._lock = threading.Lock()
-        self._stale = True
+        self._lock = threading.Lock()  # one refresh at a time; pages wait for it
+        self._changes_lock = threading.Lock()
+        self._changed: set[str] = set()
+        self._whole = True  # the first page looks at everything
         self._path: Path | None = None
         self.skipped: list[tuple[str, str]] = []
+        self.generation = 0
+        """Counts the refreshes that changed something: what a page may key a cache of its own on."""
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self.watching = False
@@ -37,12 +45,22 @@ class Workspace:
             self._start_watching()
 
     def refresh(self) -> Path:
-        """The index, brought up to date first when the files changed since it was."""
+        """The index, brought up to date first with what changed since the last page."""
         with self._lock:
-            if self._stale or self._path is None or not self.watching:
-                self._stale = False  # a change during the build marks it stale again
+            with self._changes_lock:
+                whole = self._whole or not self.watching or self._path is None
+                changed, self._changed, self._whole = self._changed, set(), False
+            if whole:
                 result = build_index(self.repo)
-                self._path, self.skipped = result.path, list(result.skipped)
+            elif changed:
+                result = build_index(self.repo, paths=changed)
+            else:
+                return self._path  # type: ignore[return-value]  # set by the first, whole refresh
+            if whole or result.read or result.removed or result.whole:
+                self.generation += 1
+            self._path = result.path
+            if whole:
+                self.skipped = list(result.skipped)
             return self._path
 
     def db(self) -> sqlite3.Connection:
@@ -50,8 +68,19 @@ class Workspace:
         shared between the threads that answer requests)."""
         return open_index(self.refresh())
 
+    def saw(self, paths: set[str]) -> None:
+        """Files changed (paths relative to the root): the next page reads them again."""
+        with self._changes_lock:
+            if any(path == CONFIG_FILE or not path.endswith(".yaml") for path in paths) \
+                    or len(self._changed) + len(paths) > WHOLE_FROM:
+                self._whole = True
+            else:
+                self._changed |= paths
+
     def mark_stale(self) -> None:
-        self._stale = True
+        """Look at every file on the next page."""
+        with self._changes_lock:
+            self._whole = True
 
     # -- watching the files ---------------------------------------------------------------
 
@@ -62,16 +91,20 @@ class Workspace:
             return
         root = self.repo.root
 
+        def relative(path: str) -> str | None:
+            candidate = Path(path)
+            return candidate.relative_to(root).as_posix() if candidate.is_relative_to(root) else None
+
         def relevant(_change: object, path: str) -> bool:
-            relative = Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else ""
-            return relative == CONFIG_FILE or relative.startswith(RECORDS + "/")
+            found = relative(path)
+            return found is not None and (found == CONFIG_FILE or found.startswith(RECORDS + "/") or found == RECORDS)
 
         def run() -> None:
             try:
-                for _changes in watchfiles.watch(root, watch_filter=relevant, stop_event=self._stop, debounce=50,
-                                                 step=20, raise_interrupt=False, ignore_permission_denied=True):
-                    self._stale = True
-            except Exception:  # noqa: BLE001 - the watcher gave up: refresh on every page instead
+                for changes in watchfiles.watch(root, watch_filter=relevant, stop_event=self._stop, debounce=50,
+                                                step=20, raise_interrupt=False, ignore_permission_denied=True):
+                    self.saw({found for _change, path in changes if (found := relative(path)) is not None})
+            except Exception:  # noqa: BLE001 - the watcher gave up: every page looks at every file
                 pass
             self.watching = False
 
