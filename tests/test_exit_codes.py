@@ -189,6 +189,10 @@ NO_FAILURE = {
     "rules": "lists the rules; nothing to fail",
 }
 
+LONG_RUNNING = {
+    "serve": "runs until stopped: test_serve_exits_0_when_stopped_and_1_when_its_port_is_taken",
+}
+
 SQL = "SELECT count(*) FROM people"
 
 
@@ -245,7 +249,7 @@ def test_the_console_script_is_installed():
 
 
 def test_every_command_has_cases():
-    commands = set(leaf_commands())
+    commands = set(leaf_commands()) - set(LONG_RUNNING)
     succeeding = {command_of(arguments) for arguments, _setup in SUCCESS}
     failing = {command_of(arguments) for arguments, _setup in FAILURE}
     assert commands - succeeding == set()
@@ -325,3 +329,26 @@ def test_a_failed_change_speaks_the_repository_language(repo: Path):
 def test_outside_a_repository_usage_errors_are_english(tmp_path: Path):
     done = run(tmp_path, "check --no-such-option")
     assert done.returncode == 2 and "Error: No such option" in done.stderr
+
+
+def test_serve_exits_0_when_stopped_and_1_when_its_port_is_taken(repo: Path):
+    """The workspace runs until Ctrl-C (exit 0); a port another program holds is a failed
+    operation (exit 1) that says which port and what to do."""
+    import signal
+    import socket
+    environment = {**os.environ, "CRMTOOL_TODAY": TODAY.isoformat(), "HOME": str(repo.parent)}
+    server = subprocess.Popen([str(CRMTOOL), "serve", "--port", "0", "--no-open"], cwd=repo, env=environment,
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline().startswith("crmtool serve: http://127.0.0.1:")
+    finally:
+        server.send_signal(signal.SIGINT)
+        _out, err = server.communicate(timeout=30)
+    assert server.returncode == 0 and "Traceback" not in err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = run(repo, f"serve --port {port} --no-open")
+    assert done.returncode == 1 and str(port) in done.stderr and "--port" in done.stderr
+    assert "Traceback" not in done.stderr

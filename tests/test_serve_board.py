@@ -222,20 +222,18 @@ def test_the_review_is_grouped_by_team_and_filtered(association):
 
 
 def test_the_review_loads_the_model_once_and_again_when_a_file_changes(cooperative):
-    from crmtool.serve.pages.board import model_cache
-
     with signed_in(cooperative) as client:
         workspace = client.app.state.workspace  # type: ignore[attr-defined]
         first = client.get("/review").text
         client.get("/review")
         client.get("/dashboard")
-        assert model_cache(workspace).loads == 1
+        assert workspace.model_loads == 1
         assert "2026-11-26" not in first
         path = cooperative / "records" / "requests" / "rq-2026-039.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace("follow_up: 2026-11-30", "follow_up: 2026-11-26"),
                         encoding="utf-8")
         changed = client.get("/review").text
-        assert model_cache(workspace).loads == 2
+        assert workspace.model_loads == 2
         assert "2026-11-26" in changed
 
 

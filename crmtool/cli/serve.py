@@ -61,15 +61,17 @@ def serve(host: str, port: int, no_open: bool, root: Path | None, today: str | N
     workspace = Workspace(repo, lambda: resolve_today(today))
     app = create_app(workspace, keys, hosts)
     url = f"http://{shown}:{port}/?token={keys.token}"
-    click.echo(f"crmtool serve: {url}")
-    sys.stdout.flush()
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
-    server = uvicorn.Server(config)
-    if not no_open:
-        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     try:
+        click.echo(f"crmtool serve: {url}")
+        sys.stdout.flush()
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+        server = uvicorn.Server(config)
+        if not no_open:
+            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
         server.run(sockets=[listener])
+    except KeyboardInterrupt:  # Ctrl-C is how the workspace stops (uvicorn raises it again after shutting down)
+        pass
     finally:
         workspace.close()
         listener.close()

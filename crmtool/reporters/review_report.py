@@ -23,7 +23,8 @@ from ..domain.review import KINDS, NO_OWNER, REQUEST_KINDS, Item
 from ..domain.texts import full_name, labelled, localised
 
 
-def _what(item: Item, model: Model) -> str:
+def item_sentence(item: Item, model: Model) -> str:
+    """What is due, as a sentence in the run's language (terminal and workspace alike)."""
     return _(item.what).format(**shown(item, model))
 
 
@@ -49,7 +50,8 @@ def shown(item: Item, model: Model) -> dict:
     return values
 
 
-def _owner(owner: str, model: Model | None = None) -> str:
+def team_label(owner: str, model: Model | None = None) -> str:
+    """A team by its label in the teams vocabulary (its id when it has none)."""
     if owner == NO_OWNER:
         return _("no owner")
     team = (model.vocabulary("teams") or {}).get(owner) if model is not None else None
@@ -57,13 +59,15 @@ def _owner(owner: str, model: Model | None = None) -> str:
     return label if label and label != owner else owner
 
 
-def _staff(model: Model, staff: str) -> str:
+def colleague_label(model: Model, staff: str) -> str:
+    """A colleague's id with their name next to it."""
     member = model.get("staff", staff)
     name = member.get("name") if member else None
     return labelled(staff, name if isinstance(name, str) else None)
 
 
-def _when(item: Item, today: dt.date) -> str:
+def due_words(item: Item, today: dt.date) -> str:
+    """"due DAY" or "overdue since DAY"."""
     if item.due < today:
         return _("overdue since {day}").format(day=item.due.isoformat())
     return _("due {day}").format(day=item.due.isoformat())
@@ -91,13 +95,13 @@ def render_text(items: list[Item], model: Model, today: dt.date, days: int) -> s
                       "Review on {today}: {count} items due by {horizon}.", len(items)).format(
         today=today.isoformat(), count=len(items), horizon=(today + dt.timedelta(days=days)).isoformat())]
     for owner, by_owner in groupby(items, key=lambda i: i.owner):
-        lines += ["", _("Team {team}").format(team=_owner(owner, model))]
+        lines += ["", _("Team {team}").format(team=team_label(owner, model))]
         for kind, by_kind in groupby(by_owner, key=lambda i: i.kind):
             lines.append(f"  {_(KINDS[kind])}")
             for item in by_kind:
                 who = labelled(item.record, record_label(model, item))
-                extra = f"; {_('assignee')}: {_staff(model, item.assignee)}" if item.assignee else ""
-                lines.append(f"    - [{_when(item, today)}] {who}: {_what(item, model)}{extra}")
+                extra = f"; {_('assignee')}: {colleague_label(model, item.assignee)}" if item.assignee else ""
+                lines.append(f"    - [{due_words(item, today)}] {who}: {item_sentence(item, model)}{extra}")
                 lines.append(f"      {item.path}")
     if not items:
         lines.append(_("Nothing is due."))
@@ -111,12 +115,12 @@ def render_markdown(items: list[Item], model: Model, today: dt.date, days: int) 
                       len(items)).format(
                  count=len(items), horizon=(today + dt.timedelta(days=days)).isoformat())]
     for owner, by_owner in groupby(items, key=lambda i: i.owner):
-        lines += ["", "## " + _("Team {team}").format(team=_owner(owner, model))]
+        lines += ["", "## " + _("Team {team}").format(team=team_label(owner, model))]
         for kind, by_kind in groupby(by_owner, key=lambda i: i.kind):
             lines += ["", f"### {_(KINDS[kind])}", ""]
             for item in by_kind:
                 extra = f" ({_('assignee')}: `{item.assignee}`)" if item.assignee else ""
-                lines.append(f"- [ ] **{_when(item, today)}** `{item.path}`: {_what(item, model)}{extra}")
+                lines.append(f"- [ ] **{due_words(item, today)}** `{item.path}`: {item_sentence(item, model)}{extra}")
     if not items:
         lines += ["", _("Nothing is due.")]
     return "\n".join(lines) + "\n"
@@ -125,7 +129,7 @@ def render_markdown(items: list[Item], model: Model, today: dt.date, days: int) 
 def render_json(items: list[Item], model: Model, today: dt.date, days: int) -> str:
     counts = {kind: sum(1 for i in items if i.kind == kind) for kind in KINDS}
     data = {"today": today.isoformat(), "days": days,
-            "items": [dict(item.as_dict(today), text=_what(item, model)) for item in items],
+            "items": [dict(item.as_dict(today), text=item_sentence(item, model)) for item in items],
             "summary": {"items": len(items), "overdue": sum(1 for i in items if i.overdue(today)), "kinds": counts}}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

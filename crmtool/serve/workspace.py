@@ -12,12 +12,15 @@ file, as the questions in a terminal do.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Callable
 
 from ..index.build import build_index, open_index
+from ..load import load_model
+from ..load.model import Model
 from ..load.repo import CONFIG_FILE, RECORDS, Repository
 
 WHOLE_FROM = 2000
@@ -37,7 +40,11 @@ class Workspace:
         self._path: Path | None = None
         self.skipped: list[tuple[str, str]] = []
         self.generation = 0
-        """Counts the refreshes that changed something: what a page may key a cache of its own on."""
+        """Counts the refreshes that read or removed a record: what a cache of pages is keyed on."""
+        self._model_lock = threading.Lock()
+        self._model: Model | None = None
+        self._model_key: tuple | None = None
+        self.model_loads = 0
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self.watching = False
@@ -56,12 +63,25 @@ class Workspace:
                 result = build_index(self.repo, paths=changed)
             else:
                 return self._path  # type: ignore[return-value]  # set by the first, whole refresh
-            if whole or result.read or result.removed or result.whole:
+            if result.read or result.removed or result.whole:
                 self.generation += 1
             self._path = result.path
             if whole:
                 self.skipped = list(result.skipped)
             return self._path
+
+    def model(self, today: dt.date) -> Model:
+        """The loaded records (what the review and the retention chart need), loaded again
+        only when a record file, crmtool.yaml or today changed since the last time: loading
+        reads every file, seconds in a large repository. A page that needs it while it loads
+        waits for that load rather than reading every file a second time."""
+        self.refresh()
+        with self._model_lock:
+            key = (self.generation, _state(self.repo.root / CONFIG_FILE), today)
+            if self._model is None or key != self._model_key:
+                self._model, self._model_key = load_model(self.repo, today), key
+                self.model_loads += 1
+            return self._model
 
     def db(self) -> sqlite3.Connection:
         """A read-only connection to the fresh index, for one request (connections are not
@@ -116,3 +136,12 @@ class Workspace:
         self._stop.set()
         if self._watcher is not None:
             self._watcher.join(timeout=2)
+
+
+def _state(path: Path) -> tuple | None:
+    """What changes when a file is written: its inode, size and modification time."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
