@@ -516,3 +516,101 @@ def interaction_card(db: sqlite3.Connection, interaction_id: str) -> dict | None
         "organisations": [{"id": o, "name": organisations.get(o)} for o in links.get("organisation", [])],
         "roles": roles, **_tags_notes(db, "interactions", interaction_id, staff),
     }
+
+
+# --- the same cards as tables, for the terminal ---------------------------------------------
+
+MOMENT_COLUMNS = ["date", "kind_label", "id", "staff_names", "summary"]
+ROLE_COLUMNS = ["name", "person", "function_label", "qualifier_labels", "portfolio_labels", "party_name",
+                "start", "end", "role"]
+
+
+def _moment_rows(moments: list[dict]) -> list[dict]:
+    return [{**m, "staff_names": [s["name"] or s["id"] for s in m["staff"]]} for m in moments]
+
+
+def _contact_rows(card: dict) -> list[dict]:
+    rows = [{"type": _("Email"), "kind": e["kind"], "value": e["address"]} for e in card["emails"]]
+    rows += [{"type": _("Phone"), "kind": p["kind"], "value": p["number"]} for p in card["phones"]]
+    rows += [{"type": _("Address"), "kind": a["kind"], "value": _address(a)} for a in card["addresses"]]
+    return rows
+
+
+def _address(address: dict) -> str:
+    street = " ".join(str(address[k]) for k in ("street", "number") if address.get(k))
+    place = " ".join(str(address[k]) for k in ("postcode", "city") if address.get(k))
+    return ", ".join(p for p in (street, place, address.get("country") or "") if p)
+
+
+def _value(value: Any) -> str:
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def person_sections(card: dict) -> list[questions.Answer]:
+    """What `crmtool query person` adds below its table: contact details, tags, notes and
+    contact moments (newest first), from the person's card."""
+    values = {"person": f"{card['name']} ({card['id']})"}
+    Answer = questions.Answer
+    return [
+        Answer(["type", "kind", "value"], _contact_rows(card), N_("Contact details of {person}"), values),
+        Answer(["tag"], [{"tag": t} for t in card["tags"]], N_("Tags of {person}"), values),
+        Answer(["date", "by_name", "text"], card["notes"], N_("Notes on {person}"), values),
+        Answer(MOMENT_COLUMNS, _moment_rows(card["interactions"]), N_("Contact moments of {person}"), values),
+    ]
+
+
+def organisation_sections(card: dict) -> list[questions.Answer]:
+    """`crmtool query organisation` as tables: the same card as the workspace's page, one table
+    per part (empty parts left out, except the ones a municipality always has)."""
+    Answer = questions.Answer
+    values = {"organisation": f"{card['name']} ({card['id']})", "on": card["on"]}
+    details: list[tuple[str, Any]] = [
+        (_("Kind"), card["kind_label"]), (_("Short name"), card["short_name"]),
+        *((identifier["scheme"].upper(), identifier["value"]) for identifier in card["identifiers"]),
+        (_("Part of"), f"{card['parent']['name'] or ''} ({card['parent']['id']})" if card["parent"] else None),
+        (_("Province"), card["province_label"]), (_("Region"), card["region_label"]),
+        (_("Website"), card["website"]), (_("Since"), card["start"]), (_("Until"), card["end"]),
+        *((field["label"], _value(field["value"])) for field in card["fields"]),
+        (_("Place names"), ", ".join(card["places"]) or None),
+        *((row["type"] + (f" ({row['kind']})" if row["kind"] else ""), row["value"]) for row in _contact_rows(card)),
+    ]
+    sections = [Answer(["field", "value"], [{"field": f, "value": v} for f, v in details if v not in (None, "")],
+                       N_("{organisation} on {on}"), values)]
+    if card["municipality"]:
+        sections.append(Answer(ROLE_COLUMNS, card["executive"], N_("Executive board"), values))
+        sections.append(Answer(["party_name", "party", "seats"], card["seats"],
+                               N_("Seats in the council ({count})"), {"count": str(card["council_size"])}))
+        sections.append(Answer(ROLE_COLUMNS, card["council"], N_("Council members"), values))
+    for body in card["bodies"]:
+        sections.append(Answer(ROLE_COLUMNS, body["people"], N_("{body}: people"),
+                               {"body": f"{body['name']} ({body['id']})"}))
+    if card["people"]:
+        sections.append(Answer(ROLE_COLUMNS, card["people"], N_("People"), values))
+    if card["members"]:
+        sections.append(Answer(["member_name", "member", "start", "contacts", "contact_people"], card["members"],
+                               N_("Members and their contact persons"), values))
+    sections.append(Answer(["organisation_name", "organisation", "kind_label", "function_label", "start"],
+                           card["memberships"], N_("Memberships"), values))
+    taking_part = [{**person, "organisation": body["organisation"], "organisation_name": body["organisation_name"]}
+                   for body in card["participations"] for person in body["people"]]
+    sections.append(Answer(["organisation_name", "organisation", "name", "person", "function_label", "on_behalf_of"],
+                           taking_part, N_("Taking part through its officials"), values))
+    tree = [{"name": "  " * depth + node["name"], "id": node["id"], "kind_label": node["kind_label"]}
+            for node, depth in _walk(card["tree"], 0)]
+    if len(tree) > 1:
+        sections.append(Answer(["name", "id", "kind_label"], tree, N_("Organisation and sub-organisations"), values))
+    sections.append(Answer(["name", "id", "count", "last"], card["colleagues"], N_("Colleagues in contact"), values))
+    sections.append(Answer(MOMENT_COLUMNS, _moment_rows(card["interactions"]), N_("Contact moments"), values))
+    return sections
+
+
+def _walk(node: dict, depth: int):
+    yield node, depth
+    for child in node["children"]:
+        yield from _walk(child, depth + 1)
