@@ -73,16 +73,26 @@ def _data(db: sqlite3.Connection, folder: str, record_id: str) -> dict | None:
 
 
 def _records(db: sqlite3.Connection, folder: str, ids: list[str] | None = None) -> list[Record]:
-    """Records of a folder (or only `ids`) rebuilt from the index's JSON."""
+    """Records of a small folder (purposes, fields), or only `ids` of any folder (looked up one
+    by one: a card must not read every role of a large repository), rebuilt from the index's JSON."""
     sql = "SELECT id, path, data FROM records WHERE folder = ? AND indexed = 1 AND data IS NOT NULL"
-    rows = db.execute(sql, (folder,)).fetchall()
-    wanted = set(ids) if ids is not None else None
-    return [Record(folder, rid, path, json.loads(data)) for rid, path, data in rows
-            if wanted is None or rid in wanted]
+    if ids is None:
+        rows = db.execute(sql, (folder,)).fetchall()
+    else:
+        rows = [row for rid in dict.fromkeys(ids) for row in db.execute(sql + " AND id = ?", (folder, rid))]
+    return [Record(folder, rid, path, json.loads(data)) for rid, path, data in rows]
 
 
-def _names(db: sqlite3.Connection, table: str) -> dict[str, str]:
-    return {rid: name for rid, name in db.execute(f"SELECT id, name FROM {table}") if name}
+def _names(db: sqlite3.Connection, table: str, ids: list[str | None] | None = None) -> dict[str, str]:
+    """Names by id: of every row (staff, a small table) or of the `ids` given."""
+    if ids is None:
+        return {rid: name for rid, name in db.execute(f"SELECT id, name FROM {table}") if name}
+    found = {}
+    for rid in dict.fromkeys(i for i in ids if i):
+        row = db.execute(f"SELECT name FROM {table} WHERE id = ?", (rid,)).fetchone()
+        if row and row[0]:
+            found[rid] = row[0]
+    return found
 
 
 def _contact(db: sqlite3.Connection, folder: str, record_id: str) -> dict[str, list[dict]]:
@@ -132,17 +142,28 @@ def _role_rows(db: sqlite3.Connection, where: str, parameters: dict, on: dt.date
     """Rows of `role_holders` as the questions give them, with the labels of function,
     qualifiers, portfolios and end reason in the language spoken and whether each is current."""
     found = rows_of(db, f"SELECT h.* FROM role_holders h WHERE {where}", parameters)
-    rows = questions._role_rows(db, found)
-    functions, qualifiers = vocabulary(db, "functions"), vocabulary(db, "role-qualifiers")
-    portfolios, reasons = vocabulary(db, "portfolios"), vocabulary(db, "end-reasons")
-    day = on.isoformat()
-    for row in rows:
-        row["function_label"] = functions.get(row["function"], row["function"])
-        row["qualifier_labels"] = [qualifiers.get(q, q) for q in row["qualifiers"]]
-        row["portfolio_labels"] = [portfolios.get(p, p) for p in row["portfolio"]]
-        end_reason = db.execute("SELECT end_reason FROM roles WHERE id = ?", (row["role"],)).fetchone()
-        row["end_reason"] = end_reason[0] if end_reason else None
-        row["end_reason_label"] = reasons.get(row["end_reason"], row["end_reason"]) if row["end_reason"] else None
+    reasons, day = vocabulary(db, "end-reasons"), on.isoformat()
+    rows = []
+    for holder in found:  # the row `questions.who` gives, for these roles only (not a pass over them all)
+        role = holder["role"]
+        municipality = _names(db, "organisations", [holder["municipality"]]).get(holder["municipality"] or "")
+        rows.append({
+            "role": role, "person": holder["person"],
+            "name": holder["person_name"] or holder["member_organisation_name"] or holder["member_organisation"] or "",
+            "member_organisation": holder["member_organisation"], "function": holder["function"],
+            "qualifiers": [q for q, in db.execute("SELECT qualifier FROM role_qualifiers WHERE role = ? ORDER BY rowid",
+                                                  (role,))],
+            "portfolio": [p for p, in db.execute("SELECT portfolio FROM role_portfolios WHERE role = ? ORDER BY rowid",
+                                                 (role,))],
+            "organisation": holder["organisation"], "organisation_name": holder["organisation_name"],
+            "party": holder["party"], "party_name": holder["party_name"], "municipality": holder["municipality"],
+            "municipality_name": municipality, "province": holder["province"], "region": holder["region"],
+            "on_behalf_of": holder["on_behalf_of"], "start": holder["start"], "end": holder["end"],
+            "public": bool(holder["public"]) if holder["public"] is not None else None})
+    _label_roles(db, rows)
+    for row, holder in zip(rows, found):
+        reason = row["end_reason"] = holder["end_reason"]
+        row["end_reason_label"] = reasons.get(reason, reason) if reason else None
         row["current"] = (row["start"] or "") <= day and (row["end"] is None or day <= row["end"])
     return rows
 
@@ -279,7 +300,7 @@ def organisation_card(db: sqlite3.Connection, organisation_id: str, on: dt.date)
     row = found[0]
     kinds, provinces = vocabulary(db, "organisation-kinds"), vocabulary(db, "provinces")
     regions, teams = vocabulary(db, "regions"), vocabulary(db, "teams")
-    staff, names = _names(db, "staff"), _names(db, "organisations")
+    staff, names = _names(db, "staff"), _names(db, "organisations", [row["parent"], row["successor"]])
     parameters = {"organisation": organisation_id, "on": on.isoformat()}
     context = db.execute("SELECT province, region FROM organisation_context WHERE organisation = ?",
                          (organisation_id,)).fetchone() or (None, None)
@@ -455,8 +476,9 @@ def request_card(db: sqlite3.Connection, request_id: str, on: dt.date, pipeline:
     if not found or data is None:
         return None
     row = found[0]
-    staff, people, organisations = _names(db, "staff"), _names(db, "people"), _names(db, "organisations")
-    topics = vocabulary(db, "topics")
+    staff, topics = _names(db, "staff"), vocabulary(db, "topics")
+    people = _names(db, "people", [row["from_person"]])
+    organisations = _names(db, "organisations", [row["from_organisation"]])
     history = rows_of(db, 'SELECT date, stage, "by", assignee, note FROM request_history WHERE request = ? '
                           "ORDER BY position", (request_id,))
     for step in history:
@@ -497,11 +519,12 @@ def interaction_card(db: sqlite3.Connection, interaction_id: str) -> dict | None
         return None
     moment = found[0]
     more = db.execute("SELECT follow_up, owner FROM interactions WHERE id = ?", (interaction_id,)).fetchone()
-    people, organisations = _names(db, "people"), _names(db, "organisations")
     links: dict[str, list[str]] = {}
     for kind, ref in db.execute("SELECT type, ref FROM interaction_links WHERE interaction = ? ORDER BY rowid",
                                 (interaction_id,)):
         links.setdefault(kind, []).append(ref)
+    people = _names(db, "people", list(links.get("person", [])))
+    organisations = _names(db, "organisations", list(links.get("organisation", [])))
     roles = []
     for ref in links.get("role", []):
         summary = _role_summary(db, ref, dt.date.fromisoformat(moment["date"]) if moment["date"] else dt.date.min)
