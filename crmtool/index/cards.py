@@ -345,8 +345,10 @@ def organisation_card(db: sqlite3.Connection, organisation_id: str, on: dt.date)
         "members": [],
     }
     if municipality:
-        card["mayor"] = _label_roles(db, questions.mayor(db, organisation_id, on).rows)
-        card["aldermen"] = _label_roles(db, questions.aldermen(db, on, municipality=organisation_id).rows)
+        # `query mayor` and `query aldermen` for this municipality, from the holders found above
+        # (the same `who` rows), so the card asks the index once rather than three times
+        card["mayor"] = [h for h in holders if h["function"] in questions.HEAD_FUNCTIONS]
+        card["aldermen"] = [h for h in holders if h["function"] == "wethouder"]
         card["seats"] = questions.seats(db, organisation_id, on).rows
         card["council_size"] = sum(s["seats"] for s in card["seats"])
         shown = {r["role"] for r in card["mayor"] + card["aldermen"]}
@@ -358,8 +360,9 @@ def organisation_card(db: sqlite3.Connection, organisation_id: str, on: dt.date)
                   "AND organisation IN (SELECT id FROM below) LIMIT 1", parameters).fetchone():
         card["members"] = questions.partnership(db, organisation_id, on).rows
     marks = ", ".join(f":b{n}" for n in range(len(below)))
-    where = (f"i.id IN (SELECT interaction FROM interaction_links WHERE (type = 'organisation' AND ref IN ({marks})) "
-             f"OR (type = 'role' AND ref IN (SELECT id FROM roles WHERE organisation IN ({marks}))))")
+    where = (f"i.id IN (SELECT interaction FROM interaction_links WHERE type = 'organisation' AND ref IN ({marks}) "
+             f"UNION SELECT l.interaction FROM roles r JOIN interaction_links l ON l.type = 'role' AND l.ref = r.id "
+             f"WHERE r.organisation IN ({marks}))")
     moments = _interactions(db, where, {f"b{n}": b for n, b in enumerate(below)}, staff)
     card["interactions"] = moments
     card["colleagues"] = _colleagues(moments)
@@ -418,10 +421,10 @@ def _participations(db: sqlite3.Connection, organisation_id: str, on: dt.date,
     rows = rows_of(db, f"""{BELOW}
         SELECT h.organisation, h.organisation_name, o.kind, h.role, h.person, h.person_name, h.function,
                h.on_behalf_of, h.start, h."end"
-        FROM role_holders h JOIN roles b ON b.id = h.on_behalf_of
-        LEFT JOIN organisations o ON o.id = h.organisation
-        WHERE {questions.CURRENT} AND b.organisation IN (SELECT id FROM below)
-          AND h.organisation NOT IN (SELECT id FROM below)
+        FROM role_holders h LEFT JOIN organisations o ON o.id = h.organisation
+        WHERE h.role IN (SELECT r.id FROM roles b JOIN roles r ON r.on_behalf_of = b.id
+                         WHERE b.organisation IN (SELECT id FROM below))
+          AND {questions.CURRENT} AND h.organisation NOT IN (SELECT id FROM below)
         ORDER BY h.organisation_name, h.person_name, h.role""",
                    {"organisation": organisation_id, "on": on.isoformat()})
     functions = vocabulary(db, "functions")
