@@ -217,12 +217,60 @@ def _places(session, day, municipality):
     return places(session.db, municipality)
 
 
-@_question("person")
+@query.command("person")
 @click.argument("person")
-def _person(session, day, person):
-    """Everything PERSON does: current roles, mailing lists and open requests."""
-    from ..index.questions import person_now
-    return person_now(session.db, person, day, session.pipeline())
+@root_option
+@on_option
+@answer_format
+def _person(person, root, on, output_format):
+    """Everything PERSON does: current roles, mailing lists and open requests; in the table
+    also their contact details, tags, notes and contact moments (newest first).
+
+    PERSON is an id or the full name. JSON and CSV hold the rows of the first table (what the
+    person does); `crmtool subject export` gives everything held about a person.
+    """
+    from ..index.cards import person_card, person_sections
+    from ..index.questions import person_id, person_now
+    from ..reporters.answer import render_sections
+    day = resolve_today(on, "--on")
+    session = IndexSession(root)
+    pipeline = session.pipeline()
+    found = person_id(session.db, person)
+    show(person_now(session.db, found, day, pipeline), output_format)
+    if output_format == "table":
+        card = person_card(session.db, found, day, pipeline)
+        if card is not None:
+            click.echo("")
+            click.echo(render_sections(person_sections(card)), nl=False)
+
+
+@query.command("organisation")
+@click.argument("organisation")
+@root_option
+@on_option
+@click.option("--format", "output_format", type=click.Choice(("table", "json")), default="table",
+              show_default=True, help="Output format: tables, or the card as one JSON object.")
+def _organisation(organisation, root, on, output_format):
+    """ORGANISATION as a whole (the municipality perspective): its fields, executive board,
+    council seats by party and members, registry office and secretariat with the people there,
+    memberships, bodies it takes part in through its officials, sub-organisations, the
+    colleagues who had contact with it and the contact moments.
+
+    ORGANISATION is an id, a name or short name, or an identifier (GM0034).
+    """
+    import json
+
+    from ..index.cards import organisation_card, organisation_sections
+    from ..index.questions import organisation_id
+    from ..reporters.answer import render_sections
+    day = resolve_today(on, "--on")
+    session = IndexSession(root)
+    card = organisation_card(session.db, organisation_id(session.db, organisation), day)
+    assert card is not None  # organisation_id found it in the same index
+    if output_format == "json":
+        click.echo(json.dumps(card, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_sections(organisation_sections(card)), nl=False)
 
 
 @_question("follow-up", ["assignee_name", "stage_label", "request", "title", "from_name", "received",

@@ -30,6 +30,11 @@ HEADINGS = {
     "stage_label": N_("Stage"), "request": N_("Request"), "title": N_("Title"), "from_name": N_("From"),
     "received": N_("Received"), "follow_up": N_("Follow-up"), "overdue": N_("Overdue"), "requests": N_("Requests"),
     "type": N_("Type"), "found": N_("Found"),
+    # the cards (`query person`, `query organisation`)
+    "value": N_("Value"), "tag": N_("Tag"), "date": N_("Date"), "by_name": N_("By"), "text": N_("Note"),
+    "kind_label": N_("Kind"), "staff_names": N_("Staff"), "summary": N_("Summary"),
+    "qualifier_labels": N_("Qualifiers"), "portfolio_labels": N_("Portfolio"), "field": N_("Field"),
+    "count": N_("Contact moments"), "last": N_("Last contact"),
 }
 
 
@@ -47,7 +52,7 @@ def _heading(column: str) -> str:
     return _(HEADINGS[column]) if column in HEADINGS else column
 
 
-def render_table(answer: Answer, columns: list[str] | None = None) -> str:
+def render_table(answer: Answer, columns: list[str] | None = None, count: bool = True) -> str:
     columns = columns or answer.columns
     lines = []
     if answer.title:
@@ -60,8 +65,15 @@ def render_table(answer: Answer, columns: list[str] | None = None) -> str:
     cells.insert(1, ["-" * w for w in widths])
     for line in cells:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
-    lines += ["", _("Rows: {count}").format(count=len(answer.rows))]
+    if count:
+        lines += ["", _("Rows: {count}").format(count=len(answer.rows))]
     return "\n".join(lines) + "\n"
+
+
+def render_sections(sections: list[Answer]) -> str:
+    """A card as tables, one after the other with a blank line between (each its own title,
+    no row count: a card's parts are short)."""
+    return "\n".join(render_table(section, count=False) for section in sections)
 
 
 def render_json(answer: Answer, columns: list[str] | None = None) -> str:
