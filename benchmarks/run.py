@@ -26,6 +26,7 @@ import random
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -80,6 +81,13 @@ MEASUREMENTS = {
     "fmt-warm": "crmtool fmt --check, with its cache",
     "fmt-changed": "crmtool fmt --check of the changed files",
     "cjs": "check-jsonschema",
+    "serve-first": "crmtool serve: start to first page",
+    "serve-home": "workspace page: home",
+    "serve-search": "workspace page: search",
+    "serve-person": "workspace page: person card",
+    "serve-municipality": "workspace page: municipality",
+    "serve-board": "workspace page: pipeline board",
+    "serve-dashboard": "workspace page: dashboard",
 }
 """Row key → label, in the order the rows are measured and shown."""
 
@@ -137,6 +145,14 @@ class Measurement:
     @property
     def median(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def p95(self) -> float | None:
+        """The 95th percentile (nearest rank): what a page's slowest answers come to."""
+        if not self.seconds:
+            return None
+        ordered = sorted(self.seconds)
+        return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
 
     @property
     def memory_bytes(self) -> int | None:
@@ -325,6 +341,16 @@ def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
         targets.append(Target("the cache changes no result", "warm = cold", "not measured", None))
 
     targets.append(by_ratio("stretch: cold check vs floor", "≤ 2× floor", ratio(cold, get("floor")), 2.0))
+    targets.append(by_ratio("workspace: first page after start", "≤ 2× warm check",
+                            ratio(get("serve-first"), warm), 2.0))
+    for name, _path in SERVE_PAGES:
+        page = get(f"serve-{name}")
+        if page is None or not page.usable or page.p95 is None:
+            targets.append(Target(f"workspace: {name}, 95th percentile", "< 150 ms", "not measured", None))
+        else:
+            targets.append(Target(f"workspace: {name}, 95th percentile", "< 150 ms",
+                                  f"{page.p95 * 1000:.0f} ms (median {page.median * 1000:.0f} ms, "
+                                  f"{len(page.seconds)} requests)", page.p95 < 0.150))
     return targets
 
 
@@ -723,7 +749,74 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
         git(root, "reset", "-q", "--hard", original)
 
     record(measure_check_jsonschema(root, files, args.cjs_repeat or repeat, result))
+    for measurement in measure_serve(root, today, repeat, args.page_requests):
+        record(measurement)
     return result
+
+
+SERVE_PAGES = (("home", "/"), ("search", "/search?q={family}"), ("person", "/people/{person}"),
+               ("municipality", "/organisations/{municipality}"), ("board", "/pipeline"),
+               ("dashboard", "/dashboard"))
+"""The workspace's pages issue 17 sets a target for, with what fills their addresses."""
+
+
+def _get(url: str, token: str) -> int:
+    import urllib.request
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        answer.read()
+        return answer.status
+
+
+def measure_serve(root: Path, today: dt.date, repeat: int, requests: int) -> list[Measurement]:
+    """`crmtool serve` as a real process after the rows above (the index is there, as after a
+    day's work): from spawn to the first page answered, `repeat` times; then, on one server,
+    each page `requests` times after one untimed request (a page's first answer may load what
+    later ones reuse), timed from request to the last byte over loopback."""
+    person = sorted((root / "records" / "people").glob("*.yaml"))[0]
+    family = yaml.safe_load(person.read_text(encoding="utf-8"))["name"]["family"]
+    municipality = sorted((root / "records" / "organisations").glob("gemeente-*.yaml"))[0].stem
+    values = {"family": family.split()[-1], "person": person.stem, "municipality": municipality}
+    command = [sys.executable, "-m", "crmtool", "serve", "--port", "0", "--no-open", "--today", today.isoformat()]
+    first: list[float] = []
+    pages: dict[str, list[float]] = {name: [] for name, _path in SERVE_PAGES}
+    problem = None
+    for attempt in range(repeat):
+        started = time.perf_counter()
+        server = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert server.stdout is not None
+            line = server.stdout.readline().strip()
+            found = re.fullmatch(r"crmtool serve: (http://[^/]+)/\?token=(\S+)", line)
+            if not found:
+                problem = f"unexpected first line: {line[:80]}"
+                break
+            base, token = found.groups()
+            if _get(base + "/", token) != 200:
+                problem = "the home page did not answer 200"
+                break
+            first.append(time.perf_counter() - started)
+            if attempt == 0:
+                for name, path in SERVE_PAGES:
+                    url = base + path.format(**values)
+                    _get(url, token)
+                    for _ in range(requests):
+                        began = time.perf_counter()
+                        _get(url, token)
+                        pages[name].append(time.perf_counter() - began)
+        except Exception as error:  # noqa: BLE001 - a failed page is a row that cannot be trusted
+            problem = f"{type(error).__name__}: {error}"
+            break
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    if problem:
+        return [Measurement("serve-first", problem=problem)]
+    return [Measurement("serve-first", seconds=tuple(first))] + [
+        Measurement(f"serve-{name}", seconds=tuple(times)) for name, times in pages.items()]
 
 
 INDEX = [sys.executable, "-m", "crmtool", "index"]
@@ -1043,6 +1136,10 @@ def notes(args, sizes: list[SizeResult]) -> list[str]:
         + (f" (batches: {batches})" if batches else "")
         + ". The seconds are summed and the peak memory is the maximum over the batches; each "
         "batch pays its own start-up. Its findings count schema errors plus files it could not parse.",
+        f"The workspace rows (issue 17) start `crmtool serve` as a process after the rows above: *start "
+        f"to first page* times spawn to the home page's last byte (a whole look at the files first); "
+        f"each page row is {args.page_requests} requests over loopback on one server, after one untimed "
+        f"request, with seconds per request (median, min–max) and the 95th percentile in the targets.",
     ]
 
 
@@ -1088,6 +1185,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="where repositories are generated and reused (default: a temporary folder)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="FILE",
                         help="the Markdown report (default: benchmarks/RESULTS.md)")
+    parser.add_argument("--page-requests", type=positive, default=50, metavar="N",
+                        help="timed requests of each workspace page (default: 50)")
     parser.add_argument("--profile", action="store_true",
                         help="also profile the cold check at the largest size and add a Profile section")
     return parser.parse_args(argv)
