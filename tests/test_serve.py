@@ -246,3 +246,33 @@ def test_crmtool_serve_stays_on_this_machine(association):
     process = _serve(association, "--host", "0.0.0.0", "--port", "0")
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 2 and "0.0.0.0" in err
+
+
+def test_home_shows_what_falls_due_for_the_colleague_git_knows(association, monkeypatch):
+    """The signed-in colleague on one's own machine is the one whose email is git's
+    user.email; their teams' items and their own assignments are on the home page."""
+    import json
+
+    import yaml
+
+    from .conftest import git
+    git(association, "init", "-q", "-b", "main")
+    staff = yaml.safe_load((association / "records/staff/anna.yaml").read_text(encoding="utf-8"))
+    git(association, "config", "user.email", staff["email"])
+    done = subprocess.run([sys.executable, "-m", "crmtool", "review", "--format", "json", "--root", str(association)],
+                          capture_output=True, text=True, env={**os.environ, "CRMTOOL_TODAY": TODAY.isoformat()})
+    items = json.loads(done.stdout)["items"]
+    hers = [item for item in items if item.get("assignee") == "anna" or item["owner"] in staff["teams"]]
+    assert hers and len(hers) < len(items)
+    with signed_in(association) as client:
+        text = client.get("/?lang=en").text
+    assert "anna" in text and f": {len(hers)} of the {len(items)} items" in text
+    assert all(item["record"] in text for item in hers[:20])
+    others = [item["record"] for item in items if item not in hers and item["record"] not in str(hers)]
+    assert not any(f"<code>{record}</code>" in text for record in others)
+
+
+def test_home_without_a_known_colleague_points_to_the_review(association):
+    with signed_in(association) as client:
+        text = client.get("/?lang=en").text
+    assert "belongs to no colleague" in text and 'href="/review"' in text

@@ -16,13 +16,15 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from ..edit.assign import staff_of_git_user
 from ..index.build import build_index, open_index
 from ..load import load_model
 from ..load.model import Model
 from ..load.repo import CONFIG_FILE, RECORDS, Repository
 
+_MISSING = object()
 WHOLE_FROM = 2000
 """More changed files than this at once (a checkout, a pull) and looking at every file is as quick."""
 
@@ -44,6 +46,7 @@ class Workspace:
         self._model_lock = threading.Lock()
         self._model: Model | None = None
         self._model_key: tuple | None = None
+        self._derived: dict[tuple, Any] = {}
         self.model_loads = 0
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -80,8 +83,25 @@ class Workspace:
             key = (self.generation, _state(self.repo.root / CONFIG_FILE), today)
             if self._model is None or key != self._model_key:
                 self._model, self._model_key = load_model(self.repo, today), key
+                self._derived = {}
                 self.model_loads += 1
             return self._model
+
+    def derived(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """What a page computes from the loaded model (the review, the retention chart), kept
+        under `key` for as long as the model stays the same. Call after `model`."""
+        with self._model_lock:
+            found = self._derived.get(key, _MISSING)
+            if found is _MISSING:
+                found = self._derived[key] = compute()
+            return found
+
+    def colleague(self) -> str | None:
+        """Who is signed in: on one's own machine, the colleague in records/staff/ whose email
+        is git's `user.email` here (as `crmtool assign` takes it); None when there is none."""
+        if self._model is None:
+            return None
+        return staff_of_git_user(self.repo, self._model)
 
     def db(self) -> sqlite3.Connection:
         """A read-only connection to the fresh index, for one request (connections are not

@@ -46,7 +46,7 @@ def review_page(page: Page) -> tuple[str, dict]:
         raise UsageError(_("days: give a whole number of days, 0 or more."))
     model = page.workspace.model(page.today)
     days = horizon_days(model, int(text) if text else None)
-    everything = review(model, page.today, days)
+    everything = page.workspace.derived(("review", days), lambda: review(model, page.today, days))
     team = page.arg("team")
     teams = [{"id": owner, "label": team_label(owner, model)} for owner in dict.fromkeys(i.owner for i in everything)]
     items = [i for i in everything if not team or i.owner == team]
@@ -54,14 +54,16 @@ def review_page(page: Page) -> tuple[str, dict]:
     for owner, by_owner in groupby(items, key=lambda i: i.owner):
         kinds = []
         for kind, by_kind in groupby(by_owner, key=lambda i: i.kind):
-            kinds.append({"title": _(KINDS[kind]), "entries": [_shown(item, model, page.today) for item in by_kind]})
+            entries = [review_entry(item, model, page.today) for item in by_kind]
+            kinds.append({"title": _(KINDS[kind]), "entries": entries})
         groups.append({"team": owner, "label": _("Team {team}").format(team=team_label(owner, model)), "kinds": kinds})
     horizon = (page.today + dt.timedelta(days=days)).isoformat()
     return "review.html", {"groups": groups, "count": len(items), "overdue": sum(i.overdue(page.today) for i in items),
                            "days": days, "days_given": text, "horizon": horizon, "team": team, "teams": teams}
 
 
-def _shown(item, model: Model, today: dt.date) -> dict:
+def review_entry(item, model: Model, today: dt.date) -> dict:
+    """One item of the review as a page shows it: the record named and linked to its card."""
     folder = item.path.split("/")[1] if item.path.count("/") >= 2 else ""
     return {"id": item.record, "name": record_label(model, item), "path": item.path,
             "link": f"/{folder}/{item.record}" if folder in CARDS else None,

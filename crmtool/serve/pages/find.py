@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from ...domain.review import horizon_days, review
 from ...i18n import N_
 from ...index import questions
 from ...load.repo import UsageError
+from ...reporters.review_report import colleague_label, team_label
+from .board import review_entry
 
 if TYPE_CHECKING:
     from ..app import Page
@@ -15,12 +18,25 @@ KINDS = {"people": N_("person"), "organisations": N_("organisation"), "roles": N
          "requests": N_("request"), "interactions": N_("contact moment")}
 """What a record of each folder is called, next to a search result."""
 SEARCH_LIMIT = 50
+DUE_SHOWN = 20
+"""The most items of the colleague's review on the home page; the review page has them all."""
 
 
 def home(page: Page) -> tuple[str, dict]:
-    """The search box, how many records of each kind there are, and where to go next."""
+    """The search box, how many records of each kind there are, and what falls due for the
+    signed-in colleague: what they are assigned and what their teams own (the review)."""
     counts = {table: page.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in COUNTED}
-    return "home.html", {"counts": counts}
+    model = page.workspace.model(page.today)
+    days = horizon_days(model, None)
+    items = page.workspace.derived(("review", days), lambda: review(model, page.today, days))
+    me = page.workspace.colleague()
+    record = model.get("staff", me) if me else None
+    teams = [team for team in (record.get("teams") or [])] if record else []
+    mine = [item for item in items if item.assignee == me or item.owner in teams] if me else []
+    return "home.html", {"counts": counts, "me": colleague_label(model, me) if me else None,
+                         "teams": [team_label(team, model) for team in teams], "days": days,
+                         "due": [review_entry(item, model, page.today) for item in mine[:DUE_SHOWN]],
+                         "due_count": len(mine), "everyone": len(items)}
 
 
 def search(page: Page) -> tuple[str, dict]:
