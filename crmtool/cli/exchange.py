@@ -141,9 +141,9 @@ def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: st
     if kind == "xlsx":
         data = to_xlsx(selection)
         if out is None:
-            stream = click.get_binary_stream("stdout")
-            stream.write(data)
-            stream.flush()
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
             return
         _write_bytes(repo, out, data)
     else:

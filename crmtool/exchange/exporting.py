@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 from ..reporters import csvsafe
 from .. import i18n
@@ -146,5 +147,5 @@ def to_xlsx(selection: Selection) -> bytes:
     return workbook(header, rows, selection.day, _("People"))
 
 
-RENDERERS = {"csv": to_csv, "vcard": to_vcard}
+RENDERERS: dict[str, Callable[[Selection], str]] = {"csv": to_csv, "vcard": to_vcard}
 """The text formats; `to_xlsx` gives bytes (a zip file), so the command writes it apart."""
