@@ -183,16 +183,16 @@ def export(page: Page, kind: str) -> tuple[bytes, int, str]:
         raise UsageError(_("A download needs a purpose: choose one, and the file holds only the people held "
                            "for it and only the data it covers."))
     repo = page.workspace.repo
+    doc = read_config(repo)
+    if not isinstance(doc.data, dict) or doc.problems or load_schemas(repo).errors("config", doc.data):
+        raise config_errors_refused()
+    filters = _filters(page, "people")
+    ids = lists.matching_ids(page.db, "people", filters, page.today)
+    model = lists.people_model(page.db, ids, config_of(doc), page.today)
+    fields = page.request.query_params.get("fields")
+    wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
+    selection = select(model, purpose, wanted, page.today)  # its refusals in the page's language
     with i18n.speaking(repository_language(repo)):  # the file is the command's, in the repository's language
-        doc = read_config(repo)
-        if not isinstance(doc.data, dict) or doc.problems or load_schemas(repo).errors("config", doc.data):
-            raise config_errors_refused()
-        filters = _filters(page, "people")
-        ids = lists.matching_ids(page.db, "people", filters, page.today)
-        model = lists.people_model(page.db, ids, config_of(doc), page.today)
-        fields = page.request.query_params.get("fields")
-        wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
-        selection = select(model, purpose, wanted, page.today)
         written = DOWNLOADS_OF[kind][0](selection)
     body = written.encode("utf-8") if isinstance(written, str) else written
     return body, len(selection.people), purpose
