@@ -167,11 +167,14 @@ def listing(db: sqlite3.Connection, folder: str, filters: Mapping[str, str], tod
     total = db.execute(f"SELECT count(*) FROM {spec.source}{where}", parameters).fetchone()[0]
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
-    sql = (f"{spec.select}{where} ORDER BY {', '.join(f'{term} {direction}' for term in terms)} "
-           "LIMIT :limit OFFSET :offset")
-    cursor = db.execute(sql, {**parameters, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE})
+    ordered = (f"SELECT {spec.alias}.id FROM {spec.source}{where} "
+               f"ORDER BY {', '.join(f'{term} {direction}' for term in terms)} LIMIT :limit OFFSET :offset")
+    ids = [row[0] for row in db.execute(ordered, {**parameters, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE})]
+    # the row's columns (a person's first email address, ...) only for the page's rows, not for every one sorted
+    cursor = db.execute(f"{spec.select} WHERE {spec.alias}.id IN ({','.join('?' * len(ids))})", ids)
     names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, row)) for row in cursor]
+    found = {row[0]: dict(zip(names, row)) for row in cursor}
+    rows = [found[rid] for rid in ids if rid in found]
     _label(db, folder, rows, language, pipeline)
     return Listing(folder, rows, total, page, pages, sort, order, chosen)
 
