@@ -1,7 +1,9 @@
 """The lists of the workspace (`/people`, `/organisations`, `/requests`, `/interactions`) as
 values from the index: one page of rows, filtered, sorted, counted.
 
-Every filter and sort a request may name is listed here, each with its own SQL; what staff
+Every filter and sort a request may name is listed here, each with its own SQL (a filter on
+what a record is linked to is `id IN (...)`, so SQLite starts from the filter's index rather
+than looking at every record); what staff
 put in the address only ever reaches the database as a bound parameter, and a sort or filter
 that is not listed is ignored (the default applies). Sorting always ends with the id, so a
 page boundary never falls between rows of equal value.
@@ -32,8 +34,7 @@ CURRENT_ROLE = '(r.start IS NULL OR r.start <= :today) AND (r."end" IS NULL OR r
 
 
 def _tag(folder: str, alias: str) -> str:
-    return (f"EXISTS (SELECT 1 FROM tags t WHERE t.folder = '{folder}' AND t.record = {alias}.id "
-            "AND t.tag = :tag)")
+    return f"{alias}.id IN (SELECT t.record FROM tags t WHERE t.folder = '{folder}' AND t.tag = :tag)"
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,10 @@ SPECS = {
         "(SELECT number FROM phones f WHERE f.folder = 'people' AND f.record = p.id ORDER BY f.rowid LIMIT 1) "
         "AS phone FROM people p",
         {"tag": _tag("people", "p"),
-         "purpose": f"EXISTS (SELECT 1 FROM person_purposes x WHERE x.person = p.id AND x.purpose = :purpose "
-                    f"AND {HELD})",
+         "purpose": f"p.id IN (SELECT x.person FROM person_purposes x WHERE x.purpose = :purpose AND {HELD})",
          "owner": "p.owner = :owner",
-         "organisation": f"EXISTS (SELECT 1 FROM roles r WHERE r.person = p.id AND {CURRENT_ROLE} "
-                         f"AND r.organisation IN {BELOW})"},
+         "organisation": f"p.id IN (SELECT r.person FROM roles r WHERE r.organisation IN {BELOW} "
+                         f"AND {CURRENT_ROLE})"},
         {"name": ("lower(coalesce(p.family, p.name, ''))", "lower(coalesce(p.given, ''))"), "id": (),
          "owner": ("coalesce(p.owner, '')",), "status": ("coalesce(p.status, '')",)},
         ("name", "asc")),
@@ -104,9 +104,9 @@ SPECS = {
         "SELECT i.id, i.date, i.kind, i.summary, i.purpose, i.request, i.owner FROM interactions i",
         {"tag": _tag("interactions", "i"), "owner": "i.owner = :owner", "kind": "i.kind = :kind",
          "purpose": "i.purpose = :purpose",
-         "organisation": "EXISTS (SELECT 1 FROM interaction_links l WHERE l.interaction = i.id "
-                         f"AND l.type = 'organisation' AND l.ref IN {BELOW})"},
-        {"date": ("coalesce(i.date, '')",), "id": (), "kind": ("coalesce(i.kind, '')",),
+         "organisation": "i.id IN (SELECT l.interaction FROM interaction_links l WHERE l.type = 'organisation' "
+                         f"AND l.ref IN {BELOW})"},
+        {"date": ("i.date",), "id": (), "kind": ("coalesce(i.kind, '')",),
          "owner": ("coalesce(i.owner, '')",),
          "purpose": ("coalesce(i.purpose, '')",)},
         ("date", "desc")),
