@@ -282,12 +282,9 @@ def people_model(db: sqlite3.Connection, ids: list[str], config: dict, today: dt
     """A model holding the purposes and the people `ids`, from the index's copy of their files
     (the same data the loader gave it), for `exchange.exporting.select`."""
     model = Model(config=config, today=today)
-    wanted = set(ids)
     for folder, rid, path, data in db.execute(
-            "SELECT folder, id, path, data FROM records WHERE indexed = 1 AND folder IN ('purposes', 'people') "
-            "ORDER BY path"):
-        if folder == "people" and rid not in wanted:
-            continue
+            "SELECT folder, id, path, data FROM records WHERE indexed = 1 AND (folder = 'purposes' OR "
+            "(folder = 'people' AND id IN (SELECT value FROM json_each(?)))) ORDER BY path", (json.dumps(ids),)):
         model.ids[folder].add(rid)
         loaded = json.loads(data)
         if isinstance(loaded, dict):
