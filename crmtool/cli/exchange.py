@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 import click
 
 from ..i18n import _
+from ..load.repo import Repository
 from .options import format_option, parse_day, resolve_repo, resolve_today, root_option, today_option
 from .output import refuse_under_records, write_out
 
 KINDS = click.Choice(["csv", "vcard"])
+EXPORT_KINDS = click.Choice(["csv", "vcard", "xlsx"])
 
 
 @click.command("import")
@@ -106,7 +111,7 @@ def _fields(fields: dict) -> list[str]:
 
 
 @click.command("export")
-@click.argument("kind", type=KINDS)
+@click.argument("kind", type=EXPORT_KINDS)
 @click.option("--purpose", metavar="PURPOSE", required=True,
               help="The purpose of the export: only people held for it, only data it covers.")
 @click.option("--fields", metavar="a,b,c", default=None,
@@ -117,22 +122,55 @@ def _fields(fields: dict) -> list[str]:
               help="The day the purpose label must hold (default: today, or CRMTOOL_TODAY).")
 @root_option
 def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: str | None, root: Path | None) -> None:
-    """Export the people held for a purpose as CSV (opens in Excel) or vCard 4.0.
+    """Export the people held for a purpose as CSV (opens in Excel), vCard 4.0 or xlsx.
 
     Only people with a label for PURPOSE on the day, and only fields whose data category
-    the purpose covers; asking for another field is an error naming the category.
+    the purpose covers; asking for another field is an error naming the category. xlsx is
+    a binary file: give --out, or send standard output to a file.
     """
     from ..load import load_model
-    from ..exchange.exporting import RENDERERS, select
+    from ..exchange.exporting import RENDERERS, select, to_xlsx
     repo = resolve_repo(root)
     refuse_under_records(repo, out)
+    if kind == "xlsx" and out is None and sys.stdout.isatty():
+        raise click.UsageError(_("xlsx is a binary file: give --out FILE or send the output to a file."))
     day = resolve_today(None) if on is None else parse_day(on, "--on")
     model = load_model(repo, day)
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     selection = select(model, purpose, wanted, day)
-    text = RENDERERS[kind](selection)
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    write_out(repo, out, text)
+    if kind == "xlsx":
+        data = to_xlsx(selection)
+        if out is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return
+        _write_bytes(repo, out, data)
+    else:
+        text = RENDERERS[kind](selection)
+        if out is None:
+            click.echo(text, nl=False)
+            return
+        write_out(repo, out, text)
     click.echo(_("Written: {path} ({count} people)").format(path=out, count=len(selection.people)), err=True)
+
+
+def _write_bytes(repo: Repository, out: Path, data: bytes) -> None:
+    """A binary file written whole or not at all: a temporary file beside the target, renamed
+    over it (`write_out`'s journal takes text; one file needs no journal to be atomic)."""
+    refuse_under_records(repo, out)
+    target = out.resolve()
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError as error:
+        raise click.ClickException(_("could not write {path}: {error}").format(path=out, error=error)) from error

@@ -1,4 +1,4 @@
-"""`crmtool export`: the people a purpose allows, with the data it covers, as CSV or vCard.
+"""`crmtool export`: the people a purpose allows, with the data it covers, as CSV, vCard or xlsx.
 
 An export is a use of personal data for a stated purpose (Art. 5(1)(b)): it carries only
 people with a label for that purpose holding on the day (`--on`, default today), and only
@@ -11,12 +11,15 @@ CSV is written the way Excel opens it, as the index's CSV answers are (docs/deci
 UTF-8 with a byte-order mark, `;` and Dutch headers when the repository's language is
 Dutch, `,` and English headers otherwise, CRLF line ends; text that a spreadsheet would run
 as a formula gets a leading apostrophe (`csvsafe`, the one CSV writer). vCard is 4.0,
-one card per person, written by the subject export's writer.
+one card per person, written by the subject export's writer. The spreadsheet (`xlsx.py`)
+carries the CSV's header and cells, each a text cell, so a phone number keeps its `+` and a
+postcode its leading zero, and nothing in it is ever a formula.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 from ..reporters import csvsafe
 from .. import i18n
@@ -72,8 +75,9 @@ def _items(person: Record, field: str) -> list[dict]:
     return [item for item in list_of(person.get(field)) if isinstance(item, dict)]
 
 
-def to_csv(selection: Selection) -> str:
-    """The selection as a CSV text (with its byte-order mark) in the active language."""
+def table(selection: Selection) -> tuple[list[str], list[list[str]]]:
+    """The header (in the active language) and one row of text cells per person: what the CSV
+    and the spreadsheet both write, so they cannot differ in what they carry."""
     language = i18n.language()
     header, cells = [], []
     for group in selection.groups:
@@ -85,8 +89,14 @@ def to_csv(selection: Selection) -> str:
             for key in columns.EXPORT_COLUMNS[group]:
                 header.append(columns.heading(key, number, language))
                 cells.append((group, key, number))
-    rows = ([_cell(person, group, key, number) for group, key, number in cells] for person in selection.people)
-    return csvsafe.to_text([header, *rows], language)  # formula-like cells defused
+    rows = [[_cell(person, group, key, number) for group, key, number in cells] for person in selection.people]
+    return header, rows
+
+
+def to_csv(selection: Selection) -> str:
+    """The selection as a CSV text (with its byte-order mark) in the active language."""
+    header, rows = table(selection)
+    return csvsafe.to_text([header, *rows], i18n.language())  # formula-like cells defused
 
 
 def _cell(person: Record, group: str, key: str, number: int) -> str:
@@ -130,4 +140,12 @@ def to_vcard(selection: Selection) -> str:
     return "".join(cards)
 
 
-RENDERERS = {"csv": to_csv, "vcard": to_vcard}
+def to_xlsx(selection: Selection) -> bytes:
+    """The selection as an Excel workbook: the CSV's header and cells, every cell text."""
+    from .xlsx import workbook
+    header, rows = table(selection)
+    return workbook(header, rows, selection.day, _("People"))
+
+
+RENDERERS: dict[str, Callable[[Selection], str]] = {"csv": to_csv, "vcard": to_vcard}
+"""The text formats; `to_xlsx` gives bytes (a zip file), so the command writes it apart."""

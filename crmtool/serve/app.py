@@ -102,13 +102,17 @@ def create_app(workspace: Workspace, keys: Keys, hosts: set[str]) -> Starlette:
     def denied(status: int, language: str) -> bytes:
         return render("denied.html", status, language, {"status": status})
 
-    def endpoint(view: Callable[[Page], tuple[str, dict]]):
+    def endpoint(view: Callable[[Page], Any]):
+        """A route for a view: a page (template and values) or a download (a Response)."""
         def answer(request: Request) -> Response:
             language = language_of(request.scope)
             with i18n.speaking(language):
                 page = Page(request, workspace, language, workspace.today())
                 try:
-                    name, values = view(page)
+                    made = view(page)
+                    if isinstance(made, Response):
+                        return made
+                    name, values = made
                     status = 200
                 except NotFound:
                     name, values, status = "not_found.html", {}, 404
@@ -125,7 +129,7 @@ def create_app(workspace: Workspace, keys: Keys, hosts: set[str]) -> Starlette:
         return answer
 
     static = templating.folder(workspace.repo.root, "workspace") / "static"
-    routes: list[BaseRoute] = [Route(path, endpoint(view)) for path, view in pages.PAGES]
+    routes: list[BaseRoute] = [Route(path, endpoint(view)) for path, view in [*pages.PAGES, *pages.DOWNLOADS]]
     routes.append(Mount("/static", app=StaticFiles(directory=str(static)), name="static"))
     app = Starlette(routes=routes)
     app.add_middleware(Guard, keys=keys, allowed_hosts=hosts, denied=denied, language=language_of)

@@ -18,3 +18,6 @@ View = Callable[["Page"], tuple[str, dict]]
 
 PAGES: list[tuple[str, View]] = [*find.PAGES, *lists.PAGES, *cards.PAGES, *board.PAGES]
 """Every page's path and view; `app.create_app` makes the routes from this list."""
+
+DOWNLOADS = lists.DOWNLOADS
+"""Files (a list as `crmtool export` writes it): views that return a Response of their own."""
