@@ -8,11 +8,11 @@ on, so a check of an unchanged repository reads no record at all.
 
 Everything the per-file results depend on besides the file itself (crmtool's own code and
 catalogues, the schemas, crmtool.yaml) makes up the `tool key`; a cache written under another
-key is emptied on open (the file itself, opened fail-soft, emptied on another key and MAC'd
-per row, is a `load/store.py` Store, as fmt's cache is). The cache can only ever save work: a file that is not a database, a
-row that does not decode or has the wrong shape, a disk that is full or read-only, a second
-check writing at the same time — each makes the check compute what it would have read, and
-the result is the same. SQLite's transactions keep a half-written cache from ever being read.
+key is emptied on open (the file, opened fail-soft, emptied on another key, MAC'd per row, is a
+`load/store.py` Store, as fmt's cache is). The cache can only ever save work: a file that is
+not a database, a row that does not decode or has the wrong shape, a disk that is full or
+read-only, a second check writing at the same time — each makes the check compute what it
+would have read, and the result is the same. SQLite's transactions keep a half-written cache from ever being read.
 
 Integrity is checked per row, not only in the file's header: every row carries a MAC
 (keyed BLAKE2b), keyed with the tool key, over all of its columns (a file row's path, blob hash,
