@@ -413,9 +413,10 @@ def schema_ref(repo: Repository, rel: str, record_type: str) -> str | None:
     """The `$schema` path fmt adds to a record lacking the comment: one that resolves from its
     folder (`schema_ref.py`), else None and no comment (fmt never guesses a path)."""
     global _references
-    if _references is None or _references.repo.root != repo.root:
-        _references = SchemaReferences(repo)
-    return _references.resolving(rel, record_type)
+    references = _references
+    if references is None or (references.repo is not repo and references.repo.root != repo.root):
+        references = _references = SchemaReferences(repo)  # asked for every file: the same repo is quick
+    return references.resolving(rel, record_type)
 
 
 @atomic.serialised(writes=lambda *args, **kwargs: not kwargs.get("check"))

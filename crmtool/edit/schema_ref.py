@@ -45,10 +45,12 @@ class SchemaReferences:
     def resolving(self, path: str, kind: str) -> str | None:
         """The path from the folder of `path` (a record file, relative to the root) to the
         schema of `kind` that an editor will find; None when none resolves."""
-        key = (posixpath.dirname(path), kind)
-        if key not in self._resolving:
-            self._resolving[key] = self._decide(path, kind)
-        return self._resolving[key]
+        key = (path.rpartition("/")[0], kind)  # the folder (fmt asks for every file: kept quick)
+        try:
+            return self._resolving[key]
+        except KeyError:
+            found = self._resolving[key] = self._decide(path, kind)
+            return found
 
     def fallback(self, path: str, kind: str) -> str:
         """`new`'s path when none resolves: the neighbours' as it is, else `schemas/` at the root."""
