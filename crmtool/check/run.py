@@ -193,6 +193,16 @@ def _setting_row(setting: Setting) -> dict:
     return row
 
 
+def rules_text() -> str:
+    """The plain listing of `crmtool rules`: a line per rule (id, severity, description) and
+    under it an indented line per setting it reads, in the active language."""
+    out = []
+    for rid, module in RULES.items():
+        out.append(f"{rid}  {module.RULE.severity:<8} {i18n._(module.RULE.summary)}")
+        out += [" " * 15 + setting.line(i18n._) for setting in module.RULE.settings]
+    return "".join(line + "\n" for line in out)
+
+
 def rules_markdown() -> str:
     """The rule reference (docs/rules.md), generated from the rule modules' docstrings.
 

@@ -91,15 +91,10 @@ def rules(root: Path | None, output_format: str) -> None:
         from ..check.run import rules_markdown
         click.echo(rules_markdown(), nl=False)
         return
-    from ..check.run import rule_table
-    from ..rules import RULES
-    table = rule_table()
     if output_format == "json":
         import json
-        click.echo(json.dumps(table, ensure_ascii=False, indent=2))
+        from ..check.run import rule_table
+        click.echo(json.dumps(rule_table(), ensure_ascii=False, indent=2))
         return
-    settings = {rid: module.RULE.settings for rid, module in RULES.items()}
-    for row in table:
-        click.echo(f"{row['id']}  {row['severity']:<8} {row['description']}")
-        for setting in settings[row["id"]]:
-            click.echo(" " * 15 + setting.line(i18n._))
+    from ..check.run import rules_text
+    click.echo(rules_text(), nl=False)

@@ -84,7 +84,11 @@ class Setting:
             return False
         pointer = SETTINGS_POINTER + (self.name,)
         instance = {"rules": {"settings": {self.name: value}}}
-        return not any(error.pointer[:len(pointer)] == pointer for error in schemas.errors("config", instance))
+        try:
+            errors = schemas.errors("config", instance)
+        except ValueError:  # what JSON cannot hold (a key that is not text) is no valid value
+            return False
+        return not any(error.pointer[:len(pointer)] == pointer for error in errors)
 
 
 DEFAULT_COUNTRY = Setting(
