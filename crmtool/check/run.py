@@ -19,7 +19,7 @@ from ..git.blobs import file_hashes, git_state
 from ..load.cache import CheckCache, FileEntry, open_cache
 from .files import check_files
 from ..findings import Finding, summarise
-from ..load import config_of, language_of, load_schemas, read_config
+from ..load import config_of, load_schemas, read_config
 from ..load.model import Model, Record
 from ..load.pool import without_gc
 from ..load.repo import CONFIG_FILE, Repository
@@ -50,10 +50,8 @@ class CheckResult:
 
 
 def load_config(repo: Repository, schemas: SchemaSet) -> tuple[dict, list[Finding]]:
-    """crmtool.yaml, checked like a record (and the messages set to its language). A missing
-    file means every default."""
+    """crmtool.yaml, checked like a record. A missing file means every default."""
     doc = read_config(repo)
-    i18n.use(language_of(doc))
     ctx = FileContext(CONFIG_FILE, "config", doc, schemas)
     findings = [f for rule in FILE_RULES if rule.RULE.id != "S002" for f in rule.check_file(ctx)]
     return config_of(doc), findings
@@ -70,7 +68,6 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
     function that hears how many more are done.
     """
     schemas = load_schemas(repo)
-    i18n.use("en")
     config, config_findings = load_config(repo, schemas)
     if any(f.severity == "error" for f in config_findings):
         # The settings themselves cannot be trusted: report them, check nothing else (exit 2).

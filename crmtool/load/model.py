@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from ..i18n import known
 from .repo import FOLDERS
 
 
@@ -68,6 +69,12 @@ class Model:
     config: dict = field(default_factory=dict)
     today: dt.date | None = None  # the command line resolves it (cli/options.py); never the clock here
     _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def language(self) -> str:
+        """The language the organisation's people read (`language:` in crmtool.yaml; English
+        without one): the language of labels taken from the records."""
+        return known(self.config.get("language"))
 
     def add(self, record: Record) -> None:
         self.records[record.folder][record.id] = record
