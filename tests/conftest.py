@@ -24,15 +24,6 @@ def pinned_today(monkeypatch):
     monkeypatch.setenv("CRMTOOL_TODAY", TODAY.isoformat())
 
 
-@pytest.fixture(autouse=True)
-def english_after_each_test():
-    """A command switches the process to its repository's language; the next test starts in
-    English again, whatever the order the tests run in."""
-    yield
-    from crmtool import i18n
-    i18n.use("en")
-
-
 @pytest.fixture
 def base_repo(tmp_path: Path) -> Repository:
     """A small valid repository in a temporary folder, free to break."""

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import PROJECT, TODAY, git
+from crmtool import i18n
+from crmtool.load import repository_language
 from crmtool.git.blobs import blob_hash, file_hashes
 from crmtool.load.cache import CACHE_FILE, CheckCache, FileEntry, findings_from_json
 from crmtool.check.run import run_check
@@ -123,7 +125,8 @@ def test_tampered_rows_are_not_trusted(repo):
 
 
 def test_a_cache_of_another_tool_or_setting_is_emptied(repo):
-    dutch = same_with_and_without_cache(repo)
+    with i18n.speaking(repository_language(repo)):  # as the command line does
+        dutch = same_with_and_without_cache(repo)
     with sqlite3.connect(repo.root / CACHE_FILE) as db:
         db.execute("UPDATE meta SET value = 'other' WHERE key = 'tool'")
         db.execute("UPDATE files SET findings = ?", ('[["x",1,1,"Y001","error","stale",""]]',))
@@ -131,7 +134,8 @@ def test_a_cache_of_another_tool_or_setting_is_emptied(repo):
     # the language is a setting: messages cached in Dutch must not come back in English
     config = (repo.root / "crmtool.yaml").read_text(encoding="utf-8")
     write(repo, "crmtool.yaml", config.replace("language: nl", "language: en"))
-    english = same_with_and_without_cache(repo)
+    with i18n.speaking(repository_language(repo)):
+        english = same_with_and_without_cache(repo)
     assert [f.rule for f in english] == [f.rule for f in dutch]
     assert not {f.message for f in english} & {f.message for f in dutch}
 
@@ -231,3 +235,14 @@ def test_rules_whose_findings_are_cached_per_file_never_read_the_date():
     from crmtool.rules import FILE_RULES, RECORD_RULES
     assert RECORD_RULES
     assert not [m.RULE.id for m in FILE_RULES + RECORD_RULES if m.RULE.dated]
+
+
+def test_the_cache_keeps_each_language_apart(repo):
+    """Issue 16: the language is the run's, not only crmtool.yaml's; a finding cached in one
+    language must not come back in the other."""
+    english = same_with_and_without_cache(repo)
+    with i18n.speaking("nl"):
+        dutch = same_with_and_without_cache(repo)
+    assert [f.rule for f in english] == [f.rule for f in dutch]
+    assert not {f.message for f in english} & {f.message for f in dutch}
+    assert same_with_and_without_cache(repo) == english

@@ -2,10 +2,13 @@
 placeholders survive translation."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
+
+from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
@@ -68,14 +71,58 @@ def test_placeholders_survive_translation():
             assert all(set(re.findall(r"{(\w+)}", s)) == wanted for s in strings), message.id
 
 
-def test_switching_language():
-    try:
-        i18n.use("nl")
+def test_a_language_lasts_as_long_as_its_block():
+    """Issue 16: the language is entered for a block (one command) and ends with it; nothing
+    else switches it, so no test needs to undo what another did."""
+    assert i18n.language() == "en"
+    with i18n.speaking("nl") as chosen:
+        assert chosen == "nl" and i18n._("hint") == "tip"
+        with i18n.speaking("xx") as fallback:  # unknown: English
+            assert fallback == "en" and i18n.language() == "en" and i18n._("hint") == "hint"
         assert i18n._("hint") == "tip"
-        i18n.use("xx")  # unknown: English
-        assert i18n.language() == "en" and i18n._("hint") == "hint"
-    finally:
-        i18n.use("en")
+    assert i18n.language() == "en" and i18n._("hint") == "hint"
+
+
+def test_a_failing_block_ends_its_language_too():
+    with pytest.raises(RuntimeError):
+        with i18n.speaking("nl"):
+            raise RuntimeError
+    assert i18n.language() == "en"
+
+
+def test_threads_do_not_share_a_language():
+    """A server answers two requests at once, one in Dutch and one in English."""
+    import threading
+    seen: dict[str, str] = {}
+    ready = threading.Barrier(2)
+
+    def answer(language: str) -> None:
+        with i18n.speaking(language):
+            ready.wait(timeout=5)
+            seen[language] = i18n._("hint")
+
+    threads = [threading.Thread(target=answer, args=(language,)) for language in ("nl", "en")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"nl": "tip", "en": "hint"}
+
+
+def test_reading_a_repository_does_not_change_the_language(tmp_path):
+    """Issue 16: loading crmtool.yaml used to switch the process to its language."""
+    import shutil
+
+    from crmtool.check import check_config
+    from crmtool.load import load_model, load_schemas, repository_language
+    from crmtool.load.repo import Repository
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "cooperative", root)
+    repo = Repository(root)
+    assert repository_language(repo) == "nl"
+    model = load_model(repo, dt.date(2026, 12, 1))
+    check_config(repo, load_schemas(repo))
+    assert model.language == "nl" and i18n.language() == "en"
 
 
 @pytest.mark.parametrize("language, counts, expected", [
@@ -88,26 +135,19 @@ def test_the_summary_line_has_plural_forms(language, counts, expected):
     """Issue 15: "1 fouten". The counts go through ngettext and the catalogue's Plural-Forms."""
     from crmtool.reporters.text import summary_line
     files, errors, warnings, infos = counts
-    try:
-        i18n.use(language)
+    with i18n.speaking(language):
         assert summary_line({"files": files, "errors": errors, "warnings": warnings, "infos": infos}) == expected
-    finally:
-        i18n.use("en")
 
 
 def test_schema_descriptions_speak_the_runs_language():
     """Issue 15: S001's hints came from the schemas' English descriptions in a Dutch run. A
     description without a translation (a fork's own field) is left out rather than English."""
     from crmtool.load.schema import translated_description
-    try:
-        i18n.use("nl")
+    with i18n.speaking("nl"):
         assert translated_description("The team that maintains this record (vocabulary `teams`).") == \
             "Het team dat dit record bijhoudt (woordenlijst `teams`)."
         assert translated_description("A field only this fork has.") == ""
-        i18n.use("en")
-        assert translated_description("A field only this fork has.") == "A field only this fork has."
-    finally:
-        i18n.use("en")
+    assert translated_description("A field only this fork has.") == "A field only this fork has."
 
 
 def test_durations_in_words():

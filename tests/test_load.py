@@ -123,12 +123,9 @@ from crmtool.rules.base import FileContext  # noqa: E402
 
 def _y001(text: str, language: str = "en") -> list[tuple[int, int, str, str]]:
     doc = load_document("records/people/p-bbbbbb.yaml", text.encode("utf-8"))
-    try:
-        i18n.use(language)
+    with i18n.speaking(language):
         return [(f.line, f.column, f.message, f.hint)
                 for f in y001_syntax.check_file(FileContext("records/people/p-bbbbbb.yaml", "person", doc, None))]
-    finally:
-        i18n.use("en")
 
 
 @pytest.mark.parametrize("text, line, column, english, dutch", [
@@ -161,12 +158,9 @@ def test_y001_says_the_common_mistakes_in_plain_words(text, line, column, englis
 def test_y001_an_unknown_problem_falls_back_to_a_translated_sentence():
     message, hint = y001_syntax._plain("something libyaml never said before")
     assert "something libyaml never said before" in message and hint
-    try:
-        i18n.use("nl")
+    with i18n.speaking("nl"):
         message, hint = y001_syntax._plain("x" * 500)
         assert message.startswith("Het bestand is hier geen geldige YAML") and len(message) < 200
-    finally:
-        i18n.use("en")
 
 
 # ------------------------------------------------ echoed values are an excerpt (issue 15)

@@ -77,7 +77,7 @@ class CheckJob:
         self.record_rules, self.language = record_rules, language
 
     def start(self) -> None:
-        i18n.use(self.language)
+        i18n.speak_for_life(self.language)
 
     def __call__(self, file: RecordFile) -> FileEntry:
         return check_file(self.root, file, self.schemas, self.rules, self.config, self.record_rules)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import i18n
 from ..git.changes import POLICY_FOLDERS, Changes, changes_since
 from .run import CheckResult, Progress, finish, load_config, run_check
 from .files import check_file, record_findings
@@ -73,7 +72,6 @@ def _downgrade_dated(findings: list[Finding], owned: set[str]) -> list[Finding]:
 
 def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list[str] | None) -> CheckResult:
     schemas = load_schemas(repo)
-    i18n.use("en")
     config, config_findings = load_config(repo, schemas)
     listed = Listing(repo.root)
     duplicates = listed.duplicates()

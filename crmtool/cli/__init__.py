@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Sequence
 
 import click
 
 from .. import __version__
+from .. import i18n
 from ..i18n import _
 from ..load.repo import UsageError
 from .address import address, places
@@ -26,7 +28,7 @@ from .exchange import export, import_
 from .fmt import fmt
 from .history import history
 from .index import index, query, search, sql, who
-from .language import speak_for_click, use_repository_language
+from .language import command_line_language, speak_for_click
 from .merge import merge
 from .new import new
 from .recover import recover
@@ -42,7 +44,14 @@ class BadUsage(click.ClickException):
 
 class Group(click.Group):
     """The command group: the core's UsageError becomes a click error here, so CliRunner and
-    the entry point report it the same way."""
+    the entry point report it the same way, and one command speaks one language."""
+
+    def main(self, args: Sequence[str] | None = None, *rest, **options):
+        """Run one command in the language of its repository, from parsing its command line to
+        its last word (click's own "Error:" included); the language ends with the command."""
+        words = list(sys.argv[1:] if args is None else args)
+        with i18n.speaking(command_line_language(words, Path.cwd())):
+            return super().main(words, *rest, **options)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -77,7 +86,13 @@ def main() -> None:
     click's return value, so that value is the exit status (a command's other return
     values, and None, mean success)."""
     speak_for_click()
-    use_repository_language(sys.argv[1:], Path.cwd())
+    with i18n.speaking(command_line_language(sys.argv[1:], Path.cwd())):  # for the words below
+        status = _run()
+    sys.exit(exit_status(status))
+
+
+def _run() -> object:
+    """What `cli.main` gives back, or the status of the error it raised, reported here."""
     try:
         status = cli.main(standalone_mode=False)
     except click.exceptions.Exit as done:  # not raised by click 8.1+, kept for older releases
@@ -103,7 +118,7 @@ def main() -> None:
                      "Run again with CRMTOOL_DEBUG=1 and report the traceback.").format(kind=type(error).__name__),
                    err=True)
         status = 1
-    sys.exit(exit_status(status))
+    return status
 
 
 def exit_status(value: object) -> int:

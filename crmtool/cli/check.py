@@ -78,24 +78,16 @@ def _relative(root: Path, path: Path) -> str:
 @root_option
 @format_option("text", "json", "markdown")
 def rules(root: Path | None, output_format: str) -> None:
-    """List every rule with its id, default severity and description."""
-    from .. import i18n
-    from ..check.run import load_config, load_schemas
-    from ..load.repo import UsageError
-    try:
-        repo = resolve_repo(root)
-        load_config(repo, load_schemas(repo))  # the language of the descriptions
-    except UsageError:
-        i18n.use("en")
+    """List every rule with its id, default severity and description (in the language of the
+    repository at --root or here, if any)."""
     if output_format == "markdown":
         from ..check.run import rules_markdown
         click.echo(rules_markdown(), nl=False)
         return
-    from ..check.run import rule_table
-    table = rule_table()
     if output_format == "json":
         import json
-        click.echo(json.dumps(table, ensure_ascii=False, indent=2))
+        from ..check.run import rule_table
+        click.echo(json.dumps(rule_table(), ensure_ascii=False, indent=2))
         return
-    for row in table:
-        click.echo(f"{row['id']}  {row['severity']:<8} {row['description']}")
+    from ..check.run import rules_text
+    click.echo(rules_text(), nl=False)

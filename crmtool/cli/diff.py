@@ -26,10 +26,9 @@ def diff(rev: str, root: Path | None, today: str | None, output_format: str) -> 
     from ..audit.diff import diff as compute
     from ..audit.diff_words import render_json, render_markdown, render_text
     from ..audit.history import GitFailed
-    from .history import _printable, _use_language
+    from .history import _printable
     day = resolve_today(today)
     repo = resolve_repo(root)
-    _use_language(repo)
     try:
         result = compute(repo, rev, day, with_names=output_format == "text")
     except GitFailed as error:

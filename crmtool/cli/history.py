@@ -29,7 +29,6 @@ def history(record: str, root: Path | None, show_values: bool, output_format: st
     from ..load.repo import UsageError
     try:
         repo = resolve_repo(root)
-        _use_language(repo)
         result = trail(repo, record)
     except UsageError as error:
         raise click.UsageError(str(error)) from error
@@ -41,17 +40,6 @@ def history(record: str, root: Path | None, show_values: bool, output_format: st
         click.echo(json.dumps([e.as_dict(show_values) for e in result.entries], ensure_ascii=False, indent=2))
         return
     click.echo(render_text(result, show_values), nl=False)
-
-
-def _use_language(repo) -> None:
-    """Speak the language of crmtool.yaml; English when it cannot be read (`check` says why)."""
-    from .. import i18n
-    from ..check.run import load_config, load_schemas
-    from ..load.repo import UsageError
-    try:
-        load_config(repo, load_schemas(repo))
-    except UsageError:
-        i18n.use("en")
 
 
 def _shallow_note() -> str:

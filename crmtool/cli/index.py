@@ -26,14 +26,13 @@ def answer_format(command):
                         show_default=True, help="Output format.")(command)
 
 
-class Session:
-    """The repository, its language and a read-only connection to a fresh index."""
+class IndexSession:
+    """The repository and a read-only connection to a fresh index, for one question."""
 
     def __init__(self, root: Path | None) -> None:
         from .. import i18n
-        from ..index.build import open_index, repository_language
+        from ..index.build import open_index
         self.repo = resolve_repo(root)
-        i18n.use(repository_language(self.repo))
         result = refresh(self.repo)
         if result.skipped:
             click.echo(i18n._("Note: {count} record files are left out of the answer (unreadable or a "
@@ -78,10 +77,8 @@ def index(root: Path | None, out: Path | None) -> None:
     Datasette and plain sqlite3; docs/index.md describes its tables.
     """
     from .. import i18n
-    from ..index.build import repository_language
     from .check import _interactive, progress_bar
     repo = resolve_repo(root)
-    i18n.use(repository_language(repo))
     result = refresh(repo, out.resolve() if out else None, progress_bar if _interactive() else None)
     _ = i18n._
     what = _("built anew") if result.whole else _("updated")
@@ -120,7 +117,7 @@ def who(root, functions, organisation, portfolio, party, province, region, quali
     from ..i18n import N_
     from ..index import questions
     day = resolve_today(on, "--on")
-    session = Session(root)
+    session = IndexSession(root)
     filters = questions.resolve(session.db, functions, organisation, portfolio, party, province, region,
                                 person, qualifier)
     answer = questions.who(session.db, filters, day)
@@ -141,7 +138,7 @@ def _question(name: str, columns: list[str] | None = None):
     with click's decorators: the shared options, a fresh index, the answer printed."""
     def wrap(function: Callable) -> click.Command:
         def command(root, on, output_format, **arguments):
-            session = Session(root)
+            session = IndexSession(root)
             show(function(session, resolve_today(on, "--on"), **arguments), output_format, columns)
         command.__doc__ = function.__doc__
         command = answer_format(on_option(root_option(command)))
@@ -257,7 +254,7 @@ def _pipeline(session, day, kind):
 def search(text: str, root: Path | None, folder: str | None, limit: int, output_format: str) -> None:
     """Full-text search over names, tags, notes and summaries (accents and case ignored)."""
     from ..index.questions import search as find
-    session = Session(root)
+    session = IndexSession(root)
     show(find(session.db, text, folder, limit), output_format)
 
 
@@ -272,7 +269,7 @@ def sql(statement: str, root: Path | None, max_steps: int | None, output_format:
     the functions it may call). A statement that runs past its step limit stops with exit 1."""
     from ..index.questions import SQL_MAX_STEPS, SqlLimit
     from ..index.questions import sql as run
-    session = Session(root)
+    session = IndexSession(root)
     try:
         answer = run(session.db, statement, max_steps or SQL_MAX_STEPS)
     except SqlLimit as error:

@@ -3,9 +3,9 @@
 A Dutch repository must not answer a typo with English: click writes its usage errors
 ("Error: No such option: --x", "Usage:", "Try 'crmtool check --help' for help.") through
 module-level gettext functions, which look in no catalogue of ours. We point those functions
-at crmtool's catalogue, so they speak whatever language the run speaks, and we switch to the
-repository's language before click parses the command line: a usage error happens before
-any command has read crmtool.yaml.
+at crmtool's catalogue, so they speak whatever language the run speaks, and the run speaks
+the repository's language from before click parses the command line: a usage error happens
+before any command has read crmtool.yaml.
 
 The message ids are click's, listed below with N_ so that `pybabel extract` keeps their
 Dutch translations in our catalogue.
@@ -13,8 +13,6 @@ Dutch translations in our catalogue.
 from __future__ import annotations
 
 import importlib
-import os
-import stat
 from pathlib import Path
 from typing import Sequence
 
@@ -60,23 +58,15 @@ def speak_for_click() -> None:
             vars(module)["ngettext"] = _ngettext
 
 
-def use_repository_language(argv: Sequence[str], cwd: Path) -> None:
-    """Switch to the language of the repository this command line works on (`--root DIR`, or
-    the one found upwards from `cwd`), so that even a usage error speaks it. Anything that
-    goes wrong here is left to the command, which reports it properly: stay in English."""
-    import yaml
-
-    from ..load.repo import CONFIG_FILE, find_root
+def command_line_language(argv: Sequence[str], cwd: Path) -> str:
+    """The language of the repository this command line works on (`--root DIR`, or the one
+    found upwards from `cwd`), so that even a usage error speaks it. Anything that goes wrong
+    here is left to the command, which reports it properly: English."""
+    from ..load import repository_language
+    from ..load.repo import find_root
     explicit = next((Path(argv[i + 1]) for i, arg in enumerate(argv[:-1]) if arg == "--root"), None)
     explicit = explicit or next((Path(arg.split("=", 1)[1]) for arg in argv if arg.startswith("--root=")), None)
     try:
-        root = find_root(cwd, explicit).root
-        descriptor = os.open(root / CONFIG_FILE, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(descriptor, "rb") as handle:  # a FIFO or a link is not read (the command reports it)
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return
-            config = yaml.load(handle.read(1_000_000), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return repository_language(find_root(cwd, explicit))
     except Exception:  # noqa: BLE001 - no repository, no file, broken YAML: the command will say so
-        return
-    if isinstance(config, dict) and isinstance(config.get("language"), str):
-        i18n.use(config["language"])
+        return "en"

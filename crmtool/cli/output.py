@@ -48,9 +48,6 @@ def refuse_interrupted(repo: Repository) -> None:
         return
     found = interrupted(repo.root)
     if found is not None:
-        from .. import i18n
-        from ..index.build import repository_language
-        i18n.use(repository_language(repo))
         message, hint = describe(found)
         raise click.ClickException(f"{message}\n{hint}")
 

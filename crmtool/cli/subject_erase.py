@@ -43,7 +43,6 @@ def erase(person: str, request: str | None, by: str | None, dry_run: bool, purge
     from ..subject.erase import Refused
     from ..subject.erase import erase as compute
     repo = resolve_repo(root)
-    _use_language(repo)
     try:
         if purge_history:
             from ..subject.purge import purge_history as purge
@@ -67,7 +66,6 @@ def anonymise(person: str, dry_run: bool, root: Path | None, today: str | None, 
     from ..subject.anonymise import anonymise as compute
     from ..subject.erase import Refused
     repo = resolve_repo(root)
-    _use_language(repo)
     try:
         outcome = compute(repo, person, resolve_today(today), dry_run=dry_run)
     except (Refused, AtomicError) as error:
@@ -86,7 +84,6 @@ def verify_erased(person_or_hash: str, history: bool, root: Path | None) -> None
     email addresses, phone numbers and name; exit 1 naming each place found (never the value)."""
     from ..subject.verify import verify
     repo = resolve_repo(root)
-    _use_language(repo)
     places = verify(repo, person_or_hash, history=history)
     if not places:
         where = _("the work tree and its history") if history else _("the work tree")
@@ -97,13 +94,6 @@ def verify_erased(person_or_hash: str, history: bool, root: Path | None) -> None
     click.echo(_("Places that still hold an identifier of {person}: {count}.").format(
         count=len(places), person=person_or_hash), err=True)
     raise SystemExit(1)  # not ctx.exit: a SystemExit leaves the process with its code whatever main() does
-
-
-def _use_language(repo) -> None:
-    """Messages in the repository's language (crmtool.yaml), as the commands that check do."""
-    from .. import i18n
-    from ..index.build import repository_language
-    i18n.use(repository_language(repo))
 
 
 def _show(outcome, output_format: str) -> None:

@@ -8,12 +8,11 @@ the file did not have. Rules across records stay `crmtool check`'s (merge adds i
 """
 from __future__ import annotations
 
-from .. import i18n
 from ..check import check_config as load_config
-from ..load import load_schemas
+from ..load import config_errors_refused, load_schemas
 from ..check import check_text
 from ..i18n import _
-from ..load.repo import CONFIG_FILE, Repository, UsageError
+from ..load.repo import Repository
 from ..load.schema import SchemaSet
 
 
@@ -23,13 +22,12 @@ class Refused(Exception):
 
 
 def settings(repo: Repository) -> tuple[SchemaSet, dict]:
-    """The schemas and crmtool.yaml (which also sets the language of the messages); a broken
-    crmtool.yaml is a usage error (exit 2), explained by `crmtool check`."""
+    """The schemas and crmtool.yaml; a broken crmtool.yaml is a usage error (exit 2),
+    explained by `crmtool check`."""
     schemas = load_schemas(repo)
-    i18n.use("en")
     config, findings = load_config(repo, schemas)
     if any(f.severity == "error" for f in findings):
-        raise UsageError(f"{CONFIG_FILE} has errors; run `crmtool check` to see them")
+        raise config_errors_refused()
     return schemas, config
 
 

@@ -481,7 +481,7 @@ class FormatJob:
         self.repo, self.schemas, self.known, self.language = repo, schemas, known, language
 
     def start(self) -> None:
-        i18n.use(self.language)
+        i18n.speak_for_life(self.language)
 
     def __call__(self, rel: str) -> _Result | None:
         return format_file(self.repo, rel, self.schemas, self.known)

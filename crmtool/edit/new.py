@@ -30,18 +30,18 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from ..load import atomic
-from .. import i18n, templating
+from .. import templating
 from ..domain import ids, routing
 from ..check import check_config as load_config
 from ..check import run_check
 from ..check import check_text
-from ..load import load_schemas, read_records
+from ..load import config_errors_refused, load_schemas, read_records
 from ..findings import Finding
 from ..i18n import N_, _
 from ..load.model import Model, Record, parse_date
 from ..domain.pipeline import pipeline_of
 from ..domain.policy import latest_wording, legal_basis
-from ..load.repo import CONFIG_FILE, FOLDERS, ID_PATTERN, Listing, Repository, UsageError
+from ..load.repo import FOLDERS, ID_PATTERN, Listing, Repository, UsageError
 from ..load.scalars import plain_ok
 from ..domain.texts import full_name, localised
 from .schema_ref import SchemaReferences
@@ -192,10 +192,9 @@ class Session:
     def __init__(self, repo: Repository, today: dt.date) -> None:
         self.repo, self.today = repo, today
         self.schemas = load_schemas(repo)
-        i18n.use("en")
         config, findings = load_config(repo, self.schemas)
         if any(f.severity == "error" for f in findings):
-            raise UsageError(_("{file} has errors; run `crmtool check {file}` to see them.").format(file=CONFIG_FILE))
+            raise config_errors_refused()
         self.listing = Listing(repo.root)
         self.model = Model(config=config, today=today)
         for folder, names in self.listing.ids.items():
@@ -340,7 +339,7 @@ class Session:
         return list((node or {}).get("enum") or [])
 
     def _label(self, data: Any, key: str = "label") -> str:
-        return localised((data or {}).get(key), i18n.language()) or "" if isinstance(data, dict) else ""
+        return localised((data or {}).get(key), self.model.language) or "" if isinstance(data, dict) else ""
 
     # -- the record -----------------------------------------------------------------------
 

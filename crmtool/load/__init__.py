@@ -53,9 +53,20 @@ def config_of(doc: Document) -> dict:
     return doc.data if isinstance(doc.data, dict) else {}
 
 
-def language_of(doc: Document) -> str:
-    """The language the repository's people read (`language:` in crmtool.yaml, else English)."""
-    return str(config_of(doc).get("language", "en"))
+def repository_language(repo: Repository) -> str:
+    """The language the repository's people read (`language:` in crmtool.yaml; English when
+    there is none, it names a language crmtool does not speak, or the file cannot be read:
+    the check then says what is wrong, in English). What the command line speaks in."""
+    try:
+        doc = read_config(repo)
+    except UsageError:
+        return "en"
+    return i18n.known(config_of(doc).get("language"))
+
+
+def config_errors_refused() -> UsageError:
+    """What a command that needs valid settings says about a crmtool.yaml with errors."""
+    return UsageError(i18n._("{file} has errors; run `crmtool check {file}` to see them.").format(file=CONFIG_FILE))
 
 
 class Loaded(NamedTuple):
@@ -95,14 +106,12 @@ def load_model(repo: Repository, today: dt.date) -> Model:
     """The records as the review, the questions, the register, the subject commands, import,
     export and the writers read them, without running the check.
 
-    Sets the messages to the repository's language. A broken crmtool.yaml is a usage error
-    here (exit 2): `crmtool check` explains it.
+    A broken crmtool.yaml is a usage error here (exit 2): `crmtool check` explains it.
     """
     schemas = load_schemas(repo)
     doc = read_config(repo)
-    i18n.use(language_of(doc))
     if not isinstance(doc.data, dict) or doc.problems or schemas.errors("config", doc.data):
-        raise UsageError(f"{CONFIG_FILE} has errors; run `crmtool check` to see them")
+        raise config_errors_refused()
     model = Model(config=config_of(doc), today=today)
     files, _ = repo.scan()
     for file in files:

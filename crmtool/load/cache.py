@@ -34,6 +34,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .. import i18n
 from ..findings import Finding
 from .repo import CONFIG_FILE, Repository, read_regular
 from .store import Store
@@ -238,8 +239,10 @@ def _decoded(loaded, data) -> tuple[object] | None:
 
 
 def open_cache(repo: Repository) -> CheckCache:
-    """The cache under the tool key: crmtool's code, the schemas and crmtool.yaml."""
+    """The cache under the tool key: crmtool's code, the schemas, crmtool.yaml and the
+    language of the messages (a finding is stored as it reads)."""
     inputs = [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(repo.schema_dir.glob("*.schema.json"))]
+    inputs.append(b"language\0" + i18n.language().encode())
     try:
         inputs.append(read_regular(repo.root, CONFIG_FILE))
     except OSError:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from ..i18n import known
 from .repo import FOLDERS
 
 
@@ -69,6 +70,12 @@ class Model:
     today: dt.date | None = None  # the command line resolves it (cli/options.py); never the clock here
     _cache: dict = field(default_factory=dict, repr=False)
 
+    @property
+    def language(self) -> str:
+        """The language the organisation's people read (`language:` in crmtool.yaml; English
+        without one): the language of labels taken from the records."""
+        return known(self.config.get("language"))
+
     def add(self, record: Record) -> None:
         self.records[record.folder][record.id] = record
 
@@ -125,7 +132,9 @@ class Model:
         return self._derived(("by-person", folder), index)
 
     def setting(self, name: str, default: Any) -> Any:
-        """A rule parameter from `rules.settings` in crmtool.yaml (the schema checks its type)."""
+        """A rule parameter from `rules.settings` in crmtool.yaml, as written. Rules read it
+        through their declaration (`RepoContext.setting` in rules/base.py), which takes it only
+        when the config schema does, else the declared default."""
         settings = (self.config.get("rules") or {}).get("settings") or {}
         return settings.get(name, default) if isinstance(settings, dict) else default
 

@@ -56,14 +56,14 @@ def build(repo: Repository, day: dt.date, out: Path | None = None, language: str
     repository). `language` builds one language only; `with_directory` None follows
     `register.directory` in crmtool.yaml."""
     from ..load import load_model
-    model = load_model(repo, day)  # also switches messages to the repository's language
+    model = load_model(repo, day)
     unreadable = sorted(f"{RECORDS}/{folder}/{record_id}.yaml" for folder in FOLDERS
                         for record_id in model.ids[folder] - set(model.records[folder]))
     if unreadable:
         raise PolicyUnreadable(unreadable)
     out = (out or repo.root / DEFAULT_OUT).absolute()
     _check_out(out)
-    site_language = i18n.language() if i18n.language() in LANGUAGES else "en"
+    site_language = model.language
     languages = [language] if language else sorted(LANGUAGES, key=lambda code: code != site_language)
     settings = value if isinstance(value := model.config.get("register"), dict) else {}
     if with_directory is None:

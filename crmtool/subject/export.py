@@ -13,7 +13,6 @@ notes and too often name others.
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -87,14 +86,12 @@ def find_person(model: Model, wanted: str) -> Record:
 
 def language_of(model: Model, person: Record) -> str:
     """The person's language when the export can be written in it, else the repository's."""
-    for candidate in (person.get("language"), model.config.get("language")):
-        if candidate in LANGUAGES:
-            return candidate
-    return "en"
+    wanted = person.get("language")
+    return wanted if wanted in LANGUAGES else model.language
 
 
 def translator(language: str):
-    return gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=[language], fallback=True).gettext
+    return i18n.translator(language).gettext
 
 
 def export(model: Model, person_id: str, today: dt.date) -> Export:
