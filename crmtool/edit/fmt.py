@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import io
 import json
 import os
@@ -437,7 +436,7 @@ def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet,
     changes: dict[str, str] = {}
     after: dict[str, str] = {}  # the digest of each new text, once written
     canonical_now: list[str] = []
-    for rel, digest, new, difference, broken in _format_all(repo, files, schemas, known):
+    for rel, digest, new, difference, broken in _format_all(repo, files, schemas, known, cache.secret):
         if broken is not None:
             outcome.broken.append(broken)
         elif difference is None:
@@ -466,10 +465,11 @@ _Result = tuple
 text's when there is one (`_digest`)."""
 
 
-def _format_all(repo: Repository, files: list[str], schemas: SchemaSet, known: set[str]) -> Iterator[_Result]:
+def _format_all(repo: Repository, files: list[str], schemas: SchemaSet, known: set[str],
+                secret: bytes) -> Iterator[_Result]:
     """Every file's result, in order; across the cores for a whole repository (a file takes a
     few milliseconds in ruamel.yaml, which is pure Python), in the one process pool."""
-    job = FormatJob(repo, schemas, known, i18n.language())
+    job = FormatJob(repo, schemas, known, i18n.language(), secret)
     return (result for result in map_each(files, job) if result is not None)
 
 
@@ -477,24 +477,26 @@ class FormatJob:
     """`format_file` as the pool's job; a spawned worker rebuilds the schemas from their folder
     and starts without the cache's list of known canonical files."""
 
-    def __init__(self, repo: Repository, schemas: SchemaSet, known: set[str], language: str) -> None:
+    def __init__(self, repo: Repository, schemas: SchemaSet, known: set[str], language: str, secret: bytes) -> None:
         self.repo, self.schemas, self.known, self.language = repo, schemas, known, language
+        self.secret = secret
 
     def start(self) -> None:
         i18n.speak_for_life(self.language)
 
     def __call__(self, rel: str) -> _Result | None:
-        return format_file(self.repo, rel, self.schemas, self.known)
+        return format_file(self.repo, rel, self.schemas, self.known, self.secret)
 
     def __getstate__(self) -> dict:
-        return {"root": str(self.repo.root), "schemas": str(self.schemas.directory), "language": self.language}
+        return {"root": str(self.repo.root), "schemas": str(self.schemas.directory), "language": self.language,
+                "secret": self.secret}
 
     def __setstate__(self, state: dict) -> None:
         self.repo, self.schemas = Repository(Path(state["root"])), SchemaSet(Path(state["schemas"]))
-        self.known, self.language = set(), state["language"]
+        self.known, self.language, self.secret = set(), state["language"], state["secret"]
 
 
-def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str]) -> _Result | None:
+def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str], secret: bytes) -> _Result | None:
     """One file's result; None when its bytes are known to be canonical already."""
     try:
         raw = read_regular(repo.root, rel)  # never through a link, never blocked by a pipe
@@ -506,7 +508,7 @@ def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str])
     assert folder is not None  # fmt formats record files only
     record_type = FOLDERS[folder]
     reference = schema_ref(repo, rel, record_type)
-    digest = _digest(rel, reference, raw)
+    digest = _digest(secret, rel, reference, raw)
     if digest in known:
         return None
     try:
@@ -519,13 +521,19 @@ def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str])
     if new == text:
         return rel, digest, None, None, None
     # the digest of the new text, under this run's `$schema` path: canonical once written
-    return rel, _digest(rel, reference, new.encode("utf-8")), new, Difference(rel, *first_difference(text, new)), None
+    after = _digest(secret, rel, reference, new.encode("utf-8"))
+    return rel, after, new, Difference(rel, *first_difference(text, new)), None
 
 
-def _digest(rel: str, reference: str | None, raw: bytes) -> str:
+def _digest(secret: bytes, rel: str, reference: str | None, raw: bytes) -> str:
     """What a file's canonical layout depends on besides the tool key: its path, the `$schema`
-    path fmt would add (it follows the neighbours, which may change) and its bytes."""
-    return hashlib.sha256(f"{rel}\0{reference or ''}\0".encode("utf-8") + raw).hexdigest()
+    path fmt would add (it follows the neighbours, which may change) and its bytes, hashed
+    with the cache's key (keyed BLAKE2b), so the digest is its own MAC: a row no run of this
+    crmtool wrote matches no file, and a warm run checks nothing row by row."""
+    state = hashlib.blake2b(f"{rel}\0{reference or ''}\0".encode("utf-8", "surrogatepass"), key=secret,
+                            digest_size=32)
+    state.update(raw)
+    return state.hexdigest()
 
 
 class _Cache(Store):
@@ -533,35 +541,29 @@ class _Cache(Store):
 
     The check cache's idea on the same store (`load/store.py`): the answer depends only on the
     file, fmt's code and the schemas (the tool key), so a file whose bytes were canonical
-    before is canonical now and is not parsed again. A row carries a MAC under the key: a
-    forged or damaged row would make `fmt --check` skip a file, so it is not used. The cache
-    can only save work: any problem with it makes fmt do the work instead.
+    before is canonical now and is not parsed again. A forged or damaged row would make `fmt
+    --check` skip a file, so each digest is keyed with the store's secret (`_digest`): it is
+    the row's MAC, and a row that is not one matches no file. The cache can only save work:
+    any problem with it makes fmt do the work instead.
     """
 
     def __init__(self, root: Path, schemas: SchemaSet) -> None:
         import ruamel.yaml
-        digest = hashlib.sha256(f"fmt 2 {yaml.__version__} {ruamel.yaml.__version__}".encode())
+        digest = hashlib.sha256(f"fmt 3 {yaml.__version__} {ruamel.yaml.__version__}".encode())
         here = Path(__file__).parent.parent
         for name in _CODE:  # the code a layout depends on, not the whole package
             digest.update(hashlib.sha256((here / name).read_bytes()).digest())
         digest.update(json.dumps(sorted(schemas.documents.items()), sort_keys=True).encode())
         super().__init__(root, CACHE_FILE, digest.hexdigest(),
-                         {"canonical": "digest TEXT PRIMARY KEY, mac BLOB NOT NULL"}, "crmtool fmt cache")
+                         {"canonical": "digest TEXT PRIMARY KEY"}, "crmtool fmt cache")
 
     def canonical(self) -> set[str]:
         if self.db is None:
             return set()
-        found: set[str] = set()
-        mac_of = self.macs_after("canonical")  # read whole on every run: the cheaper form of `intact`
         try:
-            for digest, mac in self.db.execute("SELECT digest, mac FROM canonical"):
-                if isinstance(digest, str) and isinstance(mac, bytes) and hmac.compare_digest(mac, mac_of(digest)):
-                    found.add(digest)
-                else:
-                    self.rejected += 1
+            return {digest for digest, in self.db.execute("SELECT digest FROM canonical") if isinstance(digest, str)}
         except sqlite3.Error:
-            return found
-        return found
+            return set()
 
     def store(self, digests: list[str]) -> None:
         if self.db is None or not digests:
@@ -569,7 +571,6 @@ class _Cache(Store):
         try:
             with self.db:
                 self.db.execute("BEGIN")
-                self.db.executemany("INSERT OR REPLACE INTO canonical VALUES (?, ?)",
-                                    [(d, self.mac("canonical", d)) for d in digests])
+                self.db.executemany("INSERT OR REPLACE INTO canonical VALUES (?)", [(d,) for d in digests])
         except sqlite3.Error:
             pass
