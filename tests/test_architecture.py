@@ -146,3 +146,56 @@ def test_every_package_ships_in_the_wheel():
     pyproject = (PROJECT / "pyproject.toml").read_text(encoding="utf-8")
     packages = sorted({m for m, path in MODULES.items() if path.name == "__init__.py"})
     assert [p for p in packages if f'"{p}"' not in pyproject] == []
+
+
+def test_only_crmtool_git_runs_git():
+    """Every git process starts in crmtool/git/ (run.py): no other module imports GitPython,
+    and a module that starts processes names no git program. The purge's worker is our own
+    Python (`sys.executable -m crmtool.subject.purge_worker`), so it passes."""
+    starters = {"subprocess", "pty", "os.system", "os.popen", "os.execv", "os.execvp", "os.execvpe", "os.spawnv",
+                "os.spawnvp", "os.posix_spawn", "os.posix_spawnp", "asyncio.create_subprocess_exec",
+                "asyncio.create_subprocess_shell"}
+
+    def git_runs(source: str) -> list[tuple[int, str]]:
+        tree = ast.parse(source)
+        found: list[tuple[int, str]] = []
+        starts_processes = False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == "git":
+                        found.append((node.lineno, f"import {alias.name} (GitPython)"))
+                    starts_processes |= alias.name in ("subprocess", "pty")
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                if node.module.split(".")[0] == "git":
+                    found.append((node.lineno, f"from {node.module} import (GitPython)"))
+                starts_processes |= node.module in ("subprocess", "pty") or any(
+                    f"{node.module}.{alias.name}" in starters for alias in node.names)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                starts_processes |= f"{node.value.id}.{node.attr}" in starters
+        if not starts_processes:
+            return found
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and re.fullmatch(r"(.*/)?git(\.exe)?", node.value):
+                found.append((node.lineno, f"names the program {node.value!r}"))
+            elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                    and str(node.args[0].value).startswith("git ") and (
+                        ast.unparse(node.func) in ("os.system", "os.popen", "asyncio.create_subprocess_shell")
+                        or any(k.arg == "shell" for k in node.keywords)):
+                found.append((node.lineno, f"runs the shell command {node.args[0].value!r}"))
+        return found
+
+    # The detector itself, on what it must and must not flag.
+    assert git_runs('import subprocess\nsubprocess.run(["git", "-C", root, "log"])')
+    assert git_runs('from subprocess import Popen\nPopen(["/usr/bin/git", "status"])')
+    assert git_runs('import os\nos.system("git log")')
+    assert git_runs("import git\n") and git_runs("from git import Repo\n") and git_runs("import git.cmd\n")
+    assert git_runs('import subprocess\nsubprocess.run("git log", shell=True)')
+    assert not git_runs('import subprocess, sys\nsubprocess.run([sys.executable, "-m", "worker"])\n'
+                        'print("git {command} failed")')
+    assert not git_runs('import git_filter_repo\nfrom ..git.run import run\nx = "git"')  # no process started here
+
+    against = [f"{where(module, line)}: {what}" for module, path in MODULES.items() if part(module) != "git"
+               for line, what in git_runs(path.read_text(encoding="utf-8"))]
+    assert against == [], "git runs through crmtool/git/run.py only"

@@ -29,12 +29,10 @@ def repo(example_git_repo: Repository) -> Repository:
 
 
 def same_with_and_without_cache(repo: Repository) -> list[Finding]:
-    """Run the check cold-less and cached (twice: filling, then reading) and compare, in the
-    repository's language as the command line does."""
-    with i18n.speaking(repository_language(repo)):
-        plain = run_check(repo, TODAY, use_cache=False)
-        filling = run_check(repo, TODAY)
-        reading = run_check(repo, TODAY)
+    """Run the check cold-less and cached (twice: filling, then reading) and compare."""
+    plain = run_check(repo, TODAY, use_cache=False)
+    filling = run_check(repo, TODAY)
+    reading = run_check(repo, TODAY)
     assert filling.findings == plain.findings
     assert reading.findings == plain.findings
     assert reading.summary == plain.summary
@@ -127,7 +125,8 @@ def test_tampered_rows_are_not_trusted(repo):
 
 
 def test_a_cache_of_another_tool_or_setting_is_emptied(repo):
-    dutch = same_with_and_without_cache(repo)
+    with i18n.speaking(repository_language(repo)):  # as the command line does
+        dutch = same_with_and_without_cache(repo)
     with sqlite3.connect(repo.root / CACHE_FILE) as db:
         db.execute("UPDATE meta SET value = 'other' WHERE key = 'tool'")
         db.execute("UPDATE files SET findings = ?", ('[["x",1,1,"Y001","error","stale",""]]',))
@@ -135,7 +134,8 @@ def test_a_cache_of_another_tool_or_setting_is_emptied(repo):
     # the language is a setting: messages cached in Dutch must not come back in English
     config = (repo.root / "crmtool.yaml").read_text(encoding="utf-8")
     write(repo, "crmtool.yaml", config.replace("language: nl", "language: en"))
-    english = same_with_and_without_cache(repo)
+    with i18n.speaking(repository_language(repo)):
+        english = same_with_and_without_cache(repo)
     assert [f.rule for f in english] == [f.rule for f in dutch]
     assert not {f.message for f in english} & {f.message for f in dutch}
 
@@ -235,3 +235,14 @@ def test_rules_whose_findings_are_cached_per_file_never_read_the_date():
     from crmtool.rules import FILE_RULES, RECORD_RULES
     assert RECORD_RULES
     assert not [m.RULE.id for m in FILE_RULES + RECORD_RULES if m.RULE.dated]
+
+
+def test_the_cache_keeps_each_language_apart(repo):
+    """Issue 16: the language is the run's, not only crmtool.yaml's; a finding cached in one
+    language must not come back in the other."""
+    english = same_with_and_without_cache(repo)
+    with i18n.speaking("nl"):
+        dutch = same_with_and_without_cache(repo)
+    assert [f.rule for f in english] == [f.rule for f in dutch]
+    assert not {f.message for f in english} & {f.message for f in dutch}
+    assert same_with_and_without_cache(repo) == english

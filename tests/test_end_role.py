@@ -219,7 +219,7 @@ def test_without_an_end_reasons_vocabulary_any_slug_is_a_reason(repo):
 @pytest.mark.parametrize("args, code, expected", [
     (["r-lelystad-wethouder-2062-a", *END], 2, ["r-lelystad-wethouder-2062-a", "r-lelystad-wethouder-2026-a"]),
     ([ALDERMAN, "--on", "2026-12-31", "--reason", "fired"], 2, ["'fired'", "not-re-elected, resigned"]),
-    ([ALDERMAN, "--on", "31-12-2026", "--reason", "resigned"], 2, ["31-12-2026", "YYYY-MM-DD"]),
+    ([ALDERMAN, "--on", "31-12-2026", "--reason", "resigned"], 2, ["31-12-2026", "JJJJ-MM-DD"]),
     ([ALDERMAN, "--reason", "resigned"], 2, ["--on"]),
     ([ALDERMAN, "--on", "2026-12-31"], 2, ["--reason"]),
     ([ALDERMAN, "--on", "2026-05-13", "--reason", "resigned"], 1, ["2026-05-14", "2026-05-13"]),

@@ -207,7 +207,7 @@ def test_a_result_with_reference_errors_is_refused(example_git_repo: Repository)
 
 
 @pytest.mark.parametrize("args, expected", [
-    ((KEEP, KEEP), "same id"),
+    ((KEEP, KEEP), "hetzelfde id"),  # the repository speaks Dutch from the first word (issue 16)
     ((KEEP, "p-2n3qp8"), "p-2n3qp7"),  # a typo: the id it was probably meant to be is suggested
     ((KEEP, "gemeente-almere"), "records/organisations/"),
     (("r-almere-griffier-2019", KEEP), "records/roles/"),

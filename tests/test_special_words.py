@@ -152,8 +152,14 @@ def test_extra_words_from_the_setting():
 
 
 def test_malformed_extra_words_are_ignored():
-    matcher = Matcher({"health": "not-a-list", 3: ["x"], "criminal": [None, "*", "  "]})
-    assert found("Heeft een strafblad", matcher) == [("strafblad", "criminal")]
+    """The config schema refuses them (S001), so the rule reads its own lists only
+    (`RepoContext.setting`); the matcher itself no longer sorts out bad words."""
+    from crmtool.load.schema import SchemaSet
+    from crmtool.rules.p014_special_words import WORDS
+    schemas = SchemaSet(PROJECT / "schemas")
+    for malformed in ({"health": "not-a-list"}, {3: ["xx"]}, {"criminal": [None, "*", "  "]}):
+        assert not WORDS.accepts(schemas, malformed)
+    assert found("Heeft een strafblad", Matcher(WORDS.fallback({}))) == [("strafblad", "criminal")]
 
 
 def test_fold_keeps_the_way_back_to_the_original_text():

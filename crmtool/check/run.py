@@ -25,7 +25,7 @@ from ..load.pool import without_gc
 from ..load.repo import CONFIG_FILE, Repository
 from ..rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from ..rules import inputs as rule_inputs
-from ..rules.base import FileContext, Locator, RepoContext
+from ..rules.base import FileContext, Locator, RepoContext, Setting
 from ..load.schema import SchemaSet
 
 SEVERITY_OFF = "off"
@@ -175,9 +175,29 @@ def _apply_settings(findings: list[Finding], config: dict) -> list[Finding]:
 
 
 def rule_table() -> list[dict]:
-    """Every rule with id, severity and description, in the active language."""
+    """Every rule with id, severity and description, in the active language, and the settings
+    it reads from crmtool.yaml: `default` is the value itself, or (for a default computed from
+    crmtool.yaml) null with `computed_default` saying in words what it is."""
     return [{"id": rid, "severity": m.RULE.severity, "description": i18n._(m.RULE.summary),
-             "scope": m.RULE.scope, "serves": m.RULE.article, "dated": m.RULE.dated} for rid, m in RULES.items()]
+             "scope": m.RULE.scope, "serves": m.RULE.article, "dated": m.RULE.dated,
+             "settings": [_setting_row(s) for s in m.RULE.settings]} for rid, m in RULES.items()]
+
+
+def _setting_row(setting: Setting) -> dict:
+    row = {"name": setting.name, "default": setting.default, "summary": i18n._(setting.summary)}
+    if setting.computed is not None:
+        row["computed_default"] = setting.describe_default(i18n._)
+    return row
+
+
+def rules_text() -> str:
+    """The plain listing of `crmtool rules`: a line per rule (id, severity, description) and
+    under it an indented line per setting it reads, in the active language."""
+    out = []
+    for rid, module in RULES.items():
+        out.append(f"{rid}  {module.RULE.severity:<8} {i18n._(module.RULE.summary)}")
+        out += [" " * 15 + setting.line(i18n._) for setting in module.RULE.settings]
+    return "".join(line + "\n" for line in out)
 
 
 def rules_markdown() -> str:
@@ -202,4 +222,7 @@ def rules_markdown() -> str:
         severity = module.RULE.severity + (", dated" if module.RULE.dated else "")
         out += ["", f"## {rid}", "", f"**{title[:1].upper()}{title[1:]}** ({severity}; {module.RULE.article})",
                 "", body.replace("``", "`")]
+        if module.RULE.settings:
+            out += ["", "Settings (`rules.settings` in crmtool.yaml):", ""]
+            out += ["- " + setting.line(lambda text: text, code=True) for setting in module.RULE.settings]
     return "\n".join(out) + "\n"

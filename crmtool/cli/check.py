@@ -84,11 +84,10 @@ def rules(root: Path | None, output_format: str) -> None:
         from ..check.run import rules_markdown
         click.echo(rules_markdown(), nl=False)
         return
-    from ..check.run import rule_table
-    table = rule_table()
     if output_format == "json":
         import json
-        click.echo(json.dumps(table, ensure_ascii=False, indent=2))
+        from ..check.run import rule_table
+        click.echo(json.dumps(rule_table(), ensure_ascii=False, indent=2))
         return
-    for row in table:
-        click.echo(f"{row['id']}  {row['severity']:<8} {row['description']}")
+    from ..check.run import rules_text
+    click.echo(rules_text(), nl=False)

@@ -18,6 +18,7 @@ import shutil
 from itertools import islice
 from pathlib import Path
 
+from ..git.run import checked as git
 from ..load.repo import FOLDERS, UsageError
 from ..load.repo import bundled_schema_dir
 from . import activity, contacts, memberships, organisations, yaml_text
@@ -202,16 +203,13 @@ def _write(folder: Path, items) -> int:
 def _commit(out: Path, people: int, seed: int, today: dt.date) -> None:
     """One commit of everything; fixed author, committer and date, so the hash is the same
     for the same inputs. The message holds no personal data (P021)."""
-    from git import Repo
-
-    repo = Repo.init(out, initial_branch="main")
-    with repo.config_writer() as config:
-        config.set_value("commit", "gpgsign", "false")
-        config.set_value("core", "autocrlf", "false")
+    git(out, "init", "-q", "--initial-branch=main")
+    git(out, "config", "commit.gpgsign", "false")
+    git(out, "config", "core.autocrlf", "false")
     moment = f"{today.isoformat()}T12:00:00+0000"
     name, email = COMMIT_AUTHOR
     env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": moment,
            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": moment}
-    repo.git.add("--all", "--force", env=env)
-    repo.git.commit("-q", "--no-verify", "-m",
-                    f"Synthetic records: {people} people, seed {seed} (crmtool demo)", env=env)
+    git(out, "add", "--all", "--force", env=env)
+    git(out, "commit", "-q", "--no-verify", "-m", f"Synthetic records: {people} people, seed {seed} (crmtool demo)",
+        env=env)

@@ -11,17 +11,25 @@ from typing import Any, TypeGuard
 
 
 def default_country(config: dict) -> str:
-    """The country assumed for numbers and postcodes written without one (Q002, Q003, Q007):
-    `rules.settings.default_country`, else the controller's address country, else NL."""
+    """The country assumed for numbers and postcodes written without one:
+    `rules.settings.default_country`, else `controller_country`. For the commands outside
+    the check (import, merge, address fill, erasure), which have no schemas at hand, so a
+    value is only taken when it is a country code. The rules read the setting through its
+    declaration (`rules.base.DEFAULT_COUNTRY`), validated by the config schema, with
+    `controller_country` as its default."""
     config = config if isinstance(config, dict) else {}
-    controller = config.get("controller")
-    address = controller.get("address") if isinstance(controller, dict) else None
-    country = address.get("country") if isinstance(address, dict) else None
-    fallback = country if is_country(country) else "NL"
     rules = config.get("rules")
     settings = rules.get("settings") if isinstance(rules, dict) else None
-    chosen = settings.get("default_country", fallback) if isinstance(settings, dict) else fallback
-    return chosen if is_country(chosen) else fallback
+    chosen = settings.get("default_country") if isinstance(settings, dict) else None
+    return chosen if is_country(chosen) else controller_country(config)
+
+
+def controller_country(config: dict) -> str:
+    """The default of the setting `default_country`: the controller's address country, else NL."""
+    controller = config.get("controller") if isinstance(config, dict) else None
+    address = controller.get("address") if isinstance(controller, dict) else None
+    country = address.get("country") if isinstance(address, dict) else None
+    return country if is_country(country) else "NL"
 
 
 def is_country(value: Any) -> TypeGuard[str]:

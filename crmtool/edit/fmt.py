@@ -52,6 +52,8 @@ from ..load.repo import (FOLDERS, RECORDS, SPECIAL, NotRegularFile, Repository, 
 from ..check import not_regular, yaml_findings
 from ..load.scalars import STR, YAML12, plain_ok, same_data
 from ..load.schema import SchemaSet
+from ..load.store import Store
+from .schema_ref import SchemaReferences
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 _SCHEMA_LINE = re.compile(r"#\s*yaml-language-server\s*:\s*\$schema\s*=\s*(\S+)")
@@ -123,12 +125,17 @@ so a layout made by one is read differently by the other (found by tests/test_fu
 comment: `0: #<NEL>#`). A file with one is left as it is."""
 
 
+_KEY_BREAKS = ("\n", "\r", *_UNSHARED_BREAKS)
+"""What makes a key span lines to ruamel's emitter, written escaped or not (`"\\N"` is NEL)."""
+
+
 def _has_explicit_key(value: object) -> bool:
     """Whether a mapping key needs YAML's explicit `? ` form: no schema field does, and
-    ruamel lays such a key out differently on each pass (found by tests/test_fuzz.py)."""
+    ruamel lays such a key out differently on each pass (found by tests/test_fuzz.py: a key
+    over 1024 characters, one over lines, one holding an escaped NEL)."""
     if isinstance(value, dict):
-        return any(not isinstance(k, str) or len(k) > 1024 or "\n" in k or _has_explicit_key(v)
-                   for k, v in value.items())
+        return any(not isinstance(k, str) or len(k) > 1024 or any(b in k for b in _KEY_BREAKS)
+                   or _has_explicit_key(v) for k, v in value.items())
     if isinstance(value, list):
         return any(_has_explicit_key(item) for item in value)
     return False
@@ -401,13 +408,19 @@ def record_paths(repo: Repository, given: list[Path]) -> tuple[list[str], list[S
     return sorted(found), [refused[p] for p in sorted(refused)]
 
 
+_references: SchemaReferences | None = None
+"""The `$schema` paths of the current run, per (folder, type): set anew by `fmt`, so the
+neighbours are read once per folder and run (and per worker process), not once per file."""
+
+
 def schema_ref(repo: Repository, rel: str, record_type: str) -> str | None:
-    """The `$schema` path for a record, relative to its folder; None when the repository has
-    no schemas/ of its own (a path into an installed crmtool would not travel)."""
-    own = repo.root / "schemas" / f"{record_type}.schema.json"
-    if not own.is_file():
-        return None
-    return os.path.relpath(own, (repo.root / rel).parent).replace(os.sep, "/")
+    """The `$schema` path fmt adds to a record lacking the comment: one that resolves from its
+    folder (`schema_ref.py`), else None and no comment (fmt never guesses a path)."""
+    global _references
+    references = _references
+    if references is None or (references.repo is not repo and references.repo.root != repo.root):
+        references = _references = SchemaReferences(repo)  # asked for every file: the same repo is quick
+    return references.resolving(rel, record_type)
 
 
 @atomic.serialised(writes=lambda *args, **kwargs: not kwargs.get("check"))
@@ -421,18 +434,21 @@ def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet,
     files, special = record_paths(repo, paths)
     outcome.broken.extend(not_regular(stray.path, stray.reason) for stray in special)
     outcome.files = len(files)
+    global _references
+    _references = SchemaReferences(repo)  # this run's: the files may have changed since the last
     cache = _Cache(repo.root, schemas)
     known = cache.canonical()
     changes: dict[str, str] = {}
+    after: dict[str, str] = {}  # the digest of each new text, once written
     canonical_now: list[str] = []
-    for rel, digest, new, difference, broken in _format_all(repo, files, schemas, known):
+    for rel, digest, new, difference, broken in _format_all(repo, files, schemas, known, cache.secret):
         if broken is not None:
             outcome.broken.append(broken)
         elif difference is None:
             canonical_now.append(digest)
         else:
             outcome.differences.append(difference)
-            changes[rel] = new
+            changes[rel], after[rel] = new, digest
     if changes and not check:
         for rel in sorted(changes):
             try:
@@ -443,18 +459,22 @@ def fmt(repo: Repository, paths: list[Path], *, check: bool, schemas: SchemaSet,
                 outcome.differences = [d for d in outcome.differences if d.path != rel]
                 del changes[rel]
         outcome.written = atomic.write_files(repo.root, {repo.root / p: t for p, t in changes.items()})
-        canonical_now += [_digest(rel, changes[rel].encode("utf-8")) for rel in outcome.written]
+        canonical_now += [after[rel] for rel in outcome.written]
     cache.store(canonical_now)
+    cache.close()  # on an error before, the connection is closed as it is collected
     return outcome
 
 
-_Result = tuple  # (path, digest, new text or None, Difference or None, Finding or None)
+_Result = tuple
+"""(path, digest, new text or None, Difference or None, Finding or None); the digest is the new
+text's when there is one (`_digest`)."""
 
 
-def _format_all(repo: Repository, files: list[str], schemas: SchemaSet, known: set[str]) -> Iterator[_Result]:
+def _format_all(repo: Repository, files: list[str], schemas: SchemaSet, known: set[str],
+                secret: bytes) -> Iterator[_Result]:
     """Every file's result, in order; across the cores for a whole repository (a file takes a
     few milliseconds in ruamel.yaml, which is pure Python), in the one process pool."""
-    job = FormatJob(repo, schemas, known, i18n.language())
+    job = FormatJob(repo, schemas, known, i18n.language(), secret)
     return (result for result in map_each(files, job) if result is not None)
 
 
@@ -462,24 +482,26 @@ class FormatJob:
     """`format_file` as the pool's job; a spawned worker rebuilds the schemas from their folder
     and starts without the cache's list of known canonical files."""
 
-    def __init__(self, repo: Repository, schemas: SchemaSet, known: set[str], language: str) -> None:
+    def __init__(self, repo: Repository, schemas: SchemaSet, known: set[str], language: str, secret: bytes) -> None:
         self.repo, self.schemas, self.known, self.language = repo, schemas, known, language
+        self.secret = secret
 
     def start(self) -> None:
         i18n.speak_for_life(self.language)
 
     def __call__(self, rel: str) -> _Result | None:
-        return format_file(self.repo, rel, self.schemas, self.known)
+        return format_file(self.repo, rel, self.schemas, self.known, self.secret)
 
     def __getstate__(self) -> dict:
-        return {"root": str(self.repo.root), "schemas": str(self.schemas.directory), "language": self.language}
+        return {"root": str(self.repo.root), "schemas": str(self.schemas.directory), "language": self.language,
+                "secret": self.secret}
 
     def __setstate__(self, state: dict) -> None:
         self.repo, self.schemas = Repository(Path(state["root"])), SchemaSet(Path(state["schemas"]))
-        self.known, self.language = set(), state["language"]
+        self.known, self.language, self.secret = set(), state["language"], state["secret"]
 
 
-def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str]) -> _Result | None:
+def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str], secret: bytes) -> _Result | None:
     """One file's result; None when its bytes are known to be canonical already."""
     try:
         raw = read_regular(repo.root, rel)  # never through a link, never blocked by a pipe
@@ -487,78 +509,73 @@ def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str])
         return rel, "", None, None, not_regular(rel, refused.kind)
     except OSError as error:
         return rel, "", None, None, Finding(rel, 1, 1, "Y001", "error", error.strerror or str(error))
-    digest = _digest(rel, raw)
-    if digest in known:
-        return None
     folder = record_of(rel)[0]
     assert folder is not None  # fmt formats record files only
     record_type = FOLDERS[folder]
+    reference = schema_ref(repo, rel, record_type)
+    digest = _digest(secret, rel, reference, raw)
+    if digest in known:
+        return None
     try:
         text = raw.decode("utf-8", "replace")
         if "\ufffd" in text:
             _loaded(raw, rel, record_type, schemas)  # not UTF-8: refused in the check's words
-        new = canonical(text, rel, record_type, schemas, schema_ref(repo, rel, record_type))
+        new = canonical(text, rel, record_type, schemas, reference)
     except Refused as refused:
         return rel, digest, None, None, refused.finding
     if new == text:
         return rel, digest, None, None, None
-    return rel, digest, new, Difference(rel, *first_difference(text, new)), None
+    # the digest of the new text, under this run's `$schema` path: canonical once written
+    after = _digest(secret, rel, reference, new.encode("utf-8"))
+    return rel, after, new, Difference(rel, *first_difference(text, new)), None
 
 
-def _digest(rel: str, raw: bytes) -> str:
-    return hashlib.sha256(rel.encode("utf-8") + b"\0" + raw).hexdigest()
+def _digest(secret: bytes, rel: str, reference: str | None, raw: bytes) -> str:
+    """What a file's canonical layout depends on besides the tool key: its path, the `$schema`
+    path fmt would add (it follows the neighbours, which may change) and its bytes, hashed
+    with the cache's key (keyed BLAKE2b), so the digest is its own MAC: a row no run of this
+    crmtool wrote matches no file, and a warm run checks nothing row by row."""
+    state = hashlib.blake2b(f"{rel}\0{reference or ''}\0".encode("utf-8", "surrogatepass"), key=secret,
+                            digest_size=32)
+    state.update(raw)
+    return state.hexdigest()
 
 
-class _Cache:
-    """Hashes of (path, bytes) already found canonical, in `build/fmt-cache.sqlite`.
+class _Cache(Store):
+    """Digests of files already found canonical (`_digest`), in `build/fmt-cache.sqlite`.
 
-    The check cache's idea: the answer depends only on the file, crmtool's code and the
-    schemas, so a file whose bytes were canonical before is canonical now and is not parsed
-    again. The key of the tool and the schemas empties the cache when either changes. The
-    cache can only save work: any problem with it makes fmt do the work instead.
+    The check cache's idea on the same store (`load/store.py`): the answer depends only on the
+    file, fmt's code and the schemas (the tool key), so a file whose bytes were canonical
+    before is canonical now and is not parsed again. A forged or damaged row would make `fmt
+    --check` skip a file, so each digest is keyed with the store's secret (`_digest`): it is
+    the row's MAC, and a row that is not one matches no file. The cache can only save work:
+    any problem with it makes fmt do the work instead.
     """
 
     def __init__(self, root: Path, schemas: SchemaSet) -> None:
         import ruamel.yaml
-        self.path = root / CACHE_FILE
-        digest = hashlib.sha256(f"fmt 1 {yaml.__version__} {ruamel.yaml.__version__}".encode())
+        digest = hashlib.sha256(f"fmt 3 {yaml.__version__} {ruamel.yaml.__version__}".encode())
         here = Path(__file__).parent.parent
         for name in _CODE:  # the code a layout depends on, not the whole package
             digest.update(hashlib.sha256((here / name).read_bytes()).digest())
         digest.update(json.dumps(sorted(schemas.documents.items()), sort_keys=True).encode())
-        self.key = digest.hexdigest()
-
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=5)
-        connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        connection.execute("CREATE TABLE IF NOT EXISTS canonical (digest TEXT PRIMARY KEY)")
-        row = connection.execute("SELECT value FROM meta WHERE key = 'tool'").fetchone()
-        if row is None or row[0] != self.key:
-            with connection:
-                connection.execute("DELETE FROM canonical")
-                connection.execute("INSERT OR REPLACE INTO meta VALUES ('tool', ?)", (self.key,))
-        return connection
+        super().__init__(root, CACHE_FILE, digest.hexdigest(),
+                         {"canonical": "digest TEXT PRIMARY KEY"}, "crmtool fmt cache")
 
     def canonical(self) -> set[str]:
+        if self.db is None:
+            return set()
         try:
-            connection = self._open()
-            try:
-                return {row[0] for row in connection.execute("SELECT digest FROM canonical")}
-            finally:
-                connection.close()
-        except (sqlite3.Error, OSError):
+            return {digest for digest, in self.db.execute("SELECT digest FROM canonical") if isinstance(digest, str)}
+        except sqlite3.Error:
             return set()
 
     def store(self, digests: list[str]) -> None:
-        if not digests:
+        if self.db is None or not digests:
             return
         try:
-            connection = self._open()
-            try:
-                with connection:
-                    connection.executemany("INSERT OR IGNORE INTO canonical VALUES (?)", [(d,) for d in digests])
-            finally:
-                connection.close()
-        except (sqlite3.Error, OSError):
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("INSERT OR REPLACE INTO canonical VALUES (?)", [(d,) for d in digests])
+        except sqlite3.Error:
             pass

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
-import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -46,6 +44,7 @@ from ..domain.policy import latest_wording, legal_basis
 from ..load.repo import FOLDERS, ID_PATTERN, Listing, Repository, UsageError
 from ..load.scalars import plain_ok
 from ..domain.texts import full_name, localised
+from .schema_ref import SchemaReferences
 
 FOLDER = {"person": "people", "organisation": "organisations", "role": "roles",
           "request": "requests", "interaction": "interactions"}
@@ -479,53 +478,13 @@ def write(session: Session, draft: Draft) -> Written:
 
 
 def schema_reference(repo: Repository, path: str, kind: str) -> str:
-    """The `$schema` path of a new record, relative to its file, so that an editor finds the
-    schema from the file's folder and the new file reads like the files next to it.
-
-    In order: the path to the schemas crmtool uses, when it resolves from the file's folder
-    and stays inside the git checkout (the repository's own `schemas/`, or crmtool's own for
-    the examples in its source tree); else the path the neighbours in the same folder use
-    (adjusted for the new file's depth) when it resolves; else the neighbours' path as it is,
-    so a fresh copy of an example stays consistent (fixing one fixes all); else where a forked
-    template repository keeps them (`schemas/` at the root). Never a path on this one machine."""
-    name = f"{kind}.schema.json"
-    folder = (repo.root / path).parent
-    target = repo.schema_dir
-    top = next((p for p in (repo.root, *repo.root.parents) if (p / ".git").exists()), repo.root)
-    inside = target.resolve().is_relative_to(top.resolve())
-    computed = Path(os.path.relpath((target if inside else repo.root / "schemas") / name, folder)).as_posix()
-    resolves = lambda ref: (folder / ref).is_file()  # noqa: E731
-    if inside and resolves(computed):
-        return computed
-    neighbour = _neighbours_schema(repo.root, path, name)
-    if neighbour and resolves(neighbour):
-        return neighbour
-    return neighbour or computed
-
-
-_SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)")
-
-
-def _neighbours_schema(root: Path, path: str, name: str) -> str | None:
-    """The `$schema` path most records of the same folder use for `name`, rewritten for the
-    new file's place (an interaction in `interactions/2026/` sits one level deeper than one
-    in `interactions/`); None when no neighbour has one. Reads the first line of at most 50
-    files, so it stays quick in a large folder."""
-    parts = PurePosixPath(path).parts
-    found: Counter = Counter()
-    for index, file in enumerate(sorted((root / parts[0] / parts[1]).rglob("*.yaml"))):
-        if index >= 50:
-            break
-        try:
-            with file.open(encoding="utf-8") as handle:
-                match = _SCHEMA_LINE.match(handle.readline())
-        except (OSError, UnicodeDecodeError):
-            continue
-        if match and match.group(1).endswith("/" + name):
-            # where the reference points, relative to the root (it may climb above it)
-            target = posixpath.normpath(posixpath.join(file.relative_to(root).parent.as_posix(), match.group(1)))
-            found[posixpath.relpath(target, posixpath.dirname(path))] += 1
-    return found.most_common(1)[0][0] if found else None
+    """The `$schema` path of a new record, relative to its file: the one that resolves from its
+    folder (`schema_ref.SchemaReferences.resolving`, as fmt adds), else the neighbours' path as
+    it is, so a fresh copy of an example stays consistent (fixing one fixes all), else where a
+    forked template repository keeps them (`schemas/` at the root). Never a path on this one
+    machine."""
+    references = SchemaReferences(repo)
+    return references.resolving(path, kind) or references.fallback(path, kind)
 
 
 def role_id(model: Model, organisation: str, function: str, year: int, taken: set[str]) -> str:

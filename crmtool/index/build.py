@@ -20,7 +20,7 @@ from typing import Any, Callable, Collection, Iterator
 
 from ..git.blobs import file_hashes
 from ..load.cache import CACHE_FILE, open_cache
-from ..load import read_records
+from ..load import read_records, repository_language
 from ..load.pool import without_gc
 from ..i18n import N_, _
 from ..load.document import load_document
@@ -64,12 +64,6 @@ def repository_config(repo: Repository) -> dict:
     except OSError:
         return {}
     return doc.data if doc.loaded and isinstance(doc.data, dict) else {}
-
-
-def repository_language(repo: Repository) -> str:
-    """The language of crmtool.yaml (texts in the index are in it); English without one."""
-    language = repository_config(repo).get("language")
-    return language if isinstance(language, str) and language in ("nl", "en") else "en"
 
 
 def code_key(language: str) -> str:

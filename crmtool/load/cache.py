@@ -8,10 +8,11 @@ on, so a check of an unchanged repository reads no record at all.
 
 Everything the per-file results depend on besides the file itself (crmtool's own code and
 catalogues, the schemas, crmtool.yaml) makes up the `tool key`; a cache written under another
-key is emptied on open. The cache can only ever save work: a file that is not a database, a
-row that does not decode or has the wrong shape, a disk that is full or read-only, a second
-check writing at the same time — each makes the check compute what it would have read, and
-the result is the same. SQLite's transactions keep a half-written cache from ever being read.
+key is emptied on open (the file, opened fail-soft, emptied on another key, MAC'd per row, is a
+`load/store.py` Store, as fmt's cache is). The cache can only ever save work: a file that is
+not a database, a row that does not decode or has the wrong shape, a disk that is full or
+read-only, a second check writing at the same time — each makes the check compute what it
+would have read, and the result is the same. SQLite's transactions keep a half-written cache from ever being read.
 
 Integrity is checked per row, not only in the file's header: every row carries a MAC
 (keyed BLAKE2b), keyed with the tool key, over all of its columns (a file row's path, blob hash,
@@ -28,7 +29,6 @@ check cache's threat model").
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import sqlite3
 from pathlib import Path
@@ -37,26 +37,16 @@ from typing import Iterable, Iterator
 from .. import i18n
 from ..findings import Finding
 from .repo import CONFIG_FILE, Repository, read_regular
+from .store import Store
 
 CACHE_FILE = "build/check-cache.sqlite"
 FORMAT = "3"  # bump when the layout of the stored values changes (3: a MAC on every row)
 
-_META = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-_TABLES = """
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY, blob TEXT NOT NULL, stat TEXT NOT NULL, loaded INTEGER NOT NULL,
-    data TEXT NOT NULL, findings TEXT NOT NULL, seen_mac BLOB NOT NULL, mac BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, findings TEXT NOT NULL, mac BLOB NOT NULL);
-"""
-_DROP = "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS results;"
-
-
-def _mac(secret: bytes, *parts) -> bytes:
-    """A keyed BLAKE2b MAC (a MAC by design, as HMAC-SHA256 is, at a third of its cost here:
-    it is computed for every row of a large repository on every check) over the parts,
-    NUL-separated (no part holds a NUL: paths cannot; hashes, numbers and JSON text do not)."""
-    message = "\0".join(map(str, parts)).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(message, key=secret, digest_size=32).digest()
+_TABLES = {
+    "files": "path TEXT PRIMARY KEY, blob TEXT NOT NULL, stat TEXT NOT NULL, loaded INTEGER NOT NULL, "
+             "data TEXT NOT NULL, findings TEXT NOT NULL, seen_mac BLOB NOT NULL, mac BLOB NOT NULL",
+    "results": "key TEXT PRIMARY KEY, findings TEXT NOT NULL, mac BLOB NOT NULL",
+}
 
 
 def tool_key(*parts: bytes) -> str:
@@ -107,48 +97,11 @@ LOOKUP_AT_MOST = 5000
 cheaper (measured at 100,000 people: the pass costs about 1.5 s, a lookup some microseconds)."""
 
 
-class CheckCache:
+class CheckCache(Store):
     """The cache of one repository. Every method fails soft: an error means "not cached"."""
 
     def __init__(self, root: Path, key: str) -> None:
-        self.path = root / CACHE_FILE
-        self.key = key
-        self.secret = hashlib.sha256(b"crmtool check cache\0" + key.encode()).digest()
-        self.rejected = 0
-        """Rows read and refused because their MAC did not match (damaged or forged)."""
-        self.db: sqlite3.Connection | None = None
-        try:
-            self.db = self._open()
-        except (sqlite3.Error, OSError):
-            self._discard()
-            try:
-                self.db = self._open()
-            except (sqlite3.Error, OSError):
-                self.db = None  # unwritable: check without a cache
-
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_META + _TABLES)
-            row = db.execute("SELECT value FROM meta WHERE key = 'tool'").fetchone()
-            if row is None or row[0] != self.key:
-                # another crmtool (perhaps with other tables), other schemas or settings: start empty
-                db.executescript("BEGIN;" + _DROP + _TABLES)
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('tool', ?)", (self.key,))
-                db.execute("COMMIT")
-        except BaseException:
-            db.close()
-            raise
-        return db
-
-    def _discard(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
-            except OSError:
-                pass
+        super().__init__(root, CACHE_FILE, key, _TABLES, "crmtool check cache")
 
     def stats(self) -> dict[str, tuple[str, str]]:
         """Path → (stat key, blob hash) as last seen: lets unchanged files go unread (blobs.py)."""
@@ -157,12 +110,10 @@ class CheckCache:
         found: dict[str, tuple[str, str]] = {}
         try:
             for path, stat, blob, seen_mac in self.db.execute("SELECT path, stat, blob, seen_mac FROM files"):
-                if (isinstance(path, str) and isinstance(stat, str) and isinstance(blob, str)
-                        and isinstance(seen_mac, bytes)
-                        and hmac.compare_digest(seen_mac, _mac(self.secret, "seen", path, stat, blob))):
-                    found[path] = (stat, blob)
-                else:
+                if not (isinstance(path, str) and isinstance(stat, str) and isinstance(blob, str)):
                     self.rejected += 1
+                elif self.intact(seen_mac, "seen", path, stat, blob):
+                    found[path] = (stat, blob)
         except sqlite3.Error:
             return found
         return found
@@ -208,9 +159,8 @@ class CheckCache:
     def _intact(self, path, blob, loaded, data, findings, mac) -> bool:
         """Whether a file row is exactly as this crmtool wrote it (its MAC matches)."""
         if (isinstance(path, str) and isinstance(blob, str) and loaded in (0, 1) and isinstance(data, str)
-                and isinstance(findings, str) and isinstance(mac, bytes)
-                and hmac.compare_digest(mac, _mac(self.secret, "file", path, blob, loaded, data, findings))):
-            return True
+                and isinstance(findings, str)):
+            return self.intact(mac, "file", path, blob, loaded, data, findings)
         self.rejected += 1
         return False
 
@@ -219,8 +169,8 @@ class CheckCache:
         data = json.dumps(entry.data, ensure_ascii=False, separators=(",", ":"))
         findings = findings_to_json(entry.findings)
         return (entry.path, entry.blob, entry.stat, loaded, data, findings,
-                _mac(self.secret, "seen", entry.path, entry.stat, entry.blob),
-                _mac(self.secret, "file", entry.path, entry.blob, loaded, data, findings))
+                self.mac("seen", entry.path, entry.stat, entry.blob),
+                self.mac("file", entry.path, entry.blob, loaded, data, findings))
 
     @staticmethod
     def _entry(path, blob, loaded, data, findings) -> FileEntry | None:
@@ -254,9 +204,10 @@ class CheckCache:
         if row is None:
             return None
         findings, mac = row
-        if not (isinstance(findings, str) and isinstance(mac, bytes)
-                and hmac.compare_digest(mac, _mac(self.secret, "result", key, findings))):
+        if not isinstance(findings, str):
             self.rejected += 1
+            return None
+        if not self.intact(mac, "result", key, findings):
             return None
         return findings_from_json(findings)
 
@@ -269,17 +220,11 @@ class CheckCache:
                 self.db.execute("BEGIN")
                 text = findings_to_json(findings)
                 self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-                                (key, text, _mac(self.secret, "result", key, text)))
+                                (key, text, self.mac("result", key, text)))
                 self.db.execute("DELETE FROM results WHERE rowid NOT IN "
                                 "(SELECT rowid FROM results ORDER BY rowid DESC LIMIT 8)")
         except sqlite3.Error:
             pass
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
-
 
 def _decoded(loaded, data) -> tuple[object] | None:
     """A stored record's data, wrapped in a tuple; None when the row is not what we write (a

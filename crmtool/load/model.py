@@ -132,7 +132,9 @@ class Model:
         return self._derived(("by-person", folder), index)
 
     def setting(self, name: str, default: Any) -> Any:
-        """A rule parameter from `rules.settings` in crmtool.yaml (the schema checks its type)."""
+        """A rule parameter from `rules.settings` in crmtool.yaml, as written. Rules read it
+        through their declaration (`RepoContext.setting` in rules/base.py), which takes it only
+        when the config schema does, else the declared default."""
         settings = (self.config.get("rules") or {}).get("settings") or {}
         return settings.get(name, default) if isinstance(settings, dict) else default
 

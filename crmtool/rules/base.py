@@ -7,6 +7,10 @@ RepoContext)` for rules across records (scope "repository"). A rule that judges 
 by itself and the settings, never by today's date, has scope "record": it is written like a
 repository rule, and runs on a model holding only that record, while the file loads.
 The module docstring is the rule's documentation, with a passing and a failing example.
+
+A rule that reads a parameter from `rules.settings` in crmtool.yaml declares it as a `Setting`
+in its `RULE` and reads it with `ctx.setting(...)`: the default lives in the declaration, the
+value is checked against the config schema once (here), and `crmtool rules` can show it.
 """
 from __future__ import annotations
 
@@ -14,14 +18,84 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..findings import Finding
+from ..i18n import N_
 from ..load.document import Document, Retyped, load_document
 from ..load.model import Model, Record
 from ..load.repo import FOLDERS, RecordFile, Stray, read_regular
 from ..load.schema import Annotation, SchemaError, SchemaSet, values_at
+from ..domain.phones import controller_country
 from ..domain.texts import excerpt
+
+SETTINGS_POINTER = ("rules", "settings")
+"""Where the rule parameters sit in crmtool.yaml (`properties.rules.properties.settings` in
+the config schema)."""
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: a list default would make it unhashable
+class Setting:
+    """A rule parameter from `rules.settings` in crmtool.yaml, declared by the rules that read it.
+
+    The declaration is the one place of the default and of the one-line summary that
+    `crmtool rules` shows (an English message id). What a valid value is stays the config
+    schema's to say: S001 reports an invalid value on crmtool.yaml, and `RepoContext.setting`
+    gives the rule the default instead, so no rule checks a setting's type itself.
+    A default that depends on crmtool.yaml (the controller's country) is `computed` from the
+    configuration, and `default_shown` says in words what it is.
+    """
+
+    name: str
+    default: Any
+    summary: str  # English message id
+    computed: Callable[[dict], Any] | None = None
+    default_shown: str = ""  # English message id; for a computed default
+
+    def fallback(self, config: dict) -> Any:
+        """The value when crmtool.yaml gives none, or one the schema refuses."""
+        return self.computed(config) if self.computed is not None else self.default
+
+    def describe_default(self, translate: Callable[[str], str]) -> str:
+        """The default as staff would write it, for the rules listing (`translate`: the
+        language to show it in; the identity for the English reference)."""
+        if self.default_shown:
+            return translate(self.default_shown)
+        if isinstance(self.default, (list, tuple)):
+            return ", ".join(str(item) for item in self.default) or translate(N_("none"))
+        if isinstance(self.default, dict):
+            return translate(N_("none")) if not self.default else ", ".join(self.default)
+        return describe_value(self.default)
+
+    def line(self, translate: Callable[[str], str], code: bool = False) -> str:
+        """`name (default D): summary`, as the rules listing shows it (`code`: the name in
+        backticks, for markdown)."""
+        return translate(N_("{name} (default {default}): {summary}")).format(
+            name=f"`{self.name}`" if code else self.name, default=self.describe_default(translate),
+            summary=translate(self.summary))
+
+    def accepts(self, schemas: SchemaSet, value: Any) -> bool:
+        """Whether the config schema takes `value` for this setting: the one check of a
+        setting's value. The value is validated in place in an otherwise empty crmtool.yaml,
+        so its `$ref`s resolve as for S001; errors outside the setting (a required
+        `controller`) do not count. Without a config schema nothing vouches for a value,
+        and the default is taken."""
+        if not schemas.has("config"):
+            return False
+        pointer = SETTINGS_POINTER + (self.name,)
+        instance = {"rules": {"settings": {self.name: value}}}
+        try:
+            errors = schemas.errors("config", instance)
+        except ValueError:  # what JSON cannot hold (a key that is not text) is no valid value
+            return False
+        return not any(error.pointer[:len(pointer)] == pointer for error in errors)
+
+
+DEFAULT_COUNTRY = Setting(
+    "default_country", None, N_("The country assumed for phone numbers and postcodes written without one"),
+    computed=controller_country, default_shown=N_("the controller's country, else NL"))
+"""Read by several rules (Q002, Q003, Q005, Q007), so declared here, once; import, merge and
+address fill read it through `domain.phones.default_country`."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +106,7 @@ class Rule:
     scope: str  # "file", "record" or "repository"
     article: str = ""  # what the rule serves: a GDPR article, the contract, YAML safety
     dated: bool = False  # judges a date against today: time passing alone can make it fire
+    settings: tuple[Setting, ...] = ()  # what the rule reads from `rules.settings` in crmtool.yaml
 
     def finding(self, path: str, position: tuple[int, int], message: str, hint: str = "") -> Finding:
         return Finding(path, position[0], position[1], self.id, self.severity, message, hint)
@@ -132,6 +207,14 @@ class RepoContext:
             elif annotation.value == text_format:
                 yield record, pointer, value
 
+    def setting(self, setting: Setting) -> Any:
+        """The value of a declared setting: crmtool.yaml's when the config schema accepts it,
+        else the default (an invalid value is S001's finding on crmtool.yaml)."""
+        value = self.model.setting(setting.name, _ABSENT)
+        if value is _ABSENT or not setting.accepts(self.schemas, value):
+            return setting.fallback(self.model.config)
+        return value
+
     @property
     def today(self) -> dt.date:
         today = self.model.today
@@ -141,6 +224,9 @@ class RepoContext:
 
     def at(self, record: Record, pointer: tuple = (), at_key: bool = False) -> tuple[int, int]:
         return self.locator.position(record.path, pointer, at_key)
+
+
+_ABSENT = object()
 
 
 def describe_value(value: Any) -> str:

@@ -26,18 +26,17 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from ..domain.retention import everything
-from .base import RepoContext, Rule
+from .base import RepoContext, Rule, Setting
 from ..domain.retention_advice import action, counted_from
 
-RULE = Rule("P008", "warning", N_("Retention periods that end soon"), "repository", "Art. 5(1)(e)", dated=True)
+DAYS = Setting("retention_warning_days", 30, N_("Warn this many days before a retention period ends"))
 
-DEFAULT_DAYS = 30
+RULE = Rule("P008", "warning", N_("Retention periods that end soon"), "repository", "Art. 5(1)(e)", dated=True,
+            settings=(DAYS,))
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    days = ctx.model.setting("retention_warning_days", DEFAULT_DAYS)
-    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-        days = DEFAULT_DAYS  # the config schema reports a wrong value
+    days = ctx.setting(DAYS)
     today = ctx.today
     for retention in everything(ctx.model, today):
         if retention.ends is None or not retention.ends_within(today, days):

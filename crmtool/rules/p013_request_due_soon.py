@@ -25,19 +25,17 @@ from typing import Iterator
 from ..domain.deadlines import deadline
 from ..findings import Finding
 from ..i18n import N_, _
-from .base import RepoContext, Rule
+from .base import RepoContext, Rule, Setting
 from ..domain.deadlines import void_extension
 
-RULE = Rule("P013", "warning", N_("Data-subject requests whose deadline is near"),
-            "repository", "Art. 12(3)", dated=True)
+DAYS = Setting("deadline_warning_days", 7, N_("Warn this many days before a data-subject request's deadline"))
 
-DEFAULT_DAYS = 7
+RULE = Rule("P013", "warning", N_("Data-subject requests whose deadline is near"),
+            "repository", "Art. 12(3)", dated=True, settings=(DAYS,))
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    days = ctx.model.setting("deadline_warning_days", DEFAULT_DAYS)
-    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-        days = DEFAULT_DAYS  # the config schema reports a wrong value
+    days = ctx.setting(DAYS)
     today = ctx.today
     for request in ctx.model.of("requests"):
         due = deadline(request)

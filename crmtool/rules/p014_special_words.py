@@ -66,10 +66,12 @@ from ..load.model import Record
 from ..domain.policy import purpose as purpose_record
 from ..domain.policy import purpose_special_categories, special_categories
 from ..domain.retention import labels_in_force
-from .base import RepoContext, Rule
+from .base import RepoContext, Rule, Setting
+
+WORDS = Setting("special_words", {}, N_("Extra words to look for, per special category"))
 
 RULE = Rule("P014", "warning", N_("Free text that looks like special-category data"),
-            "repository", "Art. 9(1), 10", dated=True)
+            "repository", "Art. 9(1), 10", dated=True, settings=(WORDS,))
 
 # Words and phrases per special category (the `special_categories` values of a purpose, plus
 # `criminal` for Art. 10). `*` at the end: a stem, matching word starts. Dutch (NL and
@@ -226,8 +228,7 @@ class Matcher:
     def __init__(self, extra: Mapping[str, Iterable[str]] | None = None) -> None:
         words: dict[str, list[str]] = {c: list(w) for c, w in SPECIAL_WORDS.items()}
         for category, added in (extra or {}).items():
-            if isinstance(category, str) and isinstance(added, (list, tuple)):
-                words.setdefault(category, []).extend(w for w in added if isinstance(w, str))
+            words.setdefault(category, []).extend(added)
         self._categories = [(c, p) for c, p in ((c, _alternation(w)) for c, w in words.items()) if p]
         not_special = _alternation(NOT_SPECIAL)
         assert not_special is not None  # NOT_SPECIAL is a fixed list of words
@@ -251,8 +252,7 @@ class Matcher:
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    extra = ctx.model.setting("special_words", {})
-    matcher = Matcher(extra if isinstance(extra, dict) else {})
+    matcher = Matcher(ctx.setting(WORDS))
     for record, pointer, text, allowed in _texts(ctx):
         hits, position = [], None
         for at, value in _languages(pointer, text):

@@ -35,10 +35,13 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from ..domain.policy import MEMBER_SUBJECTS
-from .base import RepoContext, Rule
+from .base import RepoContext, Rule, Setting
+
+MEMBERS = Setting("member_subjects", list(MEMBER_SUBJECTS),
+                  N_("The data subjects that count as members or regular contacts for Art. 9(2)(d)"))
 
 RULE = Rule("P018", "error", N_("The not-for-profit exception covers members and regular contacts only"),
-            "repository", "Art. 9(2)(d)")
+            "repository", "Art. 9(2)(d)", settings=(MEMBERS,))
 
 EXCEPTION = "not-for-profit-members"
 
@@ -49,10 +52,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         return
     controller = ctx.model.config.get("controller")
     not_for_profit = isinstance(controller, dict) and controller.get("not_for_profit") is True
-    members = ctx.model.setting("member_subjects", list(MEMBER_SUBJECTS))
-    if not isinstance(members, list):
-        members = list(MEMBER_SUBJECTS)
-    members = [m for m in members if isinstance(m, str)]
+    members = ctx.setting(MEMBERS)
     allowed = ", ".join(members)
     for purpose in purposes:
         if not not_for_profit:

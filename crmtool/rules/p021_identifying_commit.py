@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..findings import Finding
+from ..git.run import run as git
 from ..i18n import N_, _
 from .base import RepoContext, Rule
 from ..domain.personal_data import plain as _plain
@@ -63,26 +64,15 @@ def commits_to_check(root: Path, base: str | None = None) -> list[tuple[str, str
     """
     if base is not None and (not base or base.startswith("-")):
         return []  # not a revision: never let it be read as an option of git log
-    try:
-        import git
-    except ImportError:  # git executable missing: GitPython refuses to import
+    if base is not None:
+        exclude = ["--not", base]
+    elif (git(root, "remote") or "").strip():
+        exclude = ["--not", "--remotes"]
+    else:
         return []
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    output = git(root, "log", "HEAD", *exclude, f"--max-count={MAX_COMMITS}", "--format=%H%x00%B%x1e", "--")
+    if output is None:
         return []
-    try:
-        if base is not None:
-            exclude = ["--not", base]
-        elif repo.git.remote().strip():
-            exclude = ["--not", "--remotes"]
-        else:
-            return []
-        output = repo.git.log("HEAD", *exclude, f"--max-count={MAX_COMMITS}", "--format=%H%x00%B%x1e", "--")
-    except git.GitCommandError:
-        return []
-    finally:
-        repo.close()
     commits = []
     for entry in output.split("\x1e"):
         sha, _nul, message = entry.strip("\n").partition("\x00")

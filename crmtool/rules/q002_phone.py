@@ -40,11 +40,12 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from .base import RepoContext, Rule
-from ..domain.phones import default_country, parse
+from .base import DEFAULT_COUNTRY, RepoContext, Rule
+from ..domain.phones import parse
 from ..domain.texts import excerpt
 
-RULE = Rule("Q002", "error", N_("A phone number must be valid"), "record", "Art. 5(1)(d)")
+RULE = Rule("Q002", "error", N_("A phone number must be valid"), "record", "Art. 5(1)(d)",
+            settings=(DEFAULT_COUNTRY,))
 
 # The countries the tool is made for: a national-form number invalid in the default country
 # is tried in the other one, for the hint.
@@ -66,7 +67,7 @@ _LENGTH_REASONS = {
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    region = default_country(ctx.model.config)
+    region = ctx.setting(DEFAULT_COUNTRY)
     for record, where, text in ctx.formatted_texts("phone", "number", "phone-number"):
         if not isinstance(text, str):
             continue  # missing or not text: the schema rule reports it

@@ -37,18 +37,18 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from .base import RepoContext, Rule
-from ..domain.phones import default_country
+from .base import DEFAULT_COUNTRY, RepoContext, Rule
 from ..domain.texts import excerpt
 
-RULE = Rule("Q003", "error", N_("A postcode must be valid for its country"), "record", "Art. 5(1)(d)")
+RULE = Rule("Q003", "error", N_("A postcode must be valid for its country"), "record", "Art. 5(1)(d)",
+            settings=(DEFAULT_COUNTRY,))
 
 _NL_WRITTEN = re.compile(r"[1-9][0-9]{3} ?[A-Z]{2}")
 _BE_WRITTEN = re.compile(r"[1-9][0-9]{3}")
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
-    fallback = default_country(ctx.model.config)
+    fallback = ctx.setting(DEFAULT_COUNTRY)
     for record, annotation, pointer, value in ctx.annotated_values("x-format"):
         if annotation.value != "address" or not isinstance(value, dict):
             continue

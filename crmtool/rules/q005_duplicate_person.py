@@ -41,17 +41,18 @@ from typing import Any, Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from ..load.model import Record
-from .base import RepoContext, Rule
+from .base import DEFAULT_COUNTRY, RepoContext, Rule
 from ..domain.people import current_organisations, email_key
 from ..domain.people import name_key as full_name
-from ..domain.phones import default_country, e164
+from ..domain.phones import e164
 
-RULE = Rule("Q005", "warning", N_("Probable duplicate people"), "repository", "Art. 5(1)(d)")
+RULE = Rule("Q005", "warning", N_("Probable duplicate people"), "repository", "Art. 5(1)(d)",
+            settings=(DEFAULT_COUNTRY,))
 
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
     people = sorted(ctx.model.of("people"), key=lambda person: person.path)
-    region = default_country(ctx.model.config)
+    region = ctx.setting(DEFAULT_COUNTRY)
     reported: set[tuple[str, str]] = set()
     for kind, groups in (("email", _by_email(people)), ("phone", _by_phone(people, region)),
                          ("name", _by_name_and_organisation(ctx, people))):

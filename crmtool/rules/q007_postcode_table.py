@@ -40,11 +40,11 @@ from ..i18n import N_, _
 from ..domain.postcodes import (
     CONFIG_KEY, DEFAULT_TABLE, TableError, fingerprint, house_number, load_table, normalise, same_name,
 )
-from .base import RepoContext, Rule
-from ..domain.phones import default_country
+from .base import DEFAULT_COUNTRY, RepoContext, Rule
 from ..domain.texts import excerpt
 
-RULE = Rule("Q007", "warning", N_("An address must agree with the postcode table"), "repository", "Art. 5(1)(d)")
+RULE = Rule("Q007", "warning", N_("An address must agree with the postcode table"), "repository", "Art. 5(1)(d)",
+            settings=(DEFAULT_COUNTRY,))
 
 
 def inputs(root: Path, config: dict) -> dict[str, bytes]:
@@ -62,7 +62,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         return
     if table is None:
         return
-    fallback = default_country(ctx.model.config)
+    fallback = ctx.setting(DEFAULT_COUNTRY)
     for record, annotation, pointer, value in ctx.annotated_values("x-format"):
         if annotation.value != "address" or not isinstance(value, dict) or value.get("country", fallback) != "NL":
             continue

@@ -41,6 +41,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from ..i18n import N_, _
+from ..git.run import GitError, checked, run
 from ..load.repo import Repository
 from ..domain import erasure_log
 from .erase import Refused
@@ -88,10 +89,10 @@ def purge_history(repo: Repository, person_id: str) -> Purged:
     commit_first = _("commit the erasure, then run with --purge-history")
     if _git(root, "status", "--porcelain").strip():
         raise Refused(_("the work tree has uncommitted changes; {advice}").format(advice=commit_first))
-    if (root / person_path).exists() or _git_ok(root, "cat-file", "-e", f"HEAD:{person_path}"):
+    if (root / person_path).exists() or run(root, "cat-file", "-e", f"HEAD:{person_path}") is not None:
         raise Refused(_("{person} is not erased in the last commit; {advice}").format(
             person=person_id, advice=commit_first))
-    head_log = _git_ok(root, "show", f"HEAD:{erasure_log.LOG_FILE}")
+    head_log = run(root, "show", f"HEAD:{erasure_log.LOG_FILE}")
     if head_log is None or erasure_log.read(root).find(person_id) is None:
         raise Refused(_("{log} in the last commit has no entry for {person}; {advice}").format(
             log=erasure_log.LOG_FILE, person=person_id, advice=commit_first))
@@ -130,6 +131,7 @@ def purge_history(repo: Repository, person_id: str) -> Purged:
             "marker_path": RENAMED}
     outcome = Purged(person_id, sorted(removed), len(ids.ids) + len(ids.emails) + len(ids.names) + len(ids.phones),
                      [_(step) for step in OPERATOR_STEPS], len(dropped), renamed)
+    # Not git: our own Python runs the worker, which drives git-filter-repo as a library.
     result = subprocess.run([*worker, "-m", "crmtool.subject.purge_worker"], cwd=root, input=json.dumps(plan),
                             capture_output=True, text=True)
     if result.returncode != 0:
@@ -182,12 +184,7 @@ def _yaml(root: Path, sha: str) -> dict:
 
 
 def _git(root: Path, *args: str) -> str:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise Refused(_("git {command} failed: {error}").format(command=args[0], error=result.stderr.strip()))
-    return result.stdout
-
-
-def _git_ok(root: Path, *args: str) -> str | None:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-    return result.stdout if result.returncode == 0 else None
+    try:
+        return checked(root, *args)
+    except GitError as error:
+        raise Refused(_("git {command} failed: {error}").format(command=error.command, error=error.stderr)) from error

@@ -27,12 +27,12 @@ import html
 import os
 import re
 import sqlite3
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import N_, _
+from ..git.run import GitError, cat_file_all, checked
 from ..domain.personal_data import EMAIL_LIKE, LONGEST_RUN, WORD, normalise
 from ..load.repo import Repository, UsageError
 from ..domain import erasure_log
@@ -380,31 +380,15 @@ def _tag_name(data: bytes) -> str | None:
 
 
 def _objects(root: Path):
-    """(sha, type, content) of every object in the repository's object store."""
-    process = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch-all-objects", "--batch"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    stdout = process.stdout
-    assert stdout is not None  # stdout=PIPE
-    try:
-        while True:
-            header = stdout.readline()
-            if not header:
-                break
-            parts = header.decode().split()
-            if len(parts) < 3:
-                continue
-            data = stdout.read(int(parts[2]))
-            stdout.read(1)
-            if parts[1] != "tree":
-                yield parts[0], parts[1], data
-    finally:
-        stdout.close()
-        process.wait()
+    """(sha, type, content) of every object in the repository's object store but its trees."""
+    for sha, kind, data in cat_file_all(root):
+        if kind != "tree":
+            yield sha, kind, data
 
 
 def _git(root: Path, *args: str) -> str:
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-    if result.returncode != 0:
+    try:
+        return checked(root, *args)
+    except GitError as error:
         raise UsageError(_("git {command} failed in {root}: {error}").format(
-            command=args[0], root=root, error=result.stderr.strip()))
-    return result.stdout
+            command=error.command, root=root, error=error.stderr)) from error
