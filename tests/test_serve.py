@@ -276,3 +276,13 @@ def test_home_without_a_known_colleague_points_to_the_review(association):
     with signed_in(association) as client:
         text = client.get("/?lang=en").text
     assert "belongs to no colleague" in text and 'href="/review"' in text
+
+
+def test_crmtool_serve_needs_a_records_repository(tmp_path):
+    """`--root` naming a folder without records/ is bad usage, not an empty workspace that
+    watches whatever the folder holds."""
+    empty = tmp_path / "nothing-here"
+    empty.mkdir()
+    process = _serve(empty, "--port", "0")
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and "records/" in err and out == ""

@@ -42,6 +42,9 @@ def serve(host: str, port: int, no_open: bool, root: Path | None, today: str | N
                                  "machine (127.0.0.1 or ::1); a team sign-in through a reverse proxy is not "
                                  "configured.").format(host=host))
     repo = resolve_repo(root)
+    if not (repo.root / "records").is_dir():
+        raise click.UsageError(_("{folder} holds no records/ folder: start the workspace in a records repository "
+                                 "(or name one with --root).").format(folder=repo.root))
     resolve_today(today)  # a bad --today is a usage error now, not on the first page
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
