@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-from contextlib import suppress
 from pathlib import Path
 
 import click
 
 from ..i18n import _
-from ..load.repo import Repository
 from .options import format_option, parse_day, resolve_repo, resolve_today, root_option, today_option
 from .output import refuse_under_records, write_out
 
@@ -145,7 +141,7 @@ def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: st
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
             return
-        _write_bytes(repo, out, data)
+        write_out(repo, out, data)
     else:
         text = RENDERERS[kind](selection)
         if out is None:
@@ -153,24 +149,3 @@ def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: st
             return
         write_out(repo, out, text)
     click.echo(_("Written: {path} ({count} people)").format(path=out, count=len(selection.people)), err=True)
-
-
-def _write_bytes(repo: Repository, out: Path, data: bytes) -> None:
-    """A binary file written whole or not at all: a temporary file beside the target, renamed
-    over it (`write_out`'s journal takes text; one file needs no journal to be atomic)."""
-    refuse_under_records(repo, out)
-    target = out.resolve()
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temporary)
-            raise
-    except OSError as error:
-        raise click.ClickException(_("could not write {path}: {error}").format(path=out, error=error)) from error

@@ -52,27 +52,28 @@ def refuse_interrupted(repo: Repository) -> None:
         raise click.ClickException(f"{message}\n{hint}")
 
 
-def write_out(repo: Repository, out: Path, text: str) -> None:
-    """Inside the repository through the journal of `atomic` (one writer, rollback); outside
-    it (the usual place for a copy to send) a temporary file renamed over the target, so a
-    reader never sees half an export."""
+def write_out(repo: Repository, out: Path, content: str | bytes) -> None:
+    """Text inside the repository through the journal of `atomic` (one writer, rollback);
+    outside it (the usual place for a copy to send), and a binary file (a spreadsheet)
+    anywhere, a temporary file renamed over the target: one file needs no journal to be
+    whole or absent, and a reader never sees half an export."""
     from ..load.atomic import AtomicError, write_files
     refuse_under_records(repo, out)
     target = out.resolve()
     try:
-        if target.is_relative_to(repo.root.resolve()):
-            write_files(repo.root, {target: text})
+        if isinstance(content, str) and target.is_relative_to(repo.root.resolve()):
+            write_files(repo.root, {target: content})
         else:
-            _write_outside(target, text)
+            _write_outside(target, content.encode("utf-8") if isinstance(content, str) else content)
     except (AtomicError, OSError) as error:
         raise click.ClickException(_("could not write {path}: {error}").format(path=out, error=error)) from error
 
 
-def _write_outside(target: Path, text: str) -> None:
+def _write_outside(target: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
