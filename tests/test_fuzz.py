@@ -322,6 +322,7 @@ def schemas():
 @example(doc=("records/interactions/i-x.yaml", STRAY_MARKS))  # libyaml and ruamel read it differently
 @example(doc=("records/fields/inwoners.yaml", b"? " + b"x" * 1100 + b"\n: agreement:\n  - null\n"))  # fmt unstable
 @example(doc=("records/fields/inwoners.yaml", b'? "\\N"\n: agreement:\n  - null\n'))  # an escaped NEL in a key
+@example(doc=("records/vocabularies/functions.yaml", b"x" * 100 + b"0" * 17 + b"values:\n  - {id: a}\n"))  # ? key
 @example(doc=("records/organisations/partij-a.yaml", b"name: !!timestamp Partij A\nkind: political-party\n"))
 def test_load_and_layout_never_raise_and_keep_data(schemas, doc):
     """load_document never raises; fmt's layout raises only Refused (a finding), keeps the

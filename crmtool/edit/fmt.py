@@ -129,6 +129,12 @@ _KEY_BREAKS = ("\n", "\r", *_UNSHARED_BREAKS)
 """What makes a key span lines to ruamel's emitter, written escaped or not (`"\\N"` is NEL)."""
 
 
+_EXPLICIT_KEY = re.compile(r"^[ \t-]*\? ", re.MULTILINE)
+"""A line of ruamel's output that opens an explicit key: ruamel writes one for a key it cannot
+write simply (over about 120 characters as it would write them, found by tests/test_fuzz.py),
+and lays out its value differently on the next pass."""
+
+
 def _has_explicit_key(value: object) -> bool:
     """Whether a mapping key needs YAML's explicit `? ` form: no schema field does, and
     ruamel lays such a key out differently on each pass (found by tests/test_fuzz.py: a key
@@ -172,6 +178,8 @@ def canonical(text: str, path: str, record_type: str | None, schemas: SchemaSet 
     except Exception as error:  # ruamel's emitter failing on a layout it read (a fuzz find): refuse, never crash
         raise Refused(Finding(path, 1, 1, "fmt", "error", _(
             "crmtool fmt could not lay out this file without changing its data; it was left as it is."))) from error
+    if _EXPLICIT_KEY.search(yaml_text):
+        return text  # ruamel chose `? key` (a key too long to stand simply): its layout shifts each run
     lines = yaml_text.split("\n")
     if isinstance(document.data, CommentedMap) and not document.data.fa.flow_style():
         body_from = _body_start(lines)
