@@ -488,7 +488,10 @@ def _format_all(repo: Repository, files: list[str], schemas: SchemaSet, known: s
 
 class FormatJob:
     """`format_file` as the pool's job; a spawned worker rebuilds the schemas from their folder
-    and starts without the cache's list of known canonical files."""
+    and starts without the cache's list of known canonical files. ruamel's nodes hold cycles,
+    so its workers keep the garbage collector (`pool.Job`)."""
+
+    cyclic = True
 
     def __init__(self, repo: Repository, schemas: SchemaSet, known: set[str], language: str, secret: bytes) -> None:
         self.repo, self.schemas, self.known, self.language = repo, schemas, known, language

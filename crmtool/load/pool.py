@@ -28,7 +28,12 @@ Result = TypeVar("Result", covariant=True)
 
 
 class Job(Protocol[Result]):
-    """What a worker does to one item; `start` prepares a worker process (language, gc)."""
+    """What a worker does to one item; `start` prepares a worker process (its language).
+
+    A job whose garbage has no reference cycles (libyaml's plain dicts and lists) runs its
+    workers without the cyclic garbage collector, which then only costs time; a job that
+    makes cycles (ruamel's round-trip nodes point back at their parents) sets `cyclic = True`
+    and keeps it: without it, every file's nodes stay in memory until the worker ends."""
 
     def start(self) -> None: ...
 
@@ -57,7 +62,8 @@ def map_each(items: Sequence, job: Job[Result], progress: Callable[[int], None] 
 
 
 def _start(job: Job) -> None:
-    gc.disable()  # see `without_gc`: a worker's garbage is acyclic and freed by reference counting
+    if not getattr(job, "cyclic", False):
+        gc.disable()  # see `without_gc`: such a worker's garbage is freed by reference counting
     job.start()
     _worker["job"] = job
 
