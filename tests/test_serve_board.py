@@ -388,3 +388,20 @@ def test_a_hostile_label_is_escaped_in_the_chart_and_its_table(cooperative):
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     chart = charts(page)["people-per-purpose"]  # the SVG still parses, and says the text as text
     assert any("<script>alert(1)</script>" in (t.text or "") for t in chart["svg"].iter("text"))
+
+
+def test_the_dashboard_is_computed_once_while_nothing_changes(cooperative, monkeypatch):
+    """Its charts are worked out again after a file changed, and per language, never per page."""
+    from crmtool.index import dashboard as module
+    calls: list = []
+    real = module.dashboard
+    monkeypatch.setattr(module, "dashboard", lambda *args: calls.append(1) or real(*args))
+    with signed_in(cooperative) as client:
+        first = client.get("/dashboard").text
+        assert client.get("/dashboard").text == first and len(calls) == 1
+        assert client.get("/dashboard?lang=en").status_code == 200 and len(calls) == 2
+        path = cooperative / "records" / "requests" / "rq-2026-039.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("kind: project", "kind: question"),
+                        encoding="utf-8")
+        changed = client.get("/dashboard?lang=nl").text
+        assert len(calls) == 3 and changed != first

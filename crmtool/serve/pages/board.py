@@ -72,10 +72,13 @@ def review_entry(item, model: Model, today: dt.date) -> dict:
 
 
 def dashboard_page(page: Page) -> tuple[str, dict]:
-    """Charts for management, each with its numbers as a table beside it."""
+    """Charts for management, each with its numbers as a table beside it; computed once while
+    the files, crmtool.yaml and today stay the same (per language: the labels are words)."""
     stages = pipeline_of(repository_config(page.workspace.repo))
     model = page.workspace.model(page.today)
-    return "dashboard.html", {"charts": dashboard.dashboard(page.db, page.today, stages, model)}
+    charts = page.workspace.derived(("dashboard", page.language),
+                                    lambda: dashboard.dashboard(page.db, page.today, stages, model))
+    return "dashboard.html", {"charts": charts}
 
 
 PAGES: list[tuple[str, Callable[["Page"], tuple[str, dict]]]] = [
