@@ -93,3 +93,36 @@ def test_a_worker_keeps_the_garbage_collector_when_its_job_makes_cycles():
     finally:
         gc.enable()
         pool._worker.clear()
+
+
+def test_a_pool_started_beside_other_threads_spawns_and_gives_the_same_results(tmp_path):
+    """A page of the workspace loads the model from a server thread: forking there copies
+    locks other threads hold, and the workers hung for good. With other threads alive the
+    pool spawns its workers, and the results are the same as in one process."""
+    import threading
+
+    from crmtool.load import LoadJob, pool
+    from crmtool.load.repo import Repository
+    root = tmp_path / "repo"
+    (root / "records" / "people").mkdir(parents=True)
+    for number in range(pool.PARALLEL_FROM + 10):
+        (root / "records" / "people" / f"p-{number:06d}.yaml").write_text(f"name: {{given: P{number}}}\n")
+    files, _strays = Repository(root).scan()
+    assert pool.start_method() == "fork"
+    found: dict = {}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        def load() -> None:
+            found["method"] = pool.start_method()
+            found["rows"] = list(pool.map_each(files, LoadJob(root)))
+        worker = threading.Thread(target=load)
+        worker.start()
+        worker.join(timeout=120)
+        assert not worker.is_alive()
+    finally:
+        stop.set()
+        other.join()
+    assert found["method"] == "spawn"
+    assert [row.data for row in found["rows"]] == [LoadJob(root)(file).data for file in files]

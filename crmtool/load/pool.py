@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator, Protocol, Sequence, TypeVar
 
@@ -53,8 +54,7 @@ def map_each(items: Sequence, job: Job[Result], progress: Callable[[int], None] 
                 progress(1)
         return
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with multiprocessing.get_context(method).Pool(jobs, initializer=_start, initargs=(job,)) as pool:
+    with multiprocessing.get_context(start_method()).Pool(jobs, initializer=_start, initargs=(job,)) as pool:
         for results in pool.imap(_run_chunk, chunks):
             yield from results
             if progress:
@@ -71,6 +71,16 @@ def _start(job: Job) -> None:
 def _run_chunk(items: Sequence) -> list:
     job = _worker["job"]
     return [job(item) for item in items]
+
+
+def start_method() -> str | None:
+    """fork (quick: a worker inherits the job) from a process with one thread; spawn from one
+    with more (the workspace's server answers in threads): a forked child gets every lock as
+    another thread held it at that moment, and one held then is never released there — found
+    as a workspace page that hung for good while its pool's workers waited on such a lock."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
 
 
 def workers() -> int:
