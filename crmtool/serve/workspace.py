@@ -40,7 +40,6 @@ class Workspace:
         self._changed: set[str] = set()
         self._whole = True  # the first page looks at everything
         self._path: Path | None = None
-        self.skipped: list[tuple[str, str]] = []
         self.generation = 0
         """Counts the refreshes that read or removed a record: what a cache of pages is keyed on."""
         self._model_lock = threading.Lock()
@@ -69,8 +68,6 @@ class Workspace:
             if result.read or result.removed or result.whole:
                 self.generation += 1
             self._path = result.path
-            if whole:
-                self.skipped = list(result.skipped)
             return self._path
 
     def model(self, today: dt.date) -> Model:
@@ -98,10 +95,12 @@ class Workspace:
 
     def colleague(self) -> str | None:
         """Who is signed in: on one's own machine, the colleague in records/staff/ whose email
-        is git's `user.email` here (as `crmtool assign` takes it); None when there is none."""
-        if self._model is None:
+        is git's `user.email` here (as `crmtool assign` takes it); None when there is none.
+        Asked once per loaded model (it runs git), not on every page. Call after `model`."""
+        model = self._model
+        if model is None:
             return None
-        return staff_of_git_user(self.repo, self._model)
+        return self.derived(("colleague",), lambda: staff_of_git_user(self.repo, model))
 
     def db(self) -> sqlite3.Connection:
         """A read-only connection to the fresh index, for one request (connections are not
@@ -116,11 +115,6 @@ class Workspace:
                 self._whole = True
             else:
                 self._changed |= paths
-
-    def mark_stale(self) -> None:
-        """Look at every file on the next page."""
-        with self._changes_lock:
-            self._whole = True
 
     # -- watching the files ---------------------------------------------------------------
 
