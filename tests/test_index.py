@@ -186,18 +186,18 @@ def test_after_a_check_the_index_reads_the_records_from_the_check_cache(repo, tm
     import datetime as dt
 
     from crmtool.check.run import run_check
+    from crmtool import load
     from crmtool.load import cache
-    from crmtool.index import build
     monkeypatch.setattr(cache, "LOOKUP_AT_MOST", lookup_at_most)
     run_check(repo, dt.date(2026, 11, 24))
     parsed: list[str] = []
-    real = build.read_records
+    real = load.read_records
 
     def counting(root, files, *args, **kwargs):
         parsed.extend(f.path for f in files)
         return real(root, files, *args, **kwargs)
 
-    monkeypatch.setattr(build, "read_records", counting)
+    monkeypatch.setattr(load, "read_records", counting)
     result = build_index(repo)
     assert result.whole and result.read == result.records and parsed == []
     assert dump(result.path) == whole_without_cache(repo, tmp_path)

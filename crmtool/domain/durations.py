@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -32,6 +33,12 @@ def parse_duration(text: object) -> Duration | None:
         return text
     if not isinstance(text, str):
         return None
+    return _parsed(text)
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: str) -> Duration | None:
+    """Remembered: a repository names a handful of periods, read once per record by the review."""
     match = _DURATION.match(text)
     if not match or text == "P":
         return None

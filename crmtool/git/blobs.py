@@ -25,6 +25,7 @@ from stat import S_ISREG
 from pathlib import Path
 
 from .run import run as git
+from ..load.cache import stat_key
 from ..load.repo import RECORDS, read_regular
 
 
@@ -36,10 +37,6 @@ repository to answer (about a second at 100,000 people), a few hundred files has
 def blob_hash(data: bytes) -> str:
     """The git object name of a blob with these bytes."""
     return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
-
-
-def stat_key(stat: os.stat_result) -> str:
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
 
 
 def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, str]] | None = None

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterator
 
 from ..git.blobs import file_hashes
-from ..load.cache import CACHE_FILE, open_cache
-from ..load import read_records, repository_language
+from ..load import read_known, repository_language
 from ..load.pool import without_gc
 from ..i18n import N_, _
 from ..load.document import load_document
@@ -48,6 +47,9 @@ class IndexResult:
     read: int = 0
     removed: int = 0
     whole: bool = False
+    """Built anew (no index, or one of another version): every file was read."""
+    changed: set[str] = field(default_factory=set)
+    """The files read again or removed (paths relative to the root)."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(path, reason) of files that are not in the tables: unreadable, or an id taken twice."""
 
@@ -210,6 +212,7 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
     gone = [p for p in stored if p not in current]
     freed = _forget(db, gone + [f.path for f in changed if f.path in stored])
     result.removed, result.read = len(gone), len(changed)
+    result.changed = set(gone) | {f.path for f in changed}
     writer = _Writer(db, language, whole=result.whole)
     by_path = {f.path: f for f in changed}
     done = progress(len(changed)) if progress and changed else None
@@ -235,29 +238,8 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
 def _loaded(repo: Repository, changed: list, hashes: dict[str, str], done) -> Iterator[tuple[str, bool, Any]]:
     """(path, loaded, data) of each changed file: from the check cache when it holds the same
     bytes (after `crmtool check`, nothing needs parsing again), else read and parsed here."""
-    if not changed:
-        return
-    from_cache: set[str] = set()
-    cache = _check_cache(repo)
-    if cache is not None:
-        try:
-            for path, loaded, data in cache.loaded({f.path: hashes[f.path] for f in changed if f.path in hashes}):
-                from_cache.add(path)
-                yield path, loaded, data
-                if done:
-                    done(1)
-        finally:
-            cache.close()
-    todo = [f for f in changed if f.path not in from_cache]
-    for entry in read_records(repo.root, todo, done):
+    for entry in read_known(repo, changed, hashes, done):
         yield entry.path, entry.loaded, entry.data
-
-
-def _check_cache(repo: Repository):
-    """The check's cache, when `crmtool check` left one for this very tool and settings."""
-    if not (repo.root / CACHE_FILE).is_file():
-        return None
-    return open_cache(repo)
 
 
 class _Writer:
@@ -288,7 +270,7 @@ class _Writer:
     def add(self, folder: str, rid: str, path: str, blob: str | None, stat: str | None, data: Any) -> None:
         rowid, self.next_rowid = self.next_rowid, self.next_rowid + 1
         indexed = isinstance(data, dict) and self.free(folder, rid)
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True) if data is not None else None
+        text = json.dumps(data, ensure_ascii=False) if data is not None else None  # in the file's order, as loaded
         self.records.append((rowid, folder, rid, path, blob, stat, text, int(indexed)))
         if indexed:
             self.fill(rowid, folder, rid, path, data)

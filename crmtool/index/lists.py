@@ -22,7 +22,6 @@ from typing import Any, Mapping
 
 from ..domain.pipeline import Pipeline
 from ..domain.texts import localised
-from ..load.model import Model, Record
 
 PER_PAGE = 50
 
@@ -276,17 +275,3 @@ def options(db: sqlite3.Connection, folder: str, language: str, pipeline: Pipeli
             result[name] = [(sid, sname or sid)
                             for sid, sname in db.execute("SELECT id, name FROM staff ORDER BY name, id")]
     return result
-
-
-def people_model(db: sqlite3.Connection, ids: list[str], config: dict, today: dt.date) -> Model:
-    """A model holding the purposes and the people `ids`, from the index's copy of their files
-    (the same data the loader gave it), for `exchange.exporting.select`."""
-    model = Model(config=config, today=today)
-    for folder, rid, path, data in db.execute(
-            "SELECT folder, id, path, data FROM records WHERE indexed = 1 AND (folder = 'purposes' OR "
-            "(folder = 'people' AND id IN (SELECT value FROM json_each(?)))) ORDER BY path", (json.dumps(ids),)):
-        model.ids[folder].add(rid)
-        loaded = json.loads(data)
-        if isinstance(loaded, dict):
-            model.add(Record(folder, rid, path, loaded))
-    return model

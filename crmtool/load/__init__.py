@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from .. import i18n
+from .cache import CACHE_FILE, open_cache, unchanged
 from .document import Document, load_document
 from .model import Model, Record
 from .pool import map_each, without_gc
@@ -102,22 +103,66 @@ def read_records(root: Path, files: list[RecordFile],
     return map_each(files, LoadJob(root), progress)
 
 
-def load_model(repo: Repository, today: dt.date) -> Model:
-    """The records as the review, the questions, the register, the subject commands, import,
-    export and the writers read them, without running the check.
-
-    A broken crmtool.yaml is a usage error here (exit 2): `crmtool check` explains it.
-    """
+def read_settings(repo: Repository) -> dict:
+    """crmtool.yaml as data, for a command that works with the records: a usage error (exit 2)
+    when it has errors, which `crmtool check` explains."""
     schemas = load_schemas(repo)
     doc = read_config(repo)
     if not isinstance(doc.data, dict) or doc.problems or schemas.errors("config", doc.data):
         raise config_errors_refused()
-    model = Model(config=config_of(doc), today=today)
+    return config_of(doc)
+
+
+def read_known(repo: Repository, files: list[RecordFile], hashes: dict[str, str] | None = None,
+               progress: Callable[[int], None] | None = None) -> Iterator[Loaded]:
+    """Every file as read, in order, taken from the check cache when the cache holds the
+    same bytes (a file's blob hash, in `hashes` or found as the check finds it): after
+    `crmtool check`, or a previous run of any reader, nothing unchanged is parsed again.
+    Without `hashes`, a file is taken from the cache when its size, inode and times are the
+    ones the check last saw (`cache.unchanged`); git's index, which the check also asks after
+    a fresh clone, is not needed by a reader that follows a check. The cache can only save
+    work (see `cache.py`): what it does not hold is read here. It is
+    opened to read only, under the key of the check as the command line runs it (in the
+    repository's language), or else of the language spoken now: a reader never empties or
+    rewrites the check's cache, whatever language it speaks."""
+    cached: dict[str, Loaded] = {}
+    if files and (repo.root / CACHE_FILE).is_file():
+        cache = None
+        for language in dict.fromkeys([repository_language(repo), i18n.language()]):
+            cache = open_cache(repo, language=language, readonly=True)
+            if cache.db is not None:
+                break
+        assert cache is not None
+        try:
+            if hashes is None and cache.db is not None:
+                hashes = unchanged(repo.root, [f.path for f in files], cache.stats())
+            for path, loaded, data in cache.loaded({f.path: hashes[f.path] for f in files if f.path in hashes}
+                                                   if hashes else {}):
+                cached[path] = Loaded(path, loaded, data if loaded and isinstance(data, dict) else None)
+        finally:
+            cache.close()
+        if progress and cached:
+            progress(len(cached))
+    todo = [f for f in files if f.path not in cached]
+    read = read_records(repo.root, todo, progress)
+    for file in files:
+        found = cached.pop(file.path, None)
+        yield found if found is not None else next(read)
+
+
+def load_model(repo: Repository, today: dt.date) -> Model:
+    """The records as the review, the questions, the register, the subject commands, import,
+    export and the writers read them, without running the check (from the check cache where
+    it holds the same bytes: `read_known`).
+
+    A broken crmtool.yaml is a usage error here (exit 2): `crmtool check` explains it.
+    """
+    model = Model(config=read_settings(repo), today=today)
     files, _ = repo.scan()
     for file in files:
         model.ids[file.folder].add(file.id)
     with without_gc():
-        for file, entry in zip(files, read_records(repo.root, files)):
+        for file, entry in zip(files, read_known(repo, files)):
             if entry.loaded and isinstance(entry.data, dict):
                 model.add(Record(file.folder, file.id, file.path, entry.data))
     return model

@@ -13,6 +13,9 @@ caches behave alike:
   None) and every user works as if nothing were cached;
 - emptied when the key changes: a file written under another key (another crmtool, other
   schemas or settings, another layout of the tables) is dropped table by table and made anew;
+  a *reader* (a command that only takes what the cache holds, `readonly=True`) never empties
+  or makes one: under another key it simply finds nothing, so a reader in another language or
+  of another version cannot throw away the check's work;
 - WAL, so a reader is not blocked by a second run writing; SQLite's transactions keep a
   half-written cache from ever being read;
 - every row MAC'd with the key (keyed BLAKE2b), so a flipped bit, a row of another crmtool or
@@ -38,7 +41,8 @@ class Store:
     `purpose` names the cache in its MAC key, so a row of one cache is never taken as a row of
     another. Every failure means "not cached": `db` is None when the file cannot be used."""
 
-    def __init__(self, root: Path, file: str, key: str, tables: Mapping[str, str], purpose: str) -> None:
+    def __init__(self, root: Path, file: str, key: str, tables: Mapping[str, str], purpose: str,
+                 *, readonly: bool = False) -> None:
         self.path = root / file
         self.key = key
         self.secret = hashlib.sha256(purpose.encode() + b"\0" + key.encode()).digest()
@@ -48,6 +52,9 @@ class Store:
         self._create = "".join(f"CREATE TABLE IF NOT EXISTS {name} ({columns});" for name, columns in tables.items())
         self._drop = "".join(f"DROP TABLE IF EXISTS {name};" for name in tables)
         self.db: sqlite3.Connection | None = None
+        if readonly:
+            self.db = self._open_to_read()
+            return
         try:
             self.db = self._open()
         except (sqlite3.Error, OSError):
@@ -73,6 +80,22 @@ class Store:
         except BaseException:
             db.close()
             raise
+        return db
+
+    def _open_to_read(self) -> sqlite3.Connection | None:
+        """The file as it is, opened read-only, when it is a cache under this very key."""
+        try:
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5,
+                                 isolation_level=None)
+        except (sqlite3.Error, OSError, ValueError):
+            return None
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'tool'").fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is None or row[0] != self.key:
+            db.close()
+            return None
         return db
 
     def _discard(self) -> None:

@@ -8,6 +8,11 @@ files that changed, and the next page reads those again and nothing else. What a
 cannot describe file by file (crmtool.yaml, a folder moved or removed, a flood of changes such
 as a checkout of another branch, a watcher that stopped) makes the next page look at every
 file, as the questions in a terminal do.
+
+The review and the charts run over a Model, as `crmtool review` does. It is taken from the
+index the refresh has just brought up to date (`index.model`), not from the files, and after a
+refresh that read a few files it follows the index for those files only: loading it from the
+files would look at every file a second time on the first page and on every page after an edit.
 """
 from __future__ import annotations
 
@@ -15,12 +20,14 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Callable
 
 from ..edit.assign import staff_of_git_user
 from ..index.build import build_index, open_index
-from ..load import load_model
+from ..index.model import follow, model_of, with_today
+from ..load import read_settings
 from ..load.model import Model
 from ..load.repo import CONFIG_FILE, RECORDS, Repository
 
@@ -44,9 +51,14 @@ class Workspace:
         """Counts the refreshes that read or removed a record: what a cache of pages is keyed on."""
         self._model_lock = threading.Lock()
         self._model: Model | None = None
-        self._model_key: tuple | None = None
+        self._model_config: tuple | None = None
+        self._followed: set[str] | None = None
+        """Files the index read again since the model last followed it; None: all of them."""
+        self._settings: tuple[tuple | None, dict] | None = None
         self._derived: dict[tuple, Any] = {}
         self.model_loads = 0
+        """How often the model was taken whole from the index (tests count them)."""
+        self.model_follows = 0
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self.watching = False
@@ -67,21 +79,47 @@ class Workspace:
                 return self._path  # type: ignore[return-value]  # set by the first, whole refresh
             if result.read or result.removed or result.whole:
                 self.generation += 1
+                if result.whole or self._followed is None:
+                    self._followed = None
+                else:
+                    self._followed |= result.changed
             self._path = result.path
             return self._path
 
+    def settings(self) -> dict:
+        """crmtool.yaml as data, read again only when the file changed; a usage error when it
+        has errors (the page says to run the check)."""
+        state = _state(self.repo.root / CONFIG_FILE)
+        if self._settings is None or self._settings[0] != state:
+            self._settings = (state, read_settings(self.repo))
+        return self._settings[1]
+
     def model(self, today: dt.date) -> Model:
-        """The loaded records (what the review and the retention chart need), loaded again
-        only when a record file, crmtool.yaml or today changed since the last time: loading
-        reads every file, seconds in a large repository. A page that needs it while it loads
-        waits for that load rather than reading every file a second time."""
-        self.refresh()
+        """The records (what the review and the charts need) as the fresh index holds them.
+        Taken whole from the index on the first page and after a refresh that looked at every
+        file or a change of crmtool.yaml; after a refresh that read a few files, only those
+        are taken again. A page that needs the model while it is taken waits for it."""
         with self._model_lock:
-            key = (self.generation, _state(self.repo.root / CONFIG_FILE), today)
-            if self._model is None or key != self._model_key:
-                self._model, self._model_key = load_model(self.repo, today), key
+            path = self.refresh()
+            config = self.settings()
+            with self._lock:  # no refresh while the model follows the index
+                followed, self._followed = self._followed, set()
+                state = self._settings[0] if self._settings else None
+                old = self._model
+                if old is None or followed is None or state != self._model_config:
+                    with closing(open_index(path)) as db:
+                        self._model = model_of(db, config, today)
+                    self.model_loads += 1
+                elif followed:
+                    with closing(open_index(path)) as db:
+                        self._model = follow(old, db, followed, today)
+                    self.model_follows += 1
+                elif old.today != today:
+                    self._model = with_today(old, today)
+                self._model_config = state
+            if self._model is not old:
                 self._derived = {}
-                self.model_loads += 1
+            assert self._model is not None
             return self._model
 
     def derived(self, key: tuple, compute: Callable[[], Any]) -> Any:

@@ -23,7 +23,8 @@ from ...domain.pipeline import pipeline_of
 from ...exchange.exporting import Selection, select, to_csv, to_vcard, to_xlsx
 from ...i18n import N_, _
 from ...index import lists, questions
-from ...load import config_errors_refused, config_of, load_schemas, read_config, repository_language
+from ...index.model import people_model
+from ...load import repository_language
 from ...load.repo import UsageError
 from ...subject.export_render import CODES
 
@@ -111,7 +112,7 @@ def _number(text: str) -> int:
 
 
 def _pipeline(page: Page):
-    return pipeline_of(config_of(read_config(page.workspace.repo)))
+    return pipeline_of(page.workspace.settings())
 
 
 def list_page(folder: str) -> Callable[[Page], tuple[str, dict]]:
@@ -183,12 +184,10 @@ def export(page: Page, kind: str) -> tuple[bytes, int, str]:
         raise UsageError(_("A download needs a purpose: choose one, and the file holds only the people held "
                            "for it and only the data it covers."))
     repo = page.workspace.repo
-    doc = read_config(repo)
-    if not isinstance(doc.data, dict) or doc.problems or load_schemas(repo).errors("config", doc.data):
-        raise config_errors_refused()
+    config = page.workspace.settings()
     filters = _filters(page, "people")
     ids = lists.matching_ids(page.db, "people", filters, page.today)
-    model = lists.people_model(page.db, ids, config_of(doc), page.today)
+    model = people_model(page.db, ids, config, page.today)
     fields = page.request.query_params.get("fields")
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     selection = select(model, purpose, wanted, page.today)  # its refusals in the page's language
