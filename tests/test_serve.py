@@ -216,6 +216,30 @@ def test_the_watcher_reads_only_what_changed(association, monkeypatch):
         assert calls[-1] == {"paths": {"records/people/p-r5epc6.yaml"}}
 
 
+def test_a_new_folder_of_contact_moments_is_watched_too(association):
+    """The watcher watches each folder on its own (a recursive watch stats every file as it
+    starts); a year folder made while the server runs is watched from then on, so the file
+    written in it and the one edited after it both show."""
+    source = association / "records" / "interactions" / "2025" / "i-2025-10-20-kennismaking-lelystad.yaml"
+    text = source.read_text(encoding="utf-8")
+    with signed_in(association, watch=True) as client:
+        client.get("/")
+        folder = association / "records" / "interactions" / "2027"
+        folder.mkdir()
+        moved = folder / "i-2027-01-05-kennismaking-lelystad.yaml"
+        moved.write_text(text.replace("2025-10-20", "2027-01-05"), encoding="utf-8")
+        _eventually(client, "/interactions/i-2027-01-05-kennismaking-lelystad", "2027-01-05")
+        workspace = client.app.state.workspace  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 10
+        while folder not in workspace._folders() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the new watch is set up
+        moved.write_text(text.replace("2025-10-20", "2027-01-05").replace("summary: >-", "summary: >-\n  Tweede gesprek."),
+                         encoding="utf-8")
+        _eventually(client, "/interactions/i-2027-01-05-kennismaking-lelystad", "Tweede gesprek")
+        assert workspace.watching
+
+
 def _serve(root: Path, *args: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "crmtool", "serve", "--root", str(root), "--no-open", *args]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -237,6 +237,19 @@ def test_the_review_takes_the_model_once_and_follows_a_changed_file(cooperative)
         assert "2026-11-26" in changed
 
 
+def test_the_first_page_is_prepared_while_the_browser_opens(cooperative, monkeypatch):
+    from crmtool.serve import workspace as module
+    real, reviews = module.review, []
+    monkeypatch.setattr(module, "review", lambda *args: reviews.append(args) or real(*args))
+    with signed_in(cooperative) as client:
+        workspace = client.app.state.workspace  # type: ignore[attr-defined]
+        workspace.warm(TODAY).join(timeout=60)
+        assert (workspace.model_loads, len(reviews)) == (1, 1)
+        home = client.get("/")
+        assert home.status_code == 200
+        assert (workspace.model_loads, len(reviews)) == (1, 1)  # the page took what was made
+
+
 # --- the dashboard -----------------------------------------------------------------------
 
 def charts(page: str) -> dict[str, dict]:

@@ -67,6 +67,7 @@ def serve(host: str, port: int, no_open: bool, root: Path | None, today: str | N
     try:
         click.echo(f"crmtool serve: {url}")
         sys.stdout.flush()
+        workspace.warm(resolve_today(today))
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
         server = uvicorn.Server(config)

@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Callable
 
 from ...domain.pipeline import pipeline_of
-from ...domain.review import KINDS, horizon_days, review
+from ...domain.review import KINDS
 from ...i18n import _
 from ...index import dashboard
 from ...index.build import repository_config
@@ -44,9 +44,7 @@ def review_page(page: Page) -> tuple[str, dict]:
     text = page.arg("days")
     if text and not (text.isascii() and text.isdigit()):
         raise UsageError(_("days: give a whole number of days, 0 or more."))
-    model = page.workspace.model(page.today)
-    days = horizon_days(model, int(text) if text else None)
-    everything = page.workspace.derived(("review", days), lambda: review(model, page.today, days))
+    model, days, everything = page.workspace.review(page.today, int(text) if text else None)
     team = page.arg("team")
     teams = [{"id": owner, "label": team_label(owner, model)} for owner in dict.fromkeys(i.owner for i in everything)]
     items = [i for i in everything if not team or i.owner == team]

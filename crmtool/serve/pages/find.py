@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from ...domain.review import horizon_days, review
 from ...i18n import N_
 from ...index import questions
 from ...load.repo import UsageError
@@ -26,9 +25,7 @@ def home(page: Page) -> tuple[str, dict]:
     """The search box, how many records of each kind there are, and what falls due for the
     signed-in colleague: what they are assigned and what their teams own (the review)."""
     counts = {table: page.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in COUNTED}
-    model = page.workspace.model(page.today)
-    days = horizon_days(model, None)
-    items = page.workspace.derived(("review", days), lambda: review(model, page.today, days))
+    model, days, items = page.workspace.review(page.today)
     me = page.workspace.colleague()
     record = model.get("staff", me) if me else None
     teams = [team for team in (record.get("teams") or [])] if record else []
