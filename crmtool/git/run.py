@@ -29,12 +29,14 @@ from typing import IO
 
 
 class GitError(Exception):
-    """git could not be run, or ended with an error; `stderr` holds what it said why."""
+    """git could not be run, or ended with an error; `stderr` holds what it said why, `status`
+    git's exit status (None when git could not be started)."""
 
-    def __init__(self, command: str, stderr: str) -> None:
+    def __init__(self, command: str, stderr: str, status: int | None = None) -> None:
         super().__init__(f"git {command}: {stderr}")
         self.command = command  # the first argument, as the callers' messages name it
         self.stderr = stderr
+        self.status = status
 
 
 def run(root: Path, *args: str) -> str | None:
@@ -75,7 +77,7 @@ def checked(root: Path, *args: str, env: Mapping[str, str] | None = None) -> str
     except OSError as error:
         raise GitError(command, error.strerror or str(error)) from error
     if done.returncode != 0:
-        raise GitError(command, _text(done.stderr).strip())
+        raise GitError(command, _text(done.stderr).strip(), done.returncode)
     return _text(done.stdout)
 
 
