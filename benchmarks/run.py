@@ -726,9 +726,30 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
     record(summarise("warm", [run_measured(check_command(today), root) for _ in range(repeat)],
                      crmtool_result))
 
-    measure_index(root, repeat, record)
-    measure_fmt(root, args.fmt_repeat or repeat, repeat, record)
+    wanted = set(args.only or GROUPS)
+    if "index" in wanted:
+        measure_index(root, repeat, record)
+    if "fmt" in wanted:
+        measure_fmt(root, args.fmt_repeat or repeat, repeat, record)
+    if "changed" in wanted:
+        measure_changed(root, files, args, result, record)
+    if "cjs" in wanted:
+        record(measure_check_jsonschema(root, files, args.cjs_repeat or repeat, result))
+    if "serve" in wanted:
+        for measurement in measure_serve(root, today, repeat, args.page_requests):
+            record(measurement)
+    return result
 
+
+GROUPS = ("index", "fmt", "changed", "cjs", "serve")
+"""The rows that can be chosen with --only; the floor, the baseline and the check cold and warm
+always run (every ratio is to them)."""
+
+
+def measure_changed(root: Path, files: dict[str, list[str]], args, result: SizeResult, record) -> None:
+    """A commit that edits a few records, then `check --changed-since`, the index refresh and
+    `fmt --check` of those files; the repository is reset to its generated commit after."""
+    repeat, today = args.repeat, args.today
     original = git(root, "rev-parse", "HEAD")
     try:
         result.touched = touch_records(root, files, args.seed)
@@ -747,11 +768,6 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
                              fmt_result))
     finally:
         git(root, "reset", "-q", "--hard", original)
-
-    record(measure_check_jsonschema(root, files, args.cjs_repeat or repeat, result))
-    for measurement in measure_serve(root, today, repeat, args.page_requests):
-        record(measurement)
-    return result
 
 
 SERVE_PAGES = (("home", "/"), ("search", "/search?q={family}"), ("person", "/people/{person}"),
@@ -1109,7 +1125,9 @@ def target_summary(targets: list[Target]) -> str:
 
 def notes(args, sizes: list[SizeResult]) -> list[str]:
     batches = ", ".join(f"{s.cjs_batches} at {s.people:,} people" for s in sizes if s.cjs_batches)
-    return [
+    chosen = ([f"This run measured only the check cold and warm and: {', '.join(args.only)} (`--only`); "
+               "targets of the other rows show as not measured."] if getattr(args, "only", None) else [])
+    return chosen + [
         "Every row is a fresh `python` process (start-up included), timed from spawn to exit. "
         "Seconds are the median of the repeats with min–max in brackets; × floor and × baseline "
         "divide medians.",
@@ -1187,6 +1205,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="the Markdown report (default: benchmarks/RESULTS.md)")
     parser.add_argument("--page-requests", type=positive, default=50, metavar="N",
                         help="timed requests of each workspace page (default: 50)")
+    parser.add_argument("--only", nargs="+", choices=GROUPS, default=None, metavar="GROUP",
+                        help="measure only these rows besides the check cold and warm: "
+                             + ", ".join(GROUPS) + " (default: all)")
     parser.add_argument("--profile", action="store_true",
                         help="also profile the cold check at the largest size and add a Profile section")
     return parser.parse_args(argv)

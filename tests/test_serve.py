@@ -234,8 +234,8 @@ def test_a_new_folder_of_contact_moments_is_watched_too(association):
         while folder not in workspace._folders() and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.5)  # the new watch is set up
-        moved.write_text(text.replace("2025-10-20", "2027-01-05").replace("summary: >-", "summary: >-\n  Tweede gesprek."),
-                         encoding="utf-8")
+        second = text.replace("2025-10-20", "2027-01-05").replace("summary: >-", "summary: >-\n  Tweede gesprek.")
+        moved.write_text(second, encoding="utf-8")
         _eventually(client, "/interactions/i-2027-01-05-kennismaking-lelystad", "Tweede gesprek")
         assert workspace.watching
 

@@ -34,14 +34,17 @@ def serve(host: str, port: int, no_open: bool, root: Path | None, today: str | N
 
     import uvicorn
 
+    from ..index.build import repository_config
     from ..serve.app import create_app
-    from ..serve.security import Keys, new_token
+    from ..serve.security import Keys, TeamSignIn, new_token
     from ..serve.workspace import Workspace
-    if not _loopback(host):
-        raise click.UsageError(_("--host {host}: the workspace shows personal data and listens only on this "
-                                 "machine (127.0.0.1 or ::1); a team sign-in through a reverse proxy is not "
-                                 "configured.").format(host=host))
     repo = resolve_repo(root)
+    team = TeamSignIn.of(repository_config(repo))
+    if not _loopback(host) and team is None:
+        raise click.UsageError(_("--host {host}: the workspace shows personal data and listens only on this "
+                                 "machine (127.0.0.1 or ::1) unless a team signs in through a reverse proxy: "
+                                 "set serve.trusted_proxy and serve.user_header in crmtool.yaml "
+                                 "(docs/serve.md).").format(host=host))
     if not (repo.root / "records").is_dir():
         raise click.UsageError(_("{folder} holds no records/ folder: start the workspace in a records repository "
                                  "(or name one with --root).").format(folder=repo.root))
@@ -62,7 +65,7 @@ def serve(host: str, port: int, no_open: bool, root: Path | None, today: str | N
     keys = Keys(new_token())
     hosts = {f"{shown}:{port}"} | ({f"localhost:{port}"} if _loopback(host) else set())
     workspace = Workspace(repo, lambda: resolve_today(today))
-    app = create_app(workspace, keys, hosts)
+    app = create_app(workspace, keys, hosts, team)
     url = f"http://{shown}:{port}/?token={keys.token}"
     try:
         click.echo(f"crmtool serve: {url}")

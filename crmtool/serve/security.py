@@ -22,6 +22,8 @@ from typing import Awaitable, Callable
 from urllib.parse import parse_qsl, urlencode
 
 COOKIE = "crmtool_session"
+COLLEAGUE_SCOPE = "crmtool.colleague"
+"""Where the guard leaves the staff id the team sign-in named, for the request's Page."""
 LANGUAGE_COOKIE = "crmtool_lang"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -43,6 +45,31 @@ Scope = dict
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class TeamSignIn:
+    """A team behind the organisation's sign-in (`serve:` in crmtool.yaml): a reverse proxy at
+    one of `proxies` signs each colleague in and names them in the header `header`. Then only
+    the proxy may ask (any other address is refused, so nobody can name themselves by setting
+    the header), the header must name an active colleague in records/staff/ (by id or email),
+    and that colleague authors the commits of their writes."""
+
+    proxies: frozenset[str]
+    header: bytes
+
+    @classmethod
+    def of(cls, config: dict) -> "TeamSignIn | None":
+        """From crmtool.yaml's `serve:`; None when it is absent or not as the schema says
+        (the workspace then stays on this machine: `crmtool check` explains the setting)."""
+        serve = config.get("serve")
+        if not isinstance(serve, dict):
+            return None
+        proxies, header = serve.get("trusted_proxy"), serve.get("user_header")
+        if not (isinstance(proxies, list) and proxies and all(isinstance(p, str) and p for p in proxies)
+                and isinstance(header, str) and header):
+            return None
+        return cls(frozenset(proxies), header.lower().encode("latin-1", "replace"))
 
 
 def new_token() -> str:
@@ -93,9 +120,11 @@ class Guard:
     `allowed_hosts` are the names the server answers to (its own address and port)."""
 
     def __init__(self, app: ASGIApp, keys: Keys, allowed_hosts: set[str],
-                 denied: Callable[[int, str], bytes], language: Callable[[Scope], str]) -> None:
+                 denied: Callable[[int, str], bytes], language: Callable[[Scope], str],
+                 team: TeamSignIn | None = None, colleague_named: Callable[[str], str | None] | None = None) -> None:
         self.app, self.keys, self.allowed_hosts = app, keys, allowed_hosts
         self.denied, self.language = denied, language
+        self.team, self.colleague_named = team, colleague_named
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,6 +147,9 @@ class Guard:
                      (time.perf_counter() - started) * 1000)
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.team is not None:
+            await self._team(self.team, scope, receive, send)
+            return
         if _header(scope, b"host").lower() not in self.allowed_hosts:
             await self._refuse(scope, send, 403)
             return
@@ -140,6 +172,25 @@ class Guard:
             await self.app(scope, receive, send)
         else:
             await self._refuse(scope, send, 403 if cookie or bearer else 401)
+
+    async def _team(self, team: TeamSignIn, scope: Scope, receive: Receive, send: Send) -> None:
+        """Behind the team's proxy: only the proxy may ask, for a colleague it names. The Host
+        is the proxy's public name, so it is not compared; the token is not needed."""
+        client = scope.get("client") or ("", 0)
+        if client[0] not in team.proxies:
+            await self._refuse(scope, send, 403)
+            return
+        named = _header(scope, team.header).strip()
+        if not named:
+            await self._refuse(scope, send, 401)
+            return
+        from starlette.concurrency import run_in_threadpool  # the lookup reads the records
+        staff = await run_in_threadpool(self.colleague_named, named) if self.colleague_named else None
+        if staff is None:
+            await self._refuse(scope, send, 403)
+            return
+        scope[COLLEAGUE_SCOPE] = staff
+        await self.app(scope, receive, send)
 
     async def _sign_in(self, scope: Scope, send: Send, rest: list[tuple[str, str]]) -> None:
         """The token becomes the cookie, and the browser goes to the same page without the

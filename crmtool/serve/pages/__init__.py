@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from . import board, cards, find, lists
+from . import actions, board, cards, changes, find, lists
 
 if TYPE_CHECKING:
     from ..app import Page
 
 View = Callable[["Page"], tuple[str, dict]]
 
-PAGES: list[tuple[str, View]] = [*find.PAGES, *lists.PAGES, *cards.PAGES, *board.PAGES]
+PAGES: list[tuple[str, View]] = [*find.PAGES, *lists.PAGES, *actions.PAGES, *cards.PAGES, *board.PAGES,
+                              *changes.PAGES]
 """Every page's path and view; `app.create_app` makes the routes from this list."""
+
+ACTIONS: list[tuple[str, Callable]] = [*actions.ACTIONS, *changes.ACTIONS]
+"""Every write's path and handler (POST only); `app.create_app` routes them through its form
+token check (`writes.py`)."""
 
 DOWNLOADS = lists.DOWNLOADS
 """Files (a list as `crmtool export` writes it): views that return a Response of their own."""

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Callable
 
 from ...audit.history import GitFailed, history
 from ...domain.pipeline import Pipeline, pipeline_of
+from ...domain.routing import is_active, propose
 from ...i18n import _
 from ...index import cards
 from ...index.build import repository_config
 from ...load.model import parse_date
 from ...load.repo import UsageError
+from .. import writes
 
 if TYPE_CHECKING:
     from ..app import Page
@@ -92,7 +94,20 @@ def role(page: Page) -> tuple[str, dict]:
 def request(page: Page) -> tuple[str, dict]:
     record_id = _id(page)
     card = _found(cards.request_card(page.db, record_id, _day(page), _pipeline(page)))
-    return "request.html", {"card": card}
+    return "request.html", {"card": card, "actions": _request_actions(page, record_id)}
+
+
+def _request_actions(page: Page, record_id: str) -> dict:
+    """What the request's forms need: the file's version, the active colleagues to hand it to
+    (names with ids) and the one routing proposes, with its reason."""
+    model = page.workspace.model(page.today)
+    record = model.get("requests", record_id)
+    staff = [{"id": r.id, "name": str(r.get("name") or r.id)} for r in sorted(model.of("staff"), key=lambda r: r.id)
+             if is_active(model, r.id)]
+    proposal = propose(model, record.data) if record is not None else None
+    return {"version": writes.version_of(page.workspace.repo.root, record.path) if record is not None else "",
+            "staff": staff, "proposal": proposal.assignee if proposal else None,
+            "reason": proposal.reason if proposal and proposal.assignee else None}
 
 
 def interaction(page: Page) -> tuple[str, dict]:
