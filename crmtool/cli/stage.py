@@ -1,5 +1,7 @@
 """`crmtool stage`: move a request to another stage of the pipeline; the step is kept in its
-history. Closing a data-subject request asks for its outcome in a terminal."""
+history. Closing a data-subject request asks for its outcome in a terminal; the hidden
+`--interactive` / `--no-interactive` overrides the terminal test (as `crmtool new` does), so
+tests can answer through stdin."""
 from __future__ import annotations
 
 import json
@@ -33,11 +35,14 @@ from .output import changed, interrupted
               help=N_("The legal ground of a refusal, such as art-17-3-b (with --outcome refused or "
                       "partly-granted)."))
 @click.option("--dry-run", is_flag=True, help=N_("Show the new file; write nothing."))
+@click.option("--interactive/--no-interactive", default=None, hidden=True,
+              help="Ask for a missing outcome (default: when stdin is a terminal).")
 @root_option
 @today_option
 @format_option("text", "json")
 def stage(request: str, stage: str, note: str | None, by: str | None, on: str | None, outcome: str | None,
-          ground: str | None, dry_run: bool, root: Path | None, today: str | None, output_format: str) -> None:
+          ground: str | None, dry_run: bool, interactive: bool | None, root: Path | None, today: str | None,
+          output_format: str) -> None:
     from ..edit.stage import GROUNDED, OutcomeNeeded
     from ..edit.stage import stage as move
     day = resolve_today(today) if on is None else parse_day(on, "--on")
@@ -49,7 +54,7 @@ def stage(request: str, stage: str, note: str | None, by: str | None, on: str | 
     try:
         done = run(outcome, ground)
     except OutcomeNeeded as needed:
-        if not sys.stdin.isatty():
+        if not (sys.stdin.isatty() if interactive is None else interactive):
             raise  # a script or CI: the usage error names --outcome (exit 2)
         click.echo(str(needed).split(": ", 1)[-1], err=True)
         decision = click.prompt(_("Outcome"), type=click.Choice(needed.choices), err=True)
