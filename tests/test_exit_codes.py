@@ -135,6 +135,9 @@ SUCCESS: list[tuple[str, Callable[[Path], None]]] = [
     ("rules", no_setup),
     ("search almere", no_setup),
     ("sql", no_setup),
+    ("stage q-2026-0018 in-progress --by anna --note Gebeld", no_setup),
+    ("note p-r5epc6 Teruggebeld --by anna", no_setup),
+    ("tag gemeente-almere energy-transition", no_setup),
     ("subject anonymise p-r5epc6 --dry-run", no_setup),
     ("subject erase p-r5epc6 --by eline --dry-run", no_setup),
     ("subject export p-r5epc6 --format json", no_setup),
@@ -172,6 +175,9 @@ FAILURE: list[tuple[str, Callable[[Path], None]]] = [
     ("query seats almere", index_unwritable),
     ("search almere", index_unwritable),
     ("sql", index_unwritable),
+    ("stage q-2026-0018 approved", no_setup),               # triage may not move to approved
+    ("note p-u9za5m Nieuwsbrief --by anna", no_setup),      # none of the person's purposes allows notes
+    ("tag p-u9za5m energy-transition", no_setup),           # nor tags
     ("subject anonymise p-2n3qp7", broken_person),
     ("subject erase p-2n3qp7 --by eline", broken_person),
     ("subject export p-r5epc6 --out build/copy.json", index_unwritable),
@@ -284,7 +290,9 @@ def test_bad_usage_exits_2(repo: Path, command: str):
 
 @pytest.mark.parametrize("arguments", ["no-such-command", "check --today 2026-13-45", "who --on yesterday",
                                        "check --format nope", "query mayor Nergens", "assign q-2026-0012 nobody",
-                                       "subject erase p-r5epc6 --by nobody --dry-run"])
+                                       "subject erase p-r5epc6 --by nobody --dry-run",
+                                       "stage q-2026-0018 in-progress --by nobody", "note p-r5epc6",
+                                       "tag nowhere energy-transition", "stage dsr-2026-0003 triage --outcome maybe"])
 def test_bad_values_exit_2(repo: Path, arguments: str):
     done = run(repo, arguments)
     assert done.returncode == 2, done.stdout[-1500:] + done.stderr[-1500:]

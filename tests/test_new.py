@@ -4,6 +4,7 @@ terminal (driven through stdin) and the refusals that write nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -350,3 +351,37 @@ def test_the_schema_line_of_a_fresh_copy_of_the_cooperative_follows_its_neighbou
                                 "contact-request"))
     reference = (coop / path).read_text().splitlines()[0].split("$schema=", 1)[1]
     assert reference == "../../schemas/person.schema.json" and ((coop / path).parent / reference).is_file()
+
+
+def test_a_new_request_follows_up_after_review_follow_up_days(root):
+    """A new request gets a follow-up date (14 days after receipt by default, or
+    `review.follow_up_days`), so it shows in `query follow-up` and W004 asks about it;
+    an explicit --follow-up wins."""
+    args = ("request", "--kind", "question", "--title", "Vraag", "--from-organisation", "gemeente-lelystad",
+            "--topic", "energy-transition", "--received", "2026-11-20")
+    _path, record = written(root, new(root, *args))
+    assert record["follow_up"] == dt.date(2026, 12, 4)
+    _path, record = written(root, new(root, *args, "--follow-up", "2026-11-25"))
+    assert record["follow_up"] == dt.date(2026, 11, 25)
+    config = root / "crmtool.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "review:\n  follow_up_days: 3\n", encoding="utf-8")
+    path, record = written(root, new(root, *args))
+    assert record["follow_up"] == dt.date(2026, 11, 23)
+    assert CliRunner().invoke(cli, ["check", "--root", str(root), str(root / path)], env=ENV).exit_code == 0
+    rows = CliRunner().invoke(cli, ["query", "follow-up", "--root", str(root), "--format", "json"], env=ENV)
+    assert any(row["request"] == record_id(path) and row["follow_up"] == "2026-11-23"
+               for row in json.loads(rows.stdout)), rows.output
+
+
+def test_review_follow_up_days_is_a_setting_the_config_schema_knows(root):
+    """A negative number of days is a configuration error (exit 2), explained by the
+    setting's own description."""
+    config = root / "crmtool.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "review:\n  follow_up_days: -1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--root", str(root), str(config)], env=ENV)
+    assert result.exit_code == 2 and "minimum of 0" in result.output
+    assert "gets a follow-up date this many days after it was received" in result.output
+
+
+def record_id(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".yaml")

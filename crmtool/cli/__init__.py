@@ -31,10 +31,13 @@ from .index import index, query, search, sql, who
 from .language import command_line_language, speak_for_click
 from .merge import merge
 from .new import new
+from .note import note
 from .recover import recover
 from .review import review
 from .serve import serve
+from .stage import stage
 from .subject import subject
+from .tag import tag
 
 
 class BadUsage(click.ClickException):
@@ -70,6 +73,7 @@ def cli() -> None:
 for command in (
     check, rules, review, demo,                           # the check and the weekly review
     new, assign, import_, export, merge, fmt, diff,       # daily work on records
+    stage, note, tag,
     address, places, codeowners,
     index, who, query, search, sql,                       # questions
     end_role, history, subject, build,                    # changes, audit trail, rights, register

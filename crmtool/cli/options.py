@@ -7,24 +7,24 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..load.model import parse_date
 from ..load.repo import Repository, find_root
 
 
 def root_option(command):
     return click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help="The records repository (default: found upwards from here).")(command)
+                        help=N_("The records repository (default: found upwards from here)."))(command)
 
 
 def today_option(command):
     return click.option("--today", "today", metavar="YYYY-MM-DD", default=None,
-                        help="Take this day as today for every date rule (also CRMTOOL_TODAY).")(command)
+                        help=N_("Take this day as today for every date rule (also CRMTOOL_TODAY)."))(command)
 
 
 def format_option(*choices: str, default: str = "text"):
     return click.option("--format", "output_format", type=click.Choice(choices), default=default,
-                        show_default=True, help="Output format.")
+                        show_default=True, help=N_("Output format."))
 
 
 def today_from(option: str | None) -> dt.date:

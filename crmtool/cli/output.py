@@ -26,6 +26,7 @@ def refuse_under_records(repo: Repository, out: Path | None) -> None:
 RESOLVING = frozenset({
     ("check",), ("recover",), ("rules",), ("demo",),  # S010 reports it; recover resolves it
     ("new",), ("assign",), ("end-role",), ("merge",), ("fmt",), ("import",), ("codeowners",),
+    ("stage",), ("note",), ("tag",),
     ("address", "fill"), ("places", "sync"), ("subject", "erase"), ("subject", "anonymise"),
 })
 """The commands that run over an interrupted change: the writers roll it back first (their

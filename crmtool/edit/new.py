@@ -48,6 +48,8 @@ from .schema_ref import SchemaReferences
 
 FOLDER = {"person": "people", "organisation": "organisations", "role": "roles",
           "request": "requests", "interaction": "interactions"}
+FOLLOW_UP_DAYS = 14
+"""Days from receipt to a new request's follow-up date, when crmtool.yaml sets none."""
 DATA_SUBJECT_KINDS = ("access", "rectification", "erasure", "portability", "objection", "restriction")
 LOADED = ("vocabularies", "purposes", "staff", "organisations", "requests")
 """The folders `new` reads whole: small, and where the choices and the routing come from.
@@ -132,7 +134,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("tag", N_("Tag; repeat for more."), multiple=True, source="vocabulary:tags"),
         Field("assignee", N_("The colleague handling it (default: what the routing rules propose)."),
               source="staff", ask=True),
-        Field("follow_up", N_("When to act next."), kind="date"),
+        Field("follow_up", N_("When to act next (default: the day it was received plus review.follow_up_days in "
+                              "crmtool.yaml, 14 days)."), kind="date"),
         Field("owner", N_("The team that maintains the record (default: the assignee's first team)."),
               source="vocabulary:teams"),
         Field("by", N_("Who records it (staff id)."), source="staff"),
@@ -381,6 +384,8 @@ class Session:
                 proposal = self.propose(values)  # the history says why, when the proposal was taken
                 proposal = proposal if proposal.assignee == values["assignee"] else None
             context.update(self._request_context(values, proposal))
+            if values["follow_up"] is None:
+                values["follow_up"] = values["received"] + dt.timedelta(days=follow_up_days(self.model.config))
         folder = FOLDER[kind]
         taken = self.listing.ids[folder]
         if record_id:
@@ -458,6 +463,14 @@ class Session:
             raise UsageError(_("The template for a new {kind} gives a file that is not safe YAML ({detail}); "
                                "check {template}.").format(kind=kind, detail=detail,
                                                           template=(template_dir(self.repo.root) / f"{kind}.yaml")))
+
+
+def follow_up_days(config: dict) -> int:
+    """`review.follow_up_days` in crmtool.yaml, else FOLLOW_UP_DAYS: a new request gets a
+    follow-up date, so it shows in `query follow-up` and W004 asks about it when nobody acted."""
+    review = config.get("review")
+    days = review.get("follow_up_days") if isinstance(review, dict) else None
+    return days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else FOLLOW_UP_DAYS
 
 
 def field_of(kind: str, name: str) -> Field:
