@@ -218,3 +218,41 @@ def test_the_changes_page_lists_what_was_kept_and_proposing_says_what_to_run(rep
     assert proposed.status_code == 200
     assert "git push" in proposed.text or "gh pr create" in proposed.text  # no origin here: what to run
     assert 'action="/changes/propose"' not in proposed.text
+
+
+def test_a_request_moves_through_its_stages_from_the_card(repo):
+    with signed_in(repo) as client:
+        page = client.get("/requests/q-2026-0012").text
+        assert 'name="stage" value="approved"' in page
+        answer = client.post("/requests/q-2026-0012/stage",
+                             data={**form_of(page, "/requests/q-2026-0012/stage"), "stage": "approved",
+                                   "note": "Akkoord van de G40"})
+        assert answer.status_code == 303, answer.text
+        page = client.get("/requests/q-2026-0012").text
+        refused = client.post("/requests/q-2026-0012/stage",
+                              data={**form_of(page, "/requests/q-2026-0012/stage"), "stage": "received"})
+    assert refused.status_code == 409 and 'class="problem"' in refused.text
+    data = yaml.safe_load((repo / REQUEST).read_text(encoding="utf-8"))
+    assert data["stage"] == "approved" and data["history"][-1]["note"] == "Akkoord van de G40"
+    assert data["history"][-1]["by"] == "anna"
+
+
+def test_a_note_and_a_tag_from_the_card_keep_the_comments(repo):
+    person = repo / "records/people/p-r5epc6.yaml"
+    person.write_text(person.read_text(encoding="utf-8").replace("tags: [warmtenet]",
+                                                                 "# tags by hand\ntags: [warmtenet]"), encoding="utf-8")
+    git(repo, "commit", "-qam", "A comment")
+    with signed_in(repo) as client:
+        page = client.get("/people/p-r5epc6").text
+        noted = client.post("/people/p-r5epc6/note", data={**form_of(page, "/people/p-r5epc6/note"),
+                                                           "text": "Belde over het warmtenet."})
+        assert noted.status_code == 303, noted.text
+        page = client.get("/people/p-r5epc6").text
+        tagged = client.post("/people/p-r5epc6/tags", data={**form_of(page, "/people/p-r5epc6/tags"),
+                                                            "tag": "energie"})
+    text = person.read_text(encoding="utf-8")
+    assert "# tags by hand" in text and "Belde over het warmtenet." in text
+    assert tagged.status_code == 303, tagged.text  # the association keeps no tags vocabulary
+    assert yaml.safe_load(text)["tags"] == ["warmtenet", "energie"]
+    assert [line.split("|")[1] for line in log(repo).splitlines()[:2]] == [
+        "Workspace: Tag p-r5epc6", "Workspace: Note on p-r5epc6"]

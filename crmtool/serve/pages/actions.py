@@ -18,6 +18,9 @@ from ...domain.texts import localised
 from ...edit.assign import assign as assign_request
 from ...edit.base import Refused
 from ...edit.end_role import DERIVED_REASON, REASONS, end_role
+from ...edit.note import note as add_note
+from ...edit.stage import stage as stage_request
+from ...edit.tag import tag as tag_record
 from ...load.model import parse_date
 from ...subject.erase import Refused as ErasureRefused
 from ...subject.erase import erase
@@ -99,6 +102,48 @@ def _assign(page: Page, form: writes.Form) -> writes.Done:
                               note=form.get("note") or None)
     return writes.Done(f"/requests/{request_id}", "assign", [handover.path],
                        subject=f"Hand {request_id} over to {staff}")
+
+
+def _stage(page: Page, form: writes.Form) -> writes.Done:
+    request_id = str(page.request.path_params["id"])
+    wanted = form.get("stage")
+    if not wanted:
+        raise UsageError(_("Choose the stage to move the request to."))
+    moved = stage_request(page.workspace.repo, request_id, wanted, page.today, by=page.colleague,
+                          note=form.get("note") or None, outcome=form.get("outcome") or None,
+                          ground=form.get("ground") or None)
+    return writes.Done(f"/requests/{request_id}", "stage", [moved.path], subject=f"Move {request_id} to {wanted}")
+
+
+FOLDER_PAGES = {"people": cards.person, "organisations": cards.organisation, "requests": cards.request}
+"""The cards with a note and a tag form."""
+
+
+def _absolute(page: Page, folder: str, record_id: str) -> str:
+    """The record's file as an absolute path: the cores read a relative path against the
+    working folder, which for a server is wherever it was started."""
+    return str(page.workspace.repo.root / record_path(folder)(page))
+
+
+def _note(folder: str) -> Callable[["Page", writes.Form], writes.Done]:
+    def write(page: Page, form: writes.Form) -> writes.Done:
+        record_id = str(page.request.path_params["id"])
+        noted = add_note(page.workspace.repo, _absolute(page, folder, record_id), form.get("text"), page.today,
+                         by=page.colleague)
+        return writes.Done(f"/{folder}/{record_id}", "note", [noted.path], subject=f"Note on {record_id}")
+    return write
+
+
+def _tags(folder: str) -> Callable[["Page", writes.Form], writes.Done]:
+    def write(page: Page, form: writes.Form) -> writes.Done:
+        record_id = str(page.request.path_params["id"])
+        removing = form.all("remove")
+        wanted = removing or [t for text in form.all("tag") for t in text.replace(",", " ").split()]
+        tagged = tag_record(page.workspace.repo, _absolute(page, folder, record_id), wanted, page.today,
+                            remove=bool(removing))
+        return writes.Done(f"/{folder}/{record_id}", "tags", [tagged.path],
+                           subject=f"{'Untag' if removing else 'Tag'} {record_id}")  # a tag may say much of a person
+    return write
 
 
 # --- ending a role: first what would end with it, then the confirmation ----------------------
@@ -228,6 +273,11 @@ def _erase(page: Page, form: writes.Form) -> Any:
 
 
 ACTIONS: list[tuple[str, Handler]] = [
+    ("/requests/{id}/stage", guarded(cards.request, record_path("requests"), _stage)),
+    *[(f"/{folder}/{{id}}/note", guarded(view, record_path(folder), _note(folder)))
+      for folder, view in FOLDER_PAGES.items()],
+    *[(f"/{folder}/{{id}}/tags", guarded(view, record_path(folder), _tags(folder)))
+      for folder, view in FOLDER_PAGES.items()],
     ("/people/{id}/export", _export),
     ("/people/{id}/erase", _erase),
     ("/requests/{id}/assign", guarded(cards.request, record_path("requests"), _assign)),

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Callable
 
 from ...audit.history import GitFailed, history
 from ...domain.pipeline import Pipeline, pipeline_of
+from ...domain.deadlines import SUBJECT_RIGHTS
 from ...domain.routing import is_active, propose
+from ...domain.texts import localised
 from ...i18n import _
 from ...index import cards
 from ...index.build import repository_config
@@ -75,14 +77,15 @@ def person(page: Page) -> tuple[str, dict]:
     """A person: the office-holder perspective, with contact details, purposes and history."""
     record_id = _id(page)
     card = _found(cards.person_card(page.db, record_id, _day(page), _pipeline(page)))
-    return "person.html", {"card": card, "history": _history(page, "people", record_id)}
+    return "person.html", {"card": card, "history": _history(page, "people", record_id),
+                           "actions": _record_actions(page, "people", record_id)}
 
 
 def organisation(page: Page) -> tuple[str, dict]:
     """An organisation: the municipality perspective of seed 003."""
     record_id = _id(page)
     card = _found(cards.organisation_card(page.db, record_id, _day(page)))
-    return "organisation.html", {"card": card}
+    return "organisation.html", {"card": card, "actions": _record_actions(page, "organisations", record_id)}
 
 
 def role(page: Page) -> tuple[str, dict]:
@@ -97,17 +100,51 @@ def request(page: Page) -> tuple[str, dict]:
     return "request.html", {"card": card, "actions": _request_actions(page, record_id)}
 
 
+def _record_actions(page: Page, folder: str, record_id: str) -> dict:
+    """What the note and tag forms of a card need: the file's version, and the tags the
+    repository knows (records/vocabularies/tags.yaml) with their labels."""
+    model = page.workspace.model(page.today)
+    record = model.get(folder, record_id)
+    known = [{"id": key, "label": localised(value.get("label"), page.language) or key}
+             for key, value in (model.vocabulary("tags") or {}).items()]
+    return {"folder": folder, "id": record_id, "known_tags": known,
+            "version": writes.version_of(page.workspace.repo.root, record.path) if record is not None else ""}
+
+
 def _request_actions(page: Page, record_id: str) -> dict:
-    """What the request's forms need: the file's version, the active colleagues to hand it to
-    (names with ids) and the one routing proposes, with its reason."""
+    """What the request's forms need besides a note and tags: the active colleagues to hand
+    it to (names with ids) and the one routing proposes, with its reason; the stages the
+    pipeline allows next, with their labels; the decisions an outcome may record."""
     model = page.workspace.model(page.today)
     record = model.get("requests", record_id)
     staff = [{"id": r.id, "name": str(r.get("name") or r.id)} for r in sorted(model.of("staff"), key=lambda r: r.id)
              if is_active(model, r.id)]
     proposal = propose(model, record.data) if record is not None else None
-    return {"version": writes.version_of(page.workspace.repo.root, record.path) if record is not None else "",
-            "staff": staff, "proposal": proposal.assignee if proposal else None,
-            "reason": proposal.reason if proposal and proposal.assignee else None}
+    pipeline = _pipeline(page)
+    current = _stage_of(record.data, pipeline) if record is not None else ""
+    following = [{"id": stage, "label": localised((pipeline.stages.get(stage) or {}).get("label"), page.language)
+                  or stage, "final": pipeline.is_final(stage)}
+                 for stage in (pipeline.stages.get(current) or {}).get("next") or [] if stage != current]
+    subject_request = record is not None and record.get("kind") in SUBJECT_RIGHTS
+    return {**_record_actions(page, "requests", record_id), "staff": staff,
+            "proposal": proposal.assignee if proposal else None,
+            "reason": proposal.reason if proposal and proposal.assignee else None,
+            "next": following, "decisions": DECISIONS if subject_request else ()}
+
+
+DECISIONS = ("granted", "partly-granted", "refused", "withdrawn")
+"""What an outcome may record (the request schema's `outcome.decision`)."""
+
+
+def _stage_of(request: dict, pipeline: Pipeline) -> str:
+    """Where a request stands: its stage, else the last in its history, else the start."""
+    stage = request.get("stage")
+    if isinstance(stage, str):
+        return stage
+    history = request.get("history")
+    stages = [str(e["stage"]) for e in (history if isinstance(history, list) else [])
+              if isinstance(e, dict) and isinstance(e.get("stage"), str)]
+    return stages[-1] if stages else (pipeline.start[0] if pipeline.start else "received")
 
 
 def interaction(page: Page) -> tuple[str, dict]:
