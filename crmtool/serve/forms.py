@@ -9,9 +9,10 @@ into values; the routes, the CSRF token and the commit are the application's
 (`templates/workspace/_form.html` renders a `Form`).
 
 - `form_of`: a tree of `Field`s for a record type and its data;
-- `data_from_form`: the submitted pairs applied to the original data, typed back as the loader
-  gives them (dates as ISO strings, booleans, numbers), empty optional fields removed, removed
-  group items dropped, and everything the form did not show kept as it was;
+- `data_from_form` (and `read_form`, which also gives the form as submitted, to show again
+  with the check's findings): the submitted pairs applied to the original data, typed back as
+  the loader gives them (dates as ISO strings, booleans, numbers), empty optional fields
+  removed, removed group items dropped, and everything the form did not show kept as it was;
 - `text_for`: the new data as the file's new text, edited in ruamel's round trip from the old
   text (comments and layout of untouched parts survive, comment lines of a removed key or item
   go to what they described), then laid out by `crmtool fmt`'s `canonical`; a new record is
@@ -49,6 +50,7 @@ Decisions (the brief left them open):
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -130,6 +132,7 @@ class Field:
     warning: str = ""          # a value no purpose of the person allows
     new: bool = False          # the empty item of a list or group, to add one
     removable: bool = False    # a group item: has a remove checkbox (`<path>.remove`)
+    removed: bool = False      # a group item whose remove box was ticked (a form shown again)
     readonly: str = ""         # readonly: the value as YAML text
 
     @property
@@ -464,9 +467,9 @@ class _Builder:
             child = self._field(str(index), path + (index,), item_view, item, True, False)
             if child is None:
                 child = self.readonly(str(index), path + (index,), item_label, item)
-            child.label, child.removable = item_label, group
+            child.label, child.removable, child.help = item_label, group, ""  # the list's help says it
             base.children.append(child)
-        probe.label, probe.new = item_label, True
+        probe.label, probe.new, probe.help = item_label, True, ""
         base.children.append(probe)
         return base
 
@@ -619,45 +622,76 @@ def form_of(schemas: SchemaSet, record_type: str, data: dict | None, *, model: M
 
 # -- a submitted form back into data ----------------------------------------------------------
 
-def data_from_form(form_items: list[tuple[str, str]], schemas: SchemaSet, record_type: str, original: dict | None,
-                   *, model: Model | None = None, language: str = "en") -> dict:
-    """The record's new data: the submitted (name, value) pairs applied to `original` through
-    the form that `form_of` makes of it (pass the same model and language as for the page:
-    the custom fields and the purposes' choice of fields come from the model)."""
+@dataclass
+class Submission:
+    """What a submitted form says: the record's new `data`; the `form` as it was submitted (the
+    values typed, removed items marked), to show again when the check refuses the change; and
+    `paths`, from a path in the new data to the field it came from wherever a removed or added
+    item moved the items after it (for `field_errors`)."""
+
+    data: dict
+    form: Form
+    paths: dict[str, str]
+
+
+def read_form(form_items: list[tuple[str, str]], schemas: SchemaSet, record_type: str, original: dict | None,
+              *, model: Model | None = None, language: str = "en") -> Submission:
+    """The submitted (name, value) pairs applied to `original` through the form that `form_of`
+    makes of it. Pass the data the page's form was made from (the file as it is, also when
+    the page shows a refused attempt again) and the page's model and language: the custom
+    fields and, for a person, the fields offered come from the model."""
     original = original if isinstance(original, dict) else {}
     form = form_of(schemas, record_type, original, model=model, language=language)
     submitted: dict[str, str] = {}
     for name, value in form_items:
         submitted[name] = value if isinstance(value, str) else str(value)
-    reader = _Reader(submitted, form, model, language)
+    reader = _Reader(submitted, form)
     result = dict(original)
     for top in form.fields:
-        present, value = reader.read(top, original.get(top.name), top.name in original)
+        present, value = reader.read(top, original.get(top.name), top.name in original, top.name)
         if present:
             result[top.name] = value
         else:
             result.pop(top.name, None)
-    return original if same_data(result, original) else result
+    return Submission(original if same_data(result, original) else result, _refilled(form, reader), reader.paths)
+
+
+def data_from_form(form_items: list[tuple[str, str]], schemas: SchemaSet, record_type: str, original: dict | None,
+                   *, model: Model | None = None, language: str = "en") -> dict:
+    """The record's new data from the submitted (name, value) pairs (`read_form`)."""
+    return read_form(form_items, schemas, record_type, original, model=model, language=language).data
+
+
+def _refilled(form: Form, reader: "_Reader") -> Form:
+    """The form with what was typed in it, and its removed items marked."""
+    again = copy.deepcopy(form)
+    for item in again.walk():
+        if item.removable:
+            item.removed = bool(reader.submitted.get(item.remove_name, "").strip())
+        if not item.children and item.kind != "readonly" and item.path in reader.submitted:
+            item.value = reader.got(item)
+    return again
 
 
 class _Reader:
-    def __init__(self, submitted: dict[str, str], form: Form, model: Model | None, language: str) -> None:
-        self.submitted, self.form, self.model, self.language = submitted, form, model, language
+    def __init__(self, submitted: dict[str, str], form: Form) -> None:
+        self.submitted, self.form = submitted, form
+        self.paths: dict[str, str] = {}
 
     def got(self, field_: Field) -> str:
         return self.submitted.get(field_.path, "").replace("\r\n", "\n").replace("\r", "\n")
 
-    def read(self, field_: Field, original: Any, had: bool) -> tuple[bool, Any]:
-        """(present, value) of one field."""
+    def read(self, field_: Field, original: Any, had: bool, at: str) -> tuple[bool, Any]:
+        """(present, value) of one field; `at` is its path in the new data."""
         kind = field_.kind
         if kind == "readonly":
             return had, original
         if kind == "object":
-            return self.object(field_, original, had)
+            return self.object(field_, original, had, at)
         if kind == "localised":
             return self.localised(field_, original, had)
         if kind in ("list", "group"):
-            return self.items(field_, original, had)
+            return self.items(field_, original, had, at)
         text = self.got(field_)
         if text == field_.value or text.strip() == field_.value:
             return had, original  # as shown: as it was (a null, a number written as text, "Name (id)")
@@ -695,13 +729,13 @@ class _Reader:
             return all(self.blank(child) for child in field_.children)
         return not self.got(field_).strip()
 
-    def object(self, field_: Field, original: Any, had: bool) -> tuple[bool, Any]:
+    def object(self, field_: Field, original: Any, had: bool, at: str) -> tuple[bool, Any]:
         if not had and self.blank(field_):
             return (True, {}) if field_.required else (False, None)
         before = original if isinstance(original, dict) else {}
         result = dict(before)
         for child in field_.children:
-            present, value = self.read(child, before.get(child.name), child.name in before)
+            present, value = self.read(child, before.get(child.name), child.name in before, f"{at}.{child.name}")
             if present:
                 result[child.name] = value
             else:
@@ -726,18 +760,19 @@ class _Reader:
             return True, {k: filled[k] for k in order}
         return True, filled
 
-    def items(self, field_: Field, original: Any, had: bool) -> tuple[bool, Any]:
+    def items(self, field_: Field, original: Any, had: bool, at: str) -> tuple[bool, Any]:
         before = original if isinstance(original, list) else []
-        result = []
+        result: list[Any] = []
         for index, child in enumerate(field_.children):
             there = not child.new and index < len(before)
             if field_.kind == "group" and there and self.submitted.get(child.remove_name, "").strip():
                 continue  # removed
-            present, value = self.read(child, before[index] if there else None, there)
-            if present and value not in ("", None, {}, []):
-                result.append(value)
-            elif present and there and same_data(value, before[index]):
-                result.append(value)  # an empty item as it was: left alone
+            item_at = f"{at}.{len(result)}"
+            present, value = self.read(child, before[index] if there else None, there, item_at)
+            if present and (value not in ("", None, {}, []) or (there and same_data(value, before[index]))):
+                result.append(value)  # (an empty item as it was is left alone)
+                if item_at != child.path:
+                    self.paths[item_at] = child.path
         if same_data(result, before) and had:
             return had, original
         if not result:
@@ -1036,14 +1071,17 @@ def _append_trailing_lines(container: Any, key: Any, rest: str) -> None:
 
 # -- findings at their fields -----------------------------------------------------------------
 
-def field_errors(text: str, findings: list[Finding], form: Form | None = None) -> dict[str, list[Finding]]:
+def field_errors(text: str, findings: list[Finding], form: Form | None = None,
+                 paths: dict[str, str] | None = None) -> dict[str, list[Finding]]:
     """The findings on `text` by the field (its path) whose value holds each one's line and
     column, innermost first (a key's finding belongs to its field too); findings that fall on
     no field, or on none that the form shows (given `form`: then the nearest field of the form
-    that holds it), under "". Lists keep the findings' order."""
+    that holds it), under "". `paths` (`Submission.paths`) leads a path of the new data back to
+    the field it came from where removed or added items moved it. Lists keep the findings'
+    order."""
     doc = load_document("<form>", text.encode("utf-8"))
     spans = list(_spans(doc.root, ())) if doc.root is not None else []
-    paths = {f.path for f in form.walk()} if form is not None else None
+    known = {f.path for f in form.walk()} if form is not None else None
     result: dict[str, list[Finding]] = {}
     for finding in findings:
         where = (finding.line - 1, finding.column - 1)
@@ -1051,12 +1089,22 @@ def field_errors(text: str, findings: list[Finding], form: Form | None = None) -
         for start, end, inclusive, found in spans:
             if start <= where and (where <= end if inclusive else where < end) and len(found) >= len(pointer):
                 pointer = found
-        path = _dotted(pointer)
-        if paths is not None:
-            while path and path not in paths:
+        path = _moved(_dotted(pointer), paths or {})
+        if known is not None:
+            while path and path not in known:
                 path = path.rpartition(".")[0]
         result.setdefault(path, []).append(finding)
     return result
+
+
+def _moved(path: str, paths: dict[str, str]) -> str:
+    """`path` of the new data as the path of the form's field (the longest moved prefix)."""
+    head = path
+    while head:
+        if head in paths:
+            return paths[head] + path[len(head):]
+        head = head.rpartition(".")[0]
+    return path
 
 
 def _spans(node: yaml.Node, pointer: tuple, key: yaml.Node | None = None) -> Iterator[tuple[tuple, tuple, bool, tuple]]:
