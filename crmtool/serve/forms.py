@@ -78,7 +78,7 @@ from ..i18n import N_
 from ..load.document import load_document
 from ..load.model import Model, Record, parse_date
 from ..load.repo import FOLDERS, ID_PATTERN, Repository, record_of
-from ..load.scalars import same_data
+from ..load.scalars import plain_ok, same_data
 from ..load.schema import SchemaSet
 
 REFERENCE_CHOICES = 5000
@@ -816,7 +816,7 @@ def text_for(path_of_file: str, original_text: str | None, new_data: dict, *, sc
     record_type = FOLDERS[folder]
     if original_text is None:
         reference = new_schema_reference(repo, path_of_file, record_type)
-        text = _scaffold(new_data)
+        text = _scaffold(new_data, _Editor(schemas, record_type).quoted)
         return fmt.canonical(f"{SCHEMA_COMMENT}{reference}\n{text}", path_of_file, record_type, schemas,
                              offset=fmt.house_dash_offset(repo.root, folder))
     before = load_document(path_of_file, original_text.encode("utf-8"))
@@ -836,36 +836,41 @@ def text_for(path_of_file: str, original_text: str | None, new_data: dict, *, sc
                          SchemaReferences(repo).resolving(path_of_file, record_type))
 
 
-def _scaffold(data: dict) -> str:
+def _scaffold(data: dict, quoted: Quoted) -> str:
     """A new record's YAML as `crmtool new`'s templates write one: top-level keys in blocks,
     nested mappings and lists of single values in flow style, lists of mappings as block
     lists of flow mappings (a text over lines makes its mapping a block)."""
     document = roundtrip.Document(CommentedMap(), roundtrip.Layout())
     for key, value in data.items():
-        document.data[key] = _styled(value)
+        document.data[key] = _styled(value, quoted=quoted, pointer=(key,))
     return roundtrip.dump(document)
 
 
-def _styled(value: Any) -> Any:
-    """A plain value as ruamel values in the scaffold's style."""
+Quoted = Callable[[tuple], bool]
+"""Whether text at a pointer is quoted by convention (a phone number: "Quote it in YAML")."""
+
+
+def _styled(value: Any, flow: bool = False, block: bool = False, quoted: Quoted | None = None,
+            pointer: tuple = ()) -> Any:
+    """A plain value as ruamel values in the scaffold's style, inside a flow collection or not
+    (`block`: a mapping written as a block, as its siblings are). Text is plain where fmt
+    would leave it plain there, else in double quotes; text over lines is a literal block."""
     if isinstance(value, dict):
-        mapping = CommentedMap((k, _styled(v)) for k, v in value.items())
-        if _multiline(value):
-            mapping.fa.set_block_style()
-        else:
-            mapping.fa.set_flow_style()
+        as_block = (block or _multiline(value)) and not flow
+        mapping = CommentedMap((k, _styled(v, not as_block, False, quoted, pointer + (k,))) for k, v in value.items())
+        mapping.fa.set_block_style() if as_block else mapping.fa.set_flow_style()
         return mapping
     if isinstance(value, list):
-        items = CommentedSeq()
-        for item in value:
-            items.append(_styled(item))
-        if all(not isinstance(item, (dict, list)) for item in value) and not _multiline(value):
-            items.fa.set_flow_style()
-        else:
-            items.fa.set_block_style()
+        as_flow = flow or (all(not isinstance(item, (dict, list)) for item in value) and not _multiline(value))
+        items = CommentedSeq(_styled(item, as_flow, False, quoted, pointer + (index,))
+                             for index, item in enumerate(value))
+        items.fa.set_flow_style() if as_flow else items.fa.set_block_style()
         return items
-    if isinstance(value, str) and "\n" in value:
-        return LiteralScalarString(value)
+    if isinstance(value, str):
+        if "\n" in value:
+            return DoubleQuotedScalarString(value) if flow else LiteralScalarString(value)
+        plain = plain_ok(value, flow) and not (quoted is not None and quoted(pointer))
+        return value if plain else DoubleQuotedScalarString(value)
     return value
 
 
@@ -893,6 +898,14 @@ class _Editor:
             keys += [k for k in schema.get("properties", {}) if k not in keys]
         return keys
 
+    def quoted(self, pointer: tuple) -> bool:
+        """A phone number is written in quotes, as `crmtool new` writes one."""
+        path = tuple("*" if isinstance(step, int) else step for step in pointer)
+        if any(s.get("x-format") == "phone-number" for s in self.schemas.subschemas_at(self.record_type, path)):
+            return True
+        return bool(path) and path[-1] == "number" and any(
+            s.get("x-format") == "phone" for s in self.schemas.subschemas_at(self.record_type, path[:-1]))
+
     def mapping(self, node: CommentedMap, old: dict, new: dict, pointer: tuple, flow_above: bool) -> None:
         keys = {str(k): k for k in node}
         flow = flow_above or bool(node.fa.flow_style())
@@ -903,10 +916,7 @@ class _Editor:
                 if not same_data(old[name], value):
                     self.replace(node, keys[name], old[name], value, pointer + (name,), flow_above, flow)
                 continue
-            styled = _styled(value)
-            if flow or _is_flow_map(node):
-                styled = _flowed(styled)
-            self.insert(node, name, styled, pointer)
+            self.insert(node, name, _styled(value, flow, False, self.quoted, pointer + (name,)), pointer)
 
     def insert(self, node: CommentedMap, name: str, value: Any, pointer: tuple) -> None:
         """A new key after the existing key before it in the schema's order (fmt puts it in
@@ -929,7 +939,7 @@ class _Editor:
         if isinstance(new, str) and "\n" in new and flow and not flow_above and isinstance(container, CommentedMap):
             container.fa.set_block_style()
             flow = False
-        container[key] = _scalar_like(current, new, flow)
+        container[key] = _scalar_like(current, new, flow, self.quoted, pointer)
         if isinstance(current, BLOCK) != isinstance(container[key], BLOCK):
             _block_line_end(container, key, isinstance(container[key], BLOCK))
 
@@ -944,44 +954,27 @@ class _Editor:
             for index in reversed(range(i1 + common, i2)):
                 _delete_entry(node, index)
             for k in range(common, j2 - j1):
-                styled = _styled(new[j1 + k])
-                if flow or _flow_items(node):
-                    styled = _flowed(styled)
-                _insert_entry(node, i1 + k, styled)
+                _insert_entry(node, i1 + k, _styled(new[j1 + k], flow, _block_items(node), self.quoted,
+                                                    pointer + (i1 + k,)))
 
 
 def _key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def _is_flow_map(node: Any) -> bool:
-    return isinstance(node, (CommentedMap, CommentedSeq)) and bool(node.fa.flow_style())
-
-
-def _flow_items(node: CommentedSeq) -> bool:
-    """Whether the list's mapping items are written as flow mappings (`- {date: ..., text: ...}`)."""
+def _block_items(node: CommentedSeq) -> bool:
+    """Whether the list's mappings are all written as blocks (a new one is written alike)."""
     maps = [item for item in node if isinstance(item, CommentedMap)]
-    return bool(maps) and all(item.fa.flow_style() for item in maps)
+    return bool(maps) and not any(item.fa.flow_style() for item in maps)
 
 
-def _flowed(value: Any) -> Any:
-    if isinstance(value, (CommentedMap, CommentedSeq)) and not _multiline(value):
-        value.fa.set_flow_style()
-    return value
-
-
-def _scalar_like(old: Any, new: Any, flow: bool) -> Any:
+def _scalar_like(old: Any, new: Any, flow: bool, quoted: Quoted, pointer: tuple) -> Any:
     """The new value in the old one's quotes (staff's quotes stay, as fmt keeps them); a text
     over lines as a literal block where a block may stand."""
-    if isinstance(new, str):
-        if "\n" in new:
-            return new if flow else LiteralScalarString(new)
-        if isinstance(old, (DoubleQuotedScalarString, SingleQuotedScalarString)):
-            return type(old)(new)
-        return new
-    if isinstance(new, (dict, list)):
-        return _flowed(_styled(new)) if flow else _styled(new)
-    return new
+    if isinstance(new, str) and "\n" not in new and isinstance(old, (DoubleQuotedScalarString,
+                                                                     SingleQuotedScalarString)):
+        return type(old)(new)
+    return _styled(new, flow, False, quoted, pointer)
 
 
 def _insert_entry(container: Any, position: int, value: Any, key: Any = None) -> None:
@@ -1033,18 +1026,34 @@ def _delete_entry(container: Any, key: Any) -> None:
         container.ca.comment = [comment[0], [CommentToken(rest, CommentMark(0), None)] + list(comment[1] or [])]
 
 
+def _block(value: Any) -> bool:
+    return isinstance(value, (CommentedMap, CommentedSeq)) and bool(len(value)) and not value.fa.flow_style()
+
+
+def _last_key(value: Any) -> Any:
+    return list(value.keys())[-1] if isinstance(value, CommentedMap) else len(value) - 1
+
+
 def _last_slot(container: Any, key: Any) -> tuple[dict, Any, int]:
     """Where ruamel keeps the comment after the value at container[key]: deep in the last entry
     of a block collection, else in the container's own slot for the entry."""
     value = container[key]
-    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
-        last = list(value.keys())[-1] if isinstance(value, CommentedMap) else len(value) - 1
-        return _last_slot(value, last)
+    if _block(value):
+        return _last_slot(value, _last_key(value))
     return container.ca.items, key, 2 if isinstance(container, CommentedMap) else 0
 
 
 def _take_trailing_lines(container: Any, key: Any) -> str:
-    items, slot_key, index = _last_slot(container, key)
+    """The whole comment lines after the value at container[key], taken away from it. ruamel
+    keeps them in the slot of the last scalar, or, after a flow collection that ends a block
+    list, at the end of that list."""
+    value = container[key]
+    if _block(value):
+        rest = _take_trailing_lines(value, _last_key(value))
+        end = value.ca.end or []
+        value.ca.end = []
+        return rest + "".join(token.value for token in end if isinstance(token, CommentToken))
+    items, slot_key, index = container.ca.items, key, 2 if isinstance(container, CommentedMap) else 0
     slot = items.get(slot_key) or []
     token = slot[index] if len(slot) > index else None
     if not isinstance(token, CommentToken) or "\n" not in token.value:
@@ -1058,8 +1067,16 @@ def _take_trailing_lines(container: Any, key: Any) -> str:
 
 
 def _append_trailing_lines(container: Any, key: Any, rest: str) -> None:
-    items, slot_key, index = _last_slot(container, key)
-    slot = items.setdefault(slot_key, [None, None, None, None])
+    """Whole comment lines put after the value at container[key], below any already there."""
+    value = container[key]
+    if _block(value):
+        if value.ca.end:
+            value.ca.end.append(CommentToken(rest, CommentMark(0), None))
+            return
+        _append_trailing_lines(value, _last_key(value), rest)
+        return
+    items, index = container.ca.items, 2 if isinstance(container, CommentedMap) else 0
+    slot = items.setdefault(key, [None, None, None, None])
     while len(slot) <= index:
         slot.append(None)
     token = slot[index]
@@ -1107,18 +1124,21 @@ def _moved(path: str, paths: dict[str, str]) -> str:
     return path
 
 
-def _spans(node: yaml.Node, pointer: tuple, key: yaml.Node | None = None) -> Iterator[tuple[tuple, tuple, bool, tuple]]:
+def _spans(node: yaml.Node, pointer: tuple, start: tuple | None = None) -> Iterator[tuple[tuple, tuple, bool, tuple]]:
     """(start, end, end inclusive, pointer) of every value, 0-based (line, column); a mapping
-    member's span starts at its key."""
-    first = key if key is not None else node
-    start = (first.start_mark.line, first.start_mark.column)
+    member's span starts at its key. A block mapping starts where its first key does: a
+    finding right there is the mapping's (a missing field is reported at the mapping), so its
+    first member's span starts one column later."""
+    begin = start if start is not None else (node.start_mark.line, node.start_mark.column)
     end = (node.end_mark.line, node.end_mark.column)
     if pointer:
-        yield start, end, isinstance(node, yaml.ScalarNode), pointer
+        yield begin, end, isinstance(node, yaml.ScalarNode), pointer
     if isinstance(node, yaml.MappingNode):
+        here = (node.start_mark.line, node.start_mark.column)
         for key_node, value in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                yield from _spans(value, pointer + (key_node.value,), key_node)
+                at = (key_node.start_mark.line, key_node.start_mark.column)
+                yield from _spans(value, pointer + (key_node.value,), (at[0], at[1] + 1) if at == here else at)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             yield from _spans(item, pointer + (index,))
