@@ -280,6 +280,25 @@ def test_a_text_over_lines_is_written_as_a_literal_block(association):
     assert loaded(PERSON, new) == new_data
 
 
+def test_custom_fields_come_from_their_definitions_and_are_typed_by_them(association):
+    path = "records/organisations/gemeente-almere.yaml"
+    text = association.text(path).replace("  krimpgemeente: false\n", "  krimpgemeente: false\n  oud-veld: ja\n")
+    data = loaded(path, text)
+    form = association.form("organisation", data)
+    assert [f.name for f in form.field("fields").children] == [
+        "grensgemeente", "grootteklasse", "inwoners", "krimpgemeente", "kustgemeente", "stedelijkheidsklasse",
+        "oud-veld"]
+    inwoners = form.field("fields.inwoners")
+    assert inwoners.kind == "number" and inwoners.step == "1" and inwoners.label == "Aantal inwoners (CBS)"
+    assert {o.label for o in form.field("fields.grootteklasse").options} >= {"250.000 inwoners of meer"}
+    assert form.field("fields.oud-veld").kind == "readonly"  # no definition: shown, kept
+    new_data = association.submit("organisation", data, {"fields.inwoners": "230000", "fields.kustgemeente": "true"})
+    assert new_data["fields"]["inwoners"] == 230000 and new_data["fields"]["kustgemeente"] is True
+    assert new_data["fields"]["oud-veld"] == "ja" and new_data["fields"]["grootteklasse"] == "150000-250000"
+    assert changed_lines(text, association.write(path, text, new_data)) == [
+        "-   inwoners: 226000", "+   inwoners: 230000", "-   kustgemeente: false", "+   kustgemeente: true"]
+
+
 def test_a_new_record_is_scaffolded_as_crmtool_new_writes_one(association):
     path = "records/people/p-zz9zz9.yaml"
     data = data_from_form([("name.given", "Fenna"), ("name.family", "de Boer"), ("emails.0.address", "f@example.org"),
