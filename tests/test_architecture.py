@@ -23,6 +23,7 @@ LAYERS = {
     "i18n": set(),
     "findings": set(),
     "templating": set(),
+    "locale": set(),
     "load": {"i18n", "findings"},
     "domain": {"load", "i18n", "findings"},
     "git": {"load", "i18n", "findings"},
