@@ -7,6 +7,9 @@ records/), with git's user.email set to Anna's, so Anna is the colleague signed 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import subprocess
+import sys
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -256,3 +259,70 @@ def test_a_note_and_a_tag_from_the_card_keep_the_comments(repo):
     assert yaml.safe_load(text)["tags"] == ["warmtenet", "energie"]
     assert [line.split("|")[1] for line in log(repo).splitlines()[:2]] == [
         "Workspace: Tag p-r5epc6", "Workspace: Note on p-r5epc6"]
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+def edit_fields(page: str, action: str) -> list[tuple[str, str]]:
+    """Every field of the record form as the browser would send it untouched."""
+    found = re.search(r'<form method="post" action="' + re.escape(action) + r'".*?</form>', page, re.S)
+    assert found, f"no form for {action}"
+    form = found.group(0)
+    pairs = []
+    for tag in re.findall(r"<input[^>]*>", form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and (' type="checkbox"' not in tag or " checked" in tag):  # as a browser sends them
+            pairs.append((name.group(1), value.group(1) if value else ""))
+    for name, body in re.findall(r'<select[^>]*?name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        pairs.append((name, chosen.group(1) if chosen else ""))
+    for name, body in re.findall(r'<textarea[^>]*?name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        pairs.append((name, body))
+    return [(n, html.unescape(v)) for n, v in pairs]
+
+
+def test_an_invalid_email_is_refused_at_its_field_then_the_fixed_one_is_one_commit(repo):
+    person = repo / "records/people/p-r5epc6.yaml"
+    text = person.read_text(encoding="utf-8")
+    person.write_text(text.replace("owner: public-affairs", "# kept by hand\nowner: public-affairs"), encoding="utf-8")
+    git(repo, "commit", "-qam", "A comment")
+    before = person.read_bytes()
+    with signed_in(repo) as client:
+        page = client.get("/people/p-r5epc6/edit")
+        assert page.status_code == 200, page.text
+        fields = dict(edit_fields(page.text, "/people/p-r5epc6/edit"))
+        assert fields["emails.0.address"] == "t.jansen@lelystad.example.nl"
+        bad = client.post("/people/p-r5epc6/edit", data={**fields, "emails.0.address": "t.jansen@@lelystad"})
+        assert bad.status_code == 422, bad.text
+        assert person.read_bytes() == before
+        assert 'value="t.jansen@@lelystad"' in bad.text  # what was typed stays
+        assert 'href="#f-emails.0.address"' in bad.text  # the error named at the top, linked to its field
+        assert re.search(r'id="f-emails\.0\.address-errors"', bad.text)  # and said at the field
+        good = client.post("/people/p-r5epc6/edit",
+                           data={**fields, "emails.0.address": "teun.jansen@lelystad.example.nl"})
+    assert good.status_code == 303, good.text
+    text = person.read_text(encoding="utf-8")
+    assert "teun.jansen@lelystad.example.nl" in text and "# kept by hand" in text
+    assert subprocess.run([sys.executable, "-m", "crmtool", "fmt", "--check", str(person)], cwd=repo,
+                          capture_output=True).returncode == 0
+    subject = git(repo, "log", "-1", "--format=%s").strip()
+    assert subject == "Workspace: Edit p-r5epc6"
+
+
+def test_a_new_person_gets_an_id_without_a_name(repo):
+    with signed_in(repo) as client:
+        page = client.get("/new/people")
+        assert page.status_code == 200, page.text
+        fields = dict(edit_fields(page.text, "/new/people"))
+        fields.update({"name.given": "Fenna", "name.family": "Dijkstra", "emails.0.address": "fenna@example.org",
+                       "purposes.0.purpose": "member-services", "purposes.0.since": "2026-11-24",
+                       "purposes.0.source": "contact-request", "owner": "member-services"})
+        answer = client.post("/new/people", data=fields)
+    assert answer.status_code == 303, re.findall(r'class="field-errors"[^>]*>(.*?)</ul>', answer.text, re.S)
+    new = answer.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    assert new.startswith("p-") and "fenna" not in new and "dijkstra" not in new
+    created = yaml.safe_load((repo / f"records/people/{new}.yaml").read_text(encoding="utf-8"))
+    assert created["name"]["family"] == "Dijkstra" and created["emails"][0]["address"] == "fenna@example.org"
+    assert git(repo, "log", "-1", "--format=%s").strip() == f"Workspace: Add {new}"
+    assert subprocess.run([sys.executable, "-m", "crmtool", "check", "--today", TODAY.isoformat()], cwd=repo,
+                          capture_output=True).returncode == 0
