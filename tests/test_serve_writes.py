@@ -115,7 +115,14 @@ def test_a_form_too_large_is_refused_before_it_is_read(repo):
     with signed_in(repo) as client:
         answer = client.post("/requests/q-2026-0012/assign", content=b"x" * (3 * 2 ** 20),
                              headers={"content-type": "application/x-www-form-urlencoded"})
+
+        def chunks():
+            yield b"assignee=bram&"
+            yield b"x" * 1024
+        chunked = client.post("/requests/q-2026-0012/assign", content=chunks(),
+                              headers={"content-type": "application/x-www-form-urlencoded"})
     assert answer.status_code == 413
+    assert chunked.status_code == 413  # a body of unknown length is not read either
 
 
 def test_ending_the_alderman_ends_what_is_held_on_its_behalf(repo):
@@ -326,3 +333,25 @@ def test_a_new_person_gets_an_id_without_a_name(repo):
     assert git(repo, "log", "-1", "--format=%s").strip() == f"Workspace: Add {new}"
     assert subprocess.run([sys.executable, "-m", "crmtool", "check", "--today", TODAY.isoformat()], cwd=repo,
                           capture_output=True).returncode == 0
+
+
+def test_importing_people_from_an_upload_shows_the_plan_first_then_commits(repo):
+    from .conftest import FIXTURES
+    upload = (FIXTURES / "exchange" / "contacts-nl.csv").read_bytes()
+    with signed_in(repo) as client:
+        page = client.get("/import").text
+        csrf = form_of(page, "/import")["csrf"]
+        plan = client.post("/import", data={"csrf": csrf, "purpose": "office-holders", "source": "public-register"},
+                           files={"file": ("leden.csv", upload, "text/csv")})
+        assert plan.status_code == 200, plan.text
+        assert "Anna van der Berg" in plan.text and "geen-adres" in plan.text  # a refused row, and why
+        uploads = list((repo / "build" / "workspace-uploads").iterdir())
+        assert len(uploads) == 1 and "leden" not in uploads[0].name
+        blocked = client.post("/import/apply", data=form_of(plan.text, "/import/apply"))
+        assert blocked.status_code == 409 and not git(repo, "status", "--porcelain", "records").strip()
+        done = client.post("/import/apply", data={**form_of(plan.text, "/import/apply"), "skip": "1"})
+    assert done.status_code == 303, done.text
+    added = git(repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert added and all(path.startswith("records/people/p-") for path in added)
+    assert not list((repo / "build" / "workspace-uploads").iterdir())
+    assert "Berg" not in git(repo, "log", "-1", "--format=%s")

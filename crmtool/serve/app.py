@@ -184,11 +184,11 @@ def create_app(workspace: Workspace, keys: Keys, hosts: set[str], team: TeamSign
         the handler run in a worker thread, one write at a time."""
         async def answer(request: Request) -> Response:
             language = language_of(request.scope)
-            try:
-                length = int(request.headers.get("content-length") or 0)
-            except ValueError:
+            try:  # no length (a chunked body) is refused too: a form's size must be known before it is read
+                length = int(request.headers["content-length"])
+            except (KeyError, ValueError):
                 length = writes.MAX_FORM_BYTES + 1
-            if length > writes.MAX_FORM_BYTES:
+            if not 0 <= length <= writes.MAX_FORM_BYTES:
                 with i18n.speaking(language):
                     problem = i18n._("The form is larger than the workspace takes ({size} MB); nothing was "
                                      "changed.").format(size=writes.MAX_FORM_BYTES // 2 ** 20)

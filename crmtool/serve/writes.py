@@ -51,6 +51,7 @@ DONE = {
     "created": N_("The record was made."),
     "erased": N_("The person was erased."),
     "proposed": N_("The changes were proposed for review."),
+    "imported": N_("The people were imported."),
 }
 """What the page says after a write (`?done=KEY`): fixed sentences, so no value someone typed
 ever travels in an address."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from . import actions, board, cards, changes, edit, find, lists
+from . import actions, board, cards, changes, edit, find, importing, lists
 
 if TYPE_CHECKING:
     from ..app import Page
@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 View = Callable[["Page"], tuple[str, dict]]
 
 PAGES: list[tuple[str, View]] = [*find.PAGES, *lists.PAGES, *actions.PAGES, *cards.PAGES, *board.PAGES,
-                              *changes.PAGES, *edit.PAGES]
+                              *changes.PAGES, *edit.PAGES, *importing.PAGES]
 """Every page's path and view; `app.create_app` makes the routes from this list."""
 
-ACTIONS: list[tuple[str, Callable]] = [*actions.ACTIONS, *changes.ACTIONS, *edit.ACTIONS]
+ACTIONS: list[tuple[str, Callable]] = [*actions.ACTIONS, *changes.ACTIONS, *edit.ACTIONS,
+                                         *importing.ACTIONS]
 """Every write's path and handler (POST only); `app.create_app` routes them through its form
 token check (`writes.py`)."""
 
