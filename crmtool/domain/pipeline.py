@@ -52,3 +52,17 @@ def pipeline_of(config: dict) -> Pipeline:
 def is_open(request: dict, pipeline: Pipeline) -> bool:
     """Still to be worked on: not closed by date and not in a final stage."""
     return not request.get("closed") and not pipeline.is_final(str(request.get("stage", "")))
+
+
+def current_stage(request: dict, pipeline: Pipeline) -> str:
+    """Where a request stands: its `stage`, else the last stage in its history, else the
+    pipeline's first start stage (`received` without one)."""
+    stage = request.get("stage")
+    if isinstance(stage, str):
+        return stage
+    history = request.get("history")
+    stages = [str(e["stage"]) for e in (history if isinstance(history, list) else [])
+              if isinstance(e, dict) and isinstance(e.get("stage"), str)]
+    if stages:
+        return stages[-1]
+    return pipeline.start[0] if pipeline.start else "received"

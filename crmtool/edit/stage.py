@@ -37,7 +37,7 @@ from .assign import staff_of_git_user
 from .base import Refused, settings
 from .note import load_around
 from ..domain.deadlines import SUBJECT_RIGHTS
-from ..domain.pipeline import Pipeline, pipeline_of
+from ..domain.pipeline import Pipeline, current_stage, pipeline_of
 from ..domain.texts import localised
 from ..i18n import _
 from ..load.model import Record, parse_date
@@ -105,7 +105,7 @@ def stage(repo: Repository, request_id: str, stage: str, day: dt.date, *, by: st
     assert request is not None  # load_around refuses a request it cannot read
     pipeline = pipeline_of(config)
     language = model.language
-    before = _current(request, pipeline)
+    before = current_stage(request.data, pipeline)
     _judge(request, pipeline, before, stage, day, language)
     final = pipeline.is_final(stage)
     if outcome is not None and not final:
@@ -147,20 +147,6 @@ def _options(outcome: str | None, ground: str | None, decisions: tuple[str, ...]
         raise UsageError(_("--ground: a legal ground belongs to an outcome that is refused or partly-granted; give "
                            "--outcome refused (or partly-granted) with it, or leave --ground out."))
     record_edit.slug(ground, "--ground")
-
-
-def _current(request: Record, pipeline: Pipeline) -> str:
-    """Where the request stands: its `stage`, else the last stage in its history, else the
-    pipeline's first start stage."""
-    stage = request.get("stage")
-    if isinstance(stage, str):
-        return stage
-    history = request.get("history")
-    stages = [str(e["stage"]) for e in (history if isinstance(history, list) else [])
-              if isinstance(e, dict) and isinstance(e.get("stage"), str)]
-    if stages:
-        return stages[-1]
-    return pipeline.start[0] if pipeline.start else "received"
 
 
 def _judge(request: Record, pipeline: Pipeline, before: str, after: str, day: dt.date, language: str) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Callable
 
 from ...audit.history import GitFailed, history
-from ...domain.pipeline import Pipeline, pipeline_of
+from ...domain.pipeline import Pipeline, current_stage, pipeline_of
 from ...domain.deadlines import SUBJECT_RIGHTS
 from ...domain.routing import is_active, propose
 from ...domain.texts import localised
@@ -121,7 +121,7 @@ def _request_actions(page: Page, record_id: str) -> dict:
              if is_active(model, r.id)]
     proposal = propose(model, record.data) if record is not None else None
     pipeline = _pipeline(page)
-    current = _stage_of(record.data, pipeline) if record is not None else ""
+    current = current_stage(record.data, pipeline) if record is not None else ""
     following = [{"id": stage, "label": localised((pipeline.stages.get(stage) or {}).get("label"), page.language)
                   or stage, "final": pipeline.is_final(stage)}
                  for stage in (pipeline.stages.get(current) or {}).get("next") or [] if stage != current]
@@ -134,17 +134,6 @@ def _request_actions(page: Page, record_id: str) -> dict:
 
 DECISIONS = ("granted", "partly-granted", "refused", "withdrawn")
 """What an outcome may record (the request schema's `outcome.decision`)."""
-
-
-def _stage_of(request: dict, pipeline: Pipeline) -> str:
-    """Where a request stands: its stage, else the last in its history, else the start."""
-    stage = request.get("stage")
-    if isinstance(stage, str):
-        return stage
-    history = request.get("history")
-    stages = [str(e["stage"]) for e in (history if isinstance(history, list) else [])
-              if isinstance(e, dict) and isinstance(e.get("stage"), str)]
-    return stages[-1] if stages else (pipeline.start[0] if pipeline.start else "received")
 
 
 def interaction(page: Page) -> tuple[str, dict]:
