@@ -27,6 +27,7 @@ def serve(host: str, port: int, no_open: bool, root: Path | None, today: str | N
     it is made anew at every start. Stop with Ctrl-C.
     """
     import logging
+    import signal
     import socket
     import sys
     import threading
@@ -67,17 +68,26 @@ def serve(host: str, port: int, no_open: bool, root: Path | None, today: str | N
     workspace = Workspace(repo, lambda: resolve_today(today))
     app = create_app(workspace, keys, hosts, team)
     url = f"http://{shown}:{port}/?token={keys.token}"
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+    server = uvicorn.Server(config)
+
+    def stop(_signal: int, _frame: object) -> None:
+        server.should_exit = True  # uvicorn's own handler does the same once it runs
+
+    # Ctrl-C (or SIGTERM) at any moment, even while uvicorn is still starting, stops the server
+    # the way uvicorn does: a KeyboardInterrupt in the middle of making the event loop left it
+    # half-made, and the process could hang on its way out.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, stop)
     try:
         click.echo(f"crmtool serve: {url}")
         sys.stdout.flush()
         workspace.warm(resolve_today(today))
-        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
-        server = uvicorn.Server(config)
         if not no_open:
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
         server.run(sockets=[listener])
-    except KeyboardInterrupt:  # Ctrl-C is how the workspace stops (uvicorn raises it again after shutting down)
+    except KeyboardInterrupt:  # pragma: no cover - the handlers above take Ctrl-C; kept as a last resort
         pass
     finally:
         workspace.close()
