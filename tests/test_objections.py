@@ -82,3 +82,27 @@ def test_selection_counts_who_it_left_out_on_the_day(repo):
     before = TODAY.replace(month=9)  # before the restriction
     assert select(model, "office-holders", ["id"], before).left_out == 0
     assert select(model, "newsletter", ["id"], before).left_out == 0  # the objection came later
+
+
+def test_directory_leaves_out_a_restricted_holder_and_the_build_says_how_many(tmp_path):
+    from crmtool.register import directory
+    root = tmp_path / "repo"
+    restricted = ("name: {given: Jan, family: Jansen}\n"
+                  "purposes: [{purpose: office-holders, since: 2022-06-01, source: public-register, "
+                  "notified: 2022-06-10}]\nrestrictions: [{since: 2026-11-01, until: null, ground: unlawful}]\n")
+    repo = base_git_repo(root, {"p-aaaaaa": restricted})
+    role = root / "records" / "roles" / "r-almere-wethouder-2022.yaml"
+    role.write_text(role.read_text(encoding="utf-8") + "public: true\n", encoding="utf-8")
+    purpose = root / "records" / "purposes" / "office-holders.yaml"
+    purpose.write_text(purpose.read_text(encoding="utf-8") + "publish: [name, function]\n", encoding="utf-8")
+    model = load_model(repo, TODAY)
+    assert directory.listings(model, TODAY) == [] and directory.withheld(model, TODAY) == 1
+    before = TODAY.replace(month=10)  # before the restriction: listed
+    assert len(directory.listings(model, before)) == 1 and directory.withheld(model, before) == 0
+    env = {**os.environ, "CRMTOOL_TODAY": TODAY.isoformat()}
+    result = subprocess.run([sys.executable, "-m", "crmtool", "build", "--with-directory", "--root", str(root)],
+                            capture_output=True, env=env, cwd=PROJECT)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.decode("utf-8")
+    assert re.search(r"\b1\b", said.splitlines()[-1]) and "Jansen" not in said
+    assert "Jansen" not in (root / "build" / "site" / "nl" / "directory.html").read_text(encoding="utf-8")
