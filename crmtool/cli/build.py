@@ -55,3 +55,6 @@ def build(out: Path | None, language: str | None, with_directory: bool | None, t
         path=built.out, pages=built.pages, languages=", ".join(built.languages)))
     if built.listed is not None:
         click.echo(_("The directory lists {count} public roles.").format(count=built.listed))
+    if built.withheld:
+        click.echo(_("Left out of the directory: {count} public roles whose holder has a restriction in force.")
+                   .format(count=built.withheld))

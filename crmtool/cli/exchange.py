@@ -134,6 +134,9 @@ def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: st
     model = load_model(repo, day)
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     selection = select(model, purpose, wanted, day)
+    if selection.left_out:
+        click.echo(_("Left out: {count} people with a restriction or an objection in force").format(
+            count=selection.left_out), err=True)
     if kind == "xlsx":
         data = to_xlsx(selection)
         if out is None:

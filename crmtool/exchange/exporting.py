@@ -4,8 +4,12 @@ An export is a use of personal data for a stated purpose (Art. 5(1)(b)): it carr
 people with a label for that purpose holding on the day (`--on`, default today), and only
 the fields whose data category the purpose lists (Art. 5(1)(c)). A label that has ended
 but whose retention still runs justifies keeping the data, not using it, so it does not
-count here. Asking for a field the purpose does not cover is a usage error that names the
-category, so staff see which purpose would have to change, not an empty column.
+count here. A person under a restriction in force on the day (Art. 18(2): stored, not used)
+is left out, and so is one whose objection rules the purpose out (a direct-marketing objection
+for a purpose marked `direct_marketing`, Art. 21(3); an objection to the purpose itself,
+Art. 21(1)); the selection counts them (`left_out`), never names them. Asking for a field
+the purpose does not cover is a usage error that names the category, so staff see which
+purpose would have to change, not an empty column.
 
 CSV is written the way Excel opens it, as the index's CSV answers are (docs/decisions.md):
 UTF-8 with a byte-order mark, `;` and Dutch headers when the repository's language is
@@ -25,6 +29,7 @@ from ..reporters import csvsafe
 from .. import i18n
 from ..i18n import _
 from ..load.model import Model, Record
+from ..domain.objections import objected_to, restricted_on
 from ..domain.policy import current_labels, list_of
 from ..load.repo import UsageError
 from ..subject.export_render import card, contact_lines, escape_value
@@ -40,6 +45,7 @@ class Selection:
     day: dt.date
     groups: tuple[str, ...]  # columns.EXPORT_GROUPS, in their order
     people: tuple[Record, ...]
+    left_out: int = 0  # held for the purpose, but restricted or objecting on the day
 
 
 def select(model: Model, purpose: str, fields: list[str] | None, day: dt.date) -> Selection:
@@ -61,9 +67,10 @@ def select(model: Model, purpose: str, fields: list[str] | None, day: dt.date) -
                                        field=wanted, category=category, purpose=purpose,
                                        allowed=", ".join(sorted(allowed)) or _("none")))
         groups = [g for g in columns.EXPORT_GROUPS if g in fields]
-    people = [p for p in model.of("people") if any(label.purpose == purpose for label in current_labels(p, day))]
+    held = [p for p in model.of("people") if any(label.purpose == purpose for label in current_labels(p, day))]
+    people = [p for p in held if not restricted_on(p.data, day) and not objected_to(model, p.data, purpose, day)]
     people.sort(key=lambda p: (_name_part(p, "family"), _name_part(p, "given"), p.id))
-    return Selection(purpose, day, tuple(groups), tuple(people))
+    return Selection(purpose, day, tuple(groups), tuple(people), len(held) - len(people))
 
 
 def _name_part(person: Record, key: str) -> str:

@@ -48,6 +48,7 @@ class Built:
     languages: list[str]
     pages: int  # HTML files written
     listed: int | None  # roles in the directory; None without one
+    withheld: int = 0  # public roles left out of the directory: their holder is restricted (Art. 18)
 
 
 def build(repo: Repository, day: dt.date, out: Path | None = None, language: str | None = None,
@@ -87,7 +88,8 @@ def build(repo: Repository, day: dt.date, out: Path | None = None, language: str
     finally:
         if fresh.exists():
             shutil.rmtree(fresh)
-    return Built(out, languages, pages, len(inputs.listings) if inputs.listings is not None else None)
+    return Built(out, languages, pages, len(inputs.listings) if inputs.listings is not None else None,
+                 directory.withheld(model, day) if with_directory else 0)
 
 
 def _check_out(out: Path) -> None:

@@ -5,7 +5,9 @@ marked `public: true`; its holder is a person (not a member organisation); and t
 has a purpose label that holds on the day for a purpose with a `publish` list. Only the
 fields those purposes list appear (name, function, organisation, party, portfolio, start).
 A label that ended (an objection, say) stops publication at once, even while the data is
-still kept for its retention period: keeping is not publishing.
+still kept for its retention period: keeping is not publishing. A person under a restriction
+in force on the day (Art. 18(2): stored, not published) is not listed either; `withheld`
+counts the roles left out for it, so the build can say how many without saying who.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..load.model import Model, Period, Record
+from ..domain.objections import restricted_on
 from ..domain.policy import current_labels, list_of
 from ..domain.texts import full_name
 from .views import Day, Language, Text
@@ -38,6 +41,17 @@ def publishable(model: Model, person: Record, day: dt.date) -> tuple[str, ...]:
 
 def listings(model: Model, day: dt.date) -> list[Listing]:
     """Every role the directory shows on `day`, in role id order (the view sorts for reading)."""
+    return [listing for listing, restricted in _candidates(model, day) if not restricted]
+
+
+def withheld(model: Model, day: dt.date) -> int:
+    """How many roles the directory would show on `day` but leaves out: their holder is under a
+    restriction in force (a count, never who)."""
+    return sum(1 for _listing, restricted in _candidates(model, day) if restricted)
+
+
+def _candidates(model: Model, day: dt.date) -> list[tuple[Listing, bool]]:
+    """Every public role the purposes allow to publish on `day`, and whether its holder is restricted."""
     found = []
     for role in sorted(model.of("roles"), key=lambda r: r.id):
         holder = role.get("person")
@@ -46,7 +60,7 @@ def listings(model: Model, day: dt.date) -> list[Listing]:
         person = model.get("people", holder)
         fields = publishable(model, person, day) if person is not None else ()
         if person is not None and fields:
-            found.append(Listing(role, person.id, fields))
+            found.append((Listing(role, person.id, fields), restricted_on(person.data, day)))
     return found
 
 

@@ -168,16 +168,18 @@ def download(kind: str) -> Callable[[Page], Response]:
     """`/people.csv|vcf|xlsx`: the people of the list's filters as `crmtool export` writes
     them for the `purpose` (required), on the page's day, with `fields` as the command takes them."""
     def answer(page: Page) -> Response:
-        body, count, purpose = export(page, kind)
+        body, count, purpose, left_out = export(page, kind)
         writer, media = DOWNLOADS_OF[kind]
         name = f"people-{purpose}-{page.today.isoformat()}.{kind}"  # the purpose's id, never a person's
         return Response(body, media_type=media, headers={
-            "Content-Disposition": f'attachment; filename="{name}"', "X-Crmtool-People": str(count)})
+            "Content-Disposition": f'attachment; filename="{name}"', "X-Crmtool-People": str(count),
+            "X-Crmtool-Left-Out": str(left_out)})
     return answer
 
 
-def export(page: Page, kind: str) -> tuple[bytes, int, str]:
-    """The bytes of the download, how many people it holds and its purpose. UsageError, as the
+def export(page: Page, kind: str) -> tuple[bytes, int, str, int]:
+    """The bytes of the download, how many people it holds, its purpose and how many it left
+    out (restricted or objecting, as `crmtool export` leaves them out). UsageError, as the
     command's, for no purpose, an unknown one, a field it does not cover or a broken crmtool.yaml."""
     purpose = page.arg("purpose")
     if not purpose:
@@ -194,7 +196,7 @@ def export(page: Page, kind: str) -> tuple[bytes, int, str]:
     with i18n.speaking(repository_language(repo)):  # the file is the command's, in the repository's language
         written = DOWNLOADS_OF[kind][0](selection)
     body = written.encode("utf-8") if isinstance(written, str) else written
-    return body, len(selection.people), purpose
+    return body, len(selection.people), purpose, selection.left_out
 
 
 PAGES: list[tuple[str, Callable[["Page"], tuple[str, dict]]]] = [
