@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from ..i18n import N_
 from ..load.model import Model, Record
 
 # The European Economic Area, as of 2026-01-01: the 27 EU member states and Iceland,
@@ -34,6 +35,13 @@ ADEQUATE = frozenset({
 MECHANISMS = ("adequacy", "scc", "bcr", "art49")
 """The transfer tools of Art. 45 (adequacy), 46(2)(c) (standard contractual clauses),
 47 (binding corporate rules) and 49 (derogations), as `transfer.mechanism` names them."""
+
+MECHANISM_NAMES = {  # message ids: how the register and the Art. 30 record name each tool
+    "adequacy": N_("adequacy decision of the European Commission (Art. 45)"),
+    "scc": N_("standard contractual clauses (Art. 46)"),
+    "bcr": N_("binding corporate rules (Art. 47)"),
+    "art49": N_("an exception for a specific situation (Art. 49)"),
+}
 
 
 def outside_eea(country: object) -> bool:
