@@ -486,3 +486,82 @@ def test_the_command_runs_as_a_program(repo: Path, tmp_path: Path):
     assert "en/purposes/events.html:" in done.stderr and "name of p-inrp3j" in done.stderr
     assert "Het register is niet geschreven" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "site").exists()
+
+
+# --- Art. 13/14 in the register: transfers, DPIA, requirement, profiling, sources, last change -----
+
+
+def _art30(site: Path) -> dict[str, dict[str, str]]:
+    """The Dutch CSV as {purpose id: {column header: cell}}."""
+    rows = list(csv.reader(io.StringIO(page(site, "register.csv").lstrip("\ufeff")), delimiter=";"))
+    return {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+
+
+def test_the_art30_record_gives_third_countries_dpia_sources_and_last_change(site: Path):
+    rows = _art30(site)
+    holders = rows["office-holders"]
+    assert holders["Derde landen per verwerker en de waarborgen daarvoor"].startswith(
+        "GitHub, Inc.: Verenigde Staten (adequaatheidsbesluit van de Europese Commissie (art. 45), EU-US Data Privacy")
+    assert holders["Gegevensbeschermingseffectbeoordeling (DPIA)"] == "ja, 2025-03-10"
+    assert rows["events"]["Gegevensbeschermingseffectbeoordeling (DPIA)"] == "nee"
+    assert holders["Logica van het profileren"] == "geen profilering"
+    assert holders["Bronnen van de persoonsgegevens"].startswith("Openbare bron (raadsinformatie, Staatscourant); ")
+    assert holders["Wettelijk of contractueel verplicht, en wat er gebeurt als de gegevens niet gegeven worden"] \
+        .startswith("De meeste gegevens komen uit openbare bronnen.")
+    # make_repo changed the first purpose in a second commit; the rest is as first committed
+    assert rows["data-subject-rights"]["Laatst gewijzigd"] == "2026-03-05"
+    assert rows["events"]["Laatst gewijzigd"] == "2026-01-10"
+    record = json.loads(page(site, "register.json"))
+    holders_json = next(row for row in record["rows"] if row["purpose_id"] == "office-holders")
+    assert holders_json["dpia"] == {"nl": "ja, 2025-03-10", "en": "yes, 2025-03-10"}
+    assert holders_json["third_countries"]["en"].startswith("GitHub, Inc.: United States (adequacy decision")
+
+
+def test_the_dpia_reference_is_internal_and_never_published(site: Path):
+    assert "DPIA-2025-02" in (PROJECT / "records/purposes/office-holders.yaml").read_text(encoding="utf-8")
+    assert [path for path, data in files(site).items() if b"DPIA-2025-02" in data] == []
+
+
+def test_a_purpose_page_shows_third_countries_safeguards_and_the_dpia(site: Path):
+    holders = page(site, "en/purposes/office-holders.html")
+    assert "Third countries and safeguards" in holders and "United States" in holders
+    assert "adequacy decision of the European Commission (Art. 45)" in holders
+    assert 'Yes, carried out on <time datetime="2025-03-10">' in holders
+    assert "Must you give us this data?" in holders and "Most of this data comes from public sources." in holders
+    assert "How the profiling works" not in holders  # no profiling, no logic to explain
+    events = page(site, "nl/purposes/events.html")
+    assert "Niet nodig: deze verwerking brengt waarschijnlijk geen hoog risico mee." in events
+
+
+def test_a_missing_safeguard_dpia_or_logic_shows_as_such(repo: Path, tmp_path: Path):
+    """What the check reports as errors (P032, P034) still builds, and says what is missing."""
+    edit(repo, "processors/hosting", "country: US\ntransfer: {mechanism: adequacy,",
+         "country: IN\n# {mechanism: adequacy,")
+    edit(repo, "purposes/events", "profiling: false", "profiling: true")
+    commit(repo, "Profiling and a helpdesk in India", "2026-04-01T10:00:00+02:00")
+    assert build(repo, tmp_path / "site").exit_code == 0
+    rows = _art30(tmp_path / "site")
+    events = rows["events"]
+    assert events["Derde landen per verwerker en de waarborgen daarvoor"] == "GitHub, Inc.: India (niet ingevuld)"
+    assert events["Gegevensbeschermingseffectbeoordeling (DPIA)"] == "nee, terwijl die verplicht is"
+    assert events["Logica van het profileren"] == "niet ingevuld"
+    assert events["Laatst gewijzigd"] == "2026-04-01"
+    assert rows["office-holders"]["Laatst gewijzigd"] == "2026-04-01"  # through its processor
+    english = page(tmp_path / "site", "en/purposes/events.html")
+    assert "Not yet carried out." in english and "How the profiling works, and what it means for you" in english
+
+
+def test_a_sub_processor_abroad_and_no_history_in_the_cooperative(tmp_path: Path):
+    root = tmp_path / "plain"
+    shutil.copytree(PROJECT / "examples" / "cooperative" / "records", root / "records")
+    shutil.copy(PROJECT / "examples" / "cooperative" / "crmtool.yaml", root / "crmtool.yaml")
+    assert build(root, tmp_path / "site").exit_code == 0
+    record = json.loads(page(tmp_path / "site", "register.json"))
+    newsletter = next(row for row in record["rows"] if row["purpose_id"] == "newsletter")
+    assert newsletter["third_countries"]["en"] == (
+        "Briefduif nv, sub-processor Spamfilter voor inkomende antwoorden en afmeldingen: Switzerland "
+        "(adequacy decision of the European Commission (Art. 45), Adequaatheidsbesluit Zwitserland (2000/518/EG), "
+        "bevestigd 2024-01-15)")
+    contacts = next(row for row in record["rows"] if row["purpose_id"] == "contacts")
+    assert contacts["third_countries"] == {"nl": "geen", "en": "none"}
+    assert contacts["last_changed"] == {"nl": "onbekend", "en": "not known"}

@@ -194,3 +194,17 @@ def test_the_review_counts_in_plural_forms(base_repo):
         "name: Host\nservice: {en: Hosting}\nlocation: NL\nowner: public-affairs\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["review", "--root", str(base_repo.root), "--today", "2026-11-24"])
     assert ": 1 item due by" in result.output, result.output
+
+
+def test_a_dpia_falls_due_for_review():
+    """The office-holders' DPIA (next_review 2028-03-10) is listed once within the horizon,
+    owned by the purpose's team, and overdue after that day; P035 warns on the same day."""
+    path = "records/purposes/office-holders.yaml"
+    assert ("review-dpia", path) not in _items(_review(PROJECT))
+    due = _items(_review(PROJECT, today="2028-03-01"))[("review-dpia", path)]
+    assert (due["due"], due["overdue"], due["owner"]) == ("2028-03-10", False, "privacy")
+    assert due["values"] == {"purpose": "office-holders", "done": "2025-03-10"}
+    late = _items(_review(PROJECT, today="2028-03-11"))[("review-dpia", path)]
+    assert late["overdue"] is True
+    text = CliRunner().invoke(cli, ["review", "--root", str(PROJECT), "--today", "2028-03-01"])
+    assert "Herbeoordeel de DPIA van Bestuurders en functionarissen van leden (uitgevoerd 2025-03-10)" in text.output

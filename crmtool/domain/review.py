@@ -2,8 +2,9 @@
 
 Everything that falls due now or within a horizon of days: data whose retention ends (erase
 or anonymise), consents to ask again, purposes to review, requests to follow up, data-subject
-requests to answer, processor agreements to renew. Each item names its record, the team that
-owns it (the record's `owner`; for a request without one, the assignee's first team) and the
+requests to answer, processor agreements to renew, DPIAs to review. Each item names its
+record, the team that owns it (the record's `owner`; for a request without one, the
+assignee's first team) and the
 day it falls due. The same computations as the P and W rules (retention, deadlines,
 pipeline) decide what is due, so the review and the check never disagree.
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from . import retention
+from . import dpia, retention
 from .deadlines import deadline
 from ..i18n import N_
 from ..load.model import Model, Period, Record, parse_date
@@ -23,6 +24,7 @@ from .policy import DEFAULT_REVIEW_EVERY, consent_for, current_labels, latest_wo
 
 ERASE, CONSENT, PURPOSE, FOLLOW_UP, SUBJECT, AGREEMENT = (
     "erase-or-anonymise", "ask-consent", "review-purpose", "follow-up", "answer-subject-request", "renew-agreement")
+DPIA = "review-dpia"
 
 KINDS = {  # in the order the review lists them; titles are message ids, translated when shown
     SUBJECT: N_("Answer data-subject requests"),
@@ -30,6 +32,7 @@ KINDS = {  # in the order the review lists them; titles are message ids, transla
     CONSENT: N_("Ask for consent again"),
     AGREEMENT: N_("Renew processor agreements"),
     PURPOSE: N_("Review purposes"),
+    DPIA: N_("Review DPIAs"),
     FOLLOW_UP: N_("Follow up requests"),
 }
 NO_OWNER = "-"
@@ -73,7 +76,7 @@ def review(model: Model, today: dt.date, days: int) -> list[Item]:
     """Everything due on or before `today + days`, oldest first within each owner and kind."""
     horizon = today + dt.timedelta(days=days)
     items = [*_retention(model, today), *_consent(model, today), *_purposes(model, today),
-             *_requests(model, today), *_agreements(model, today)]
+             *_requests(model, today), *_agreements(model, today), *_dpias(model)]
     order = list(KINDS)
     return sorted((i for i in items if i.due <= horizon),
                   key=lambda i: (i.owner == NO_OWNER, i.owner, order.index(i.kind), i.due, i.path))
@@ -140,6 +143,16 @@ def _purposes(model: Model, today: dt.date):
             plan = purpose.get("review")
             yield _item(model, PURPOSE, due, purpose, N_("Review the purpose (last reviewed {last}, every {every})"),
                         last=plan["last"], every=plan.get("every", DEFAULT_REVIEW_EVERY))
+
+
+def _dpias(model: Model):
+    """Purposes whose DPIA has a `next_review` (P035 warns once it has passed)."""
+    for purpose in model.of("purposes"):
+        due = dpia.next_review(purpose)
+        if due is not None:
+            completed = dpia.done(purpose)
+            yield _item(model, DPIA, due, purpose, N_("Review the DPIA of {purpose} (done {done})"),
+                        purpose=purpose.id, done=completed.isoformat() if completed else "-")
 
 
 def _requests(model: Model, today: dt.date):

@@ -146,6 +146,8 @@ FIELDS = {
     "name": N_("name"), "service": N_("service"), "contact": N_("contact"), "country": N_("country"),
     "data_location": N_("data location"), "agreement": N_("processing agreement"),
     "subprocessors": N_("sub-processors"),
+    "transfer": N_("transfer safeguard"), "dpia": N_("impact assessment (DPIA)"),
+    "requirement": N_("whether the data must be given"), "profiling_logic": N_("logic of the profiling"),
 }
 """Top-level fields of purposes and processors, as the history of changes names them."""
 

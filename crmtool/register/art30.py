@@ -2,10 +2,16 @@
 and `register.json`, one row per purpose.
 
 The columns follow the Dutch DPA's (Autoriteit Persoonsgegevens) model register for a
-controller, plus the legal basis, the special categories and the processors. A mandatory
-column left empty says "not filled in": an empty cell would read as "nothing", which is a
-claim the records do not make. Special categories and processors are not mandatory (many
-purposes have none), so an empty one says "none".
+controller, plus the legal basis, the special categories and the processors, and what
+Art. 13 and 14 make the controller tell people: the third countries each processor takes the
+data to with their safeguards, the sources, whether the data is required and what happens
+if it is not given, the logic of any profiling; then whether a DPIA was done (yes and its
+date, or no: its reference is internal and stays out) and the day the purpose or one of its
+processors last changed, from git as the changes page reads it ("not known" outside git or
+before the first commit). A mandatory column left empty says "not filled in": an empty cell
+would read as "nothing", which is a claim the records do not make. Special categories,
+processors and third countries are not mandatory (many purposes have none), so an empty one
+says "none"; the logic of profiling, without profiling, says "no profiling".
 """
 from __future__ import annotations
 
@@ -13,7 +19,8 @@ import json
 
 from ..reporters import csvsafe
 from ..i18n import N_
-from .views import Contact, Language, Purpose
+from .changes import PolicyHistory
+from .views import Contact, Language, Purpose, Transfer
 
 COLUMNS = (
     ("purpose_id", N_("Id")),
@@ -28,16 +35,45 @@ COLUMNS = (
     ("recipients", N_("Categories of recipients")),
     ("processors", N_("Processors")),
     ("transfers", N_("Transfers to third countries or international organisations")),
+    ("third_countries", N_("Third countries per processor and their safeguards")),
     ("retention", N_("Retention periods")),
     ("security", N_("Technical and organisational security measures")),
+    ("sources", N_("Sources of the personal data")),
+    ("requirement", N_("Required by law or contract, and what happens if not given")),
+    ("profiling_logic", N_("Logic of the profiling")),
+    ("dpia", N_("Data protection impact assessment")),
+    ("last_changed", N_("Last changed")),
 )
-OPTIONAL = frozenset({"special_categories", "processors"})
+OPTIONAL = frozenset({"special_categories", "processors", "third_countries"})
 NOT_FILLED_IN = N_("not filled in")
 NONE = N_("none")
+NOT_KNOWN = N_("not known")
+NO_PROFILING = N_("no profiling")
+DPIA_DONE = N_("yes, {day}")
+DPIA_NONE = N_("no")
+DPIA_MISSING = N_("no, though one is required")
 
 
-def row(lang: Language, purpose: Purpose, controller: Contact, dpo: Contact | None) -> dict[str, str]:
-    """One purpose as the record's columns, in `lang`."""
+def last_changed(history: PolicyHistory, purposes: list[Purpose]) -> dict[str, str]:
+    """Per purpose id, the last day (YYYY-MM-DD) a commit changed the purpose or one of the
+    processors it names: the row's content changes with either. Missing when git knows none."""
+    days: dict[tuple[str, str], str] = {}
+    for change in history.changes:  # newest first: the first day seen is the last change
+        for record in change.records:
+            days.setdefault((record.folder, record.id), change.date)
+    found = {}
+    for purpose in purposes:
+        candidates = [days.get(("purposes", purpose.id)),
+                      *(days.get(("processors", p.id)) for p in purpose.processors)]
+        known = [day for day in candidates if day]
+        if known:
+            found[purpose.id] = max(known)
+    return found
+
+
+def row(lang: Language, purpose: Purpose, controller: Contact, dpo: Contact | None,
+        changed: str | None = None) -> dict[str, str]:
+    """One purpose as the record's columns, in `lang`; `changed`: its last-changed day."""
     _ = lang.gettext
     special = ""
     if purpose.special_categories:
@@ -57,13 +93,25 @@ def row(lang: Language, purpose: Purpose, controller: Contact, dpo: Contact | No
         "recipients": "; ".join(str(r) for r in purpose.recipients),
         "processors": "; ".join(f"{p.name} ({p.country})" if p.country else str(p.name) for p in purpose.processors),
         "transfers": str(purpose.transfers),
+        "third_countries": "; ".join(_third_country(lang, t) for t in purpose.third_countries),
         "retention": purpose.retention,
         "security": str(purpose.security),
+        "sources": "; ".join(purpose.sources) + (f" ({purpose.collection})" if purpose.collection else ""),
+        "requirement": str(purpose.requirement),
+        "profiling_logic": str(purpose.profiling_logic) if purpose.profiling else _(NO_PROFILING),
+        "dpia": (_(DPIA_DONE).format(day=purpose.dpia_done.iso) if purpose.dpia_done else
+                 _(DPIA_MISSING) if purpose.dpia_required else _(DPIA_NONE)),
+        "last_changed": changed or _(NOT_KNOWN),
     }
     for key, value in cells.items():
         if not value.strip():
             cells[key] = _(NONE if key in OPTIONAL else NOT_FILLED_IN)
     return cells
+
+
+def _third_country(lang: Language, transfer: Transfer) -> str:
+    safeguard = ", ".join(part for part in (transfer.mechanism, transfer.reference) if part)
+    return f"{transfer.who}: {transfer.country} ({safeguard or lang.gettext(NOT_FILLED_IN)})"
 
 
 def _contact(contact: Contact) -> str:

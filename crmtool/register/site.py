@@ -149,7 +149,8 @@ def _art30(target: Path, inputs: Inputs) -> None:
     for lang in languages:
         controller, dpo = views.controller(lang, inputs.model.config)
         found = sorted(views.purposes(lang, inputs.model), key=lambda p: p.id)
-        rows[lang.code] = [art30.row(lang, purpose, controller, dpo) for purpose in found]
+        changed = art30.last_changed(inputs.history, found)
+        rows[lang.code] = [art30.row(lang, purpose, controller, dpo, changed.get(purpose.id)) for purpose in found]
     site_language = next(lang for lang in languages if lang.code == inputs.site_language)
     write(target / "register.csv", art30.to_csv(site_language, rows[site_language.code]))
     write(target / "register.json", art30.to_json(languages, rows))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from babel import Locale
@@ -17,7 +17,7 @@ from babel.dates import format_date
 
 from ..load.model import Model, Record, parse_date
 from ..domain.policy import latest_wording, list_of
-from ..domain import words
+from ..domain import dpia, transfers, words
 from ..domain.words import Gettext
 
 
@@ -75,6 +75,17 @@ class Language:
         return Locale(self.code).territories.get(code.upper(), code)
 
 
+@dataclass(frozen=True)
+class Transfer:
+    """Data going outside the EEA, to a processor or one of its sub-processors, and the
+    safeguard it goes under (Art. 13(1)(f)): what the register shows beside each processor."""
+
+    who: Text  # the processor, or its sub-processor
+    country: str  # the country's name in this language
+    mechanism: str  # the tool in words; "" when none is recorded (P032 reports that)
+    reference: str  # which decision or clauses: where people can find them
+
+
 @dataclass
 class Processor:
     id: str
@@ -85,6 +96,7 @@ class Processor:
     signed: Day | None
     start: Day | None
     end: Day | None
+    transfers: list[Transfer] = field(default_factory=list)
 
 
 @dataclass
@@ -113,6 +125,15 @@ class Purpose:
     security: Text
     review: Day | None
     consent_wording: Text | None = None
+    requirement: Text = Text("", "en")  # Art. 13(2)(e): must people give it, and what if not
+    profiling_logic: Text = Text("", "en")  # Art. 13(2)(f)
+    dpia_done: Day | None = None  # the date only: the DPIA's reference is internal and never shown
+    dpia_required: bool = False
+
+    @property
+    def third_countries(self) -> list[Transfer]:
+        """Every transfer outside the EEA through this purpose's processors."""
+        return [t for p in self.processors for t in p.transfers]
 
 
 _WEB = re.compile(r"https?://", re.IGNORECASE)
@@ -140,10 +161,25 @@ def _labels(lang: Language, model: Model, vocabulary: str | None, table: dict[st
 
 def processor(lang: Language, record: Record) -> Processor:
     agreement = record.get("agreement") if isinstance(record.get("agreement"), dict) else {}
-    return Processor(record.id, lang.text(record.get("name")) or Text(record.id, lang.code),
+    name = lang.text(record.get("name")) or Text(record.id, lang.code)
+    return Processor(record.id, name,
                      lang.text(record.get("service")), lang.country(record.get("country")),
                      lang.text(record.get("data_location")), lang.day(agreement.get("signed")),
-                     lang.day(agreement.get("start")), lang.day(agreement.get("end")))
+                     lang.day(agreement.get("start")), lang.day(agreement.get("end")),
+                     _transfers(lang, record, name))
+
+
+def _transfers(lang: Language, record: Record, name: Text) -> list[Transfer]:
+    found = []
+    subprocessors = list_of(record.get("subprocessors"))
+    for place in transfers.third_countries(record):
+        who = name if not place.pointer else Text(lang.gettext("{processor}, sub-processor {name}").format(
+            processor=name, name=lang.text(subprocessors[place.pointer[-1]].get("name")) or place.pointer[-1] + 1),
+            lang.code)
+        mechanism = transfers.MECHANISM_NAMES.get(place.mechanism or "")
+        found.append(Transfer(who, lang.country(place.country), lang.gettext(mechanism) if mechanism else "",
+                              place.reference or ""))
+    return found
 
 
 def purpose(lang: Language, model: Model, record: Record) -> Purpose:
@@ -178,6 +214,8 @@ def purpose(lang: Language, model: Model, record: Record) -> Purpose:
         transfers=lang.text(record.get("transfers")), security=lang.text(record.get("security")),
         review=lang.day(review.get("last")),
         consent_wording=lang.text(wording.get("text")) if wording else None,
+        requirement=lang.text(record.get("requirement")), profiling_logic=lang.text(record.get("profiling_logic")),
+        dpia_done=lang.day(dpia.done(record)), dpia_required=bool(dpia.reasons(record)),
     )
 
 
