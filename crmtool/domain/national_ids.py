@@ -34,11 +34,10 @@ BELGIAN_NN = "be-nn"
 # Nothing that would make the number part of a longer one, a word or an international phone number.
 _BEFORE = r"(?<![\w+])(?<!\d[ .\-/])(?<!\+[ .\-/])"
 _AFTER = r"(?!\w)(?![ .\-/]\d)"
-_PATTERNS = (
-    (BSN, re.compile(_BEFORE + r"(\d{9}|\d{3}([ .\-])\d{3}\2\d{3}|\d{4}\.\d{2}\.\d{3})" + _AFTER)),
-    (BELGIAN_NN, re.compile(_BEFORE + r"(\d{11}|\d{2}([ .])\d{2}\2\d{2}[ \-]?\d{3}[ .]\d{2})" + _AFTER)),
-)
-_TWO_DIGITS = re.compile(r"\d\d")
+_PATTERN = re.compile(  # (?=\d) first: most positions fail before the look-behinds are tried
+    r"(?=\d)" + _BEFORE + r"(?:(?P<bsn>\d{9}|\d{3}([ .\-])\d{3}\2\d{3}|\d{4}\.\d{2}\.\d{3})"
+    r"|(?P<nn>\d{11}|\d{2}([ .])\d{2}\4\d{2}[ \-]?\d{3}[ .]\d{2}))" + _AFTER)
+_CANDIDATE = re.compile(r"\d[\d .\-/]{7,}\d")  # nine characters or more of digits and separators
 
 
 @dataclass(frozen=True)
@@ -60,15 +59,14 @@ def _valid(kind: str, digits: str) -> bool:
 
 def find(text: str) -> list[NationalId]:
     """Every valid BSN and Belgian national register number in `text`, in text order."""
-    if len(text) < 9 or _TWO_DIGITS.search(text) is None:  # most texts: no need to try the patterns
+    if len(text) < 9 or _CANDIDATE.search(text) is None:  # most texts: no need to try the patterns
         return []
     found = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            digits = re.sub(r"\D", "", match.group(1))
-            if _valid(kind, digits):
-                found.append(NationalId(kind, match.start(1), match.end(1)))
-    return sorted(found, key=lambda f: f.start)
+    for match in _PATTERN.finditer(text):
+        kind, group = (BSN, "bsn") if match.group("bsn") else (BELGIAN_NN, "nn")
+        if _valid(kind, re.sub(r"\D", "", match.group(group))):
+            found.append(NationalId(kind, match.start(group), match.end(group)))
+    return found
 
 
 _ARTICLE = re.compile(r"(?<!\w)(?:art(?:ikel|icle|\.)?)\s*\d+", re.IGNORECASE)
