@@ -156,11 +156,24 @@ def allowed_categories(model: Model, in_force: list[Label]) -> set[str]:
     return allowed
 
 
+CRIMINAL = "criminal"
+"""The special category of Art. 10: allowed by an `article10_basis`, never by an Art. 9(2) exception."""
+
+
+def has_article10_basis(record: Record | None) -> bool:
+    """Whether a purpose names what allows criminal data (Art. 10): a ground in `article10_basis`."""
+    basis = record.get("article10_basis") if record is not None else None
+    return isinstance(basis, dict) and bool(basis.get("ground"))
+
+
 def purpose_special_categories(record: Record | None) -> set[str]:
-    """The special categories one purpose allows: only with an Art. 9(2) exception."""
-    if record is None or not record.get("article9_exception"):
+    """The special categories one purpose allows: those of Art. 9 only with an Art. 9(2)
+    exception, `criminal` (Art. 10) only with an Art. 10 basis."""
+    if record is None:
         return set()
-    return {c for c in list_of(record.get("special_categories")) if isinstance(c, str)}
+    listed = {c for c in list_of(record.get("special_categories")) if isinstance(c, str)}
+    allowed = {c for c in listed if c != CRIMINAL} if record.get("article9_exception") else set()
+    return allowed | ({CRIMINAL} & listed if has_article10_basis(record) else set())
 
 
 def special_categories(model: Model, in_force: list[Label]) -> set[str]:

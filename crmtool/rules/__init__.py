@@ -25,6 +25,7 @@ from . import (
     q006_duplicate_organisation, q007_postcode_table, w001_unknown_stage, w002_transition, w003_no_assignee,
     w004_follow_up_passed, w005_codeowners,
     p024_objection_shown, p025_marketing_after_objection, p026_label_after_objection,
+    p028_national_id, p029_parental_consent, p030_revealing_organisation, p031_criminal_data,
     p032_transfer_mechanism, p033_purpose_transfers, p034_dpia_required, p035_dpia_review,
 )
 
@@ -45,6 +46,7 @@ RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
     q006_duplicate_organisation, q007_postcode_table, w001_unknown_stage, w002_transition, w003_no_assignee,
     w004_follow_up_passed, w005_codeowners,
     p024_objection_shown, p025_marketing_after_objection, p026_label_after_objection,
+    p028_national_id, p029_parental_consent, p030_revealing_organisation, p031_criminal_data,
     p032_transfer_mechanism, p033_purpose_transfers, p034_dpia_required, p035_dpia_review,
 )}
 

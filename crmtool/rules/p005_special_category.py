@@ -5,7 +5,8 @@ forbidden (Art. 9(1)) unless one of the exceptions of Art. 9(2) applies. Two jud
 
 - a purpose that lists `special_categories` must name its `article9_exception`; a purpose
   with special categories and no exception (missing or null) is reported on its
-  `special_categories` key;
+  `special_categories` key. `criminal` is not an Art. 9 category: it needs an Art. 10 basis
+  instead (P031), so a purpose that lists only `criminal` needs no Art. 9(2) exception;
 - a role that names a `party` records a political party membership of its holder, which is a
   political opinion. It is allowed only when one of the holder's purpose labels in force
   (holding today, or ended with its retention still running) has a purpose that lists
@@ -33,7 +34,7 @@ from typing import Iterator
 from ..findings import Finding
 from ..i18n import N_, _
 from ..load.model import Record
-from ..domain.policy import special_categories
+from ..domain.policy import CRIMINAL, special_categories
 from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
@@ -57,7 +58,10 @@ def _readable(person: Record) -> bool:
 def _purposes(ctx: RepoContext) -> Iterator[Finding]:
     for purpose in ctx.model.of("purposes"):
         categories = purpose.get("special_categories")
-        if not isinstance(categories, list) or not categories or purpose.get("article9_exception"):
+        if not isinstance(categories, list) or purpose.get("article9_exception"):
+            continue
+        categories = [c for c in categories if c != CRIMINAL]  # Art. 10, P031
+        if not categories:
             continue
         yield RULE.finding(purpose.path, ctx.at(purpose, ("special_categories",), at_key=True),
                            _("This purpose processes special categories of data ({categories}) but names no "
