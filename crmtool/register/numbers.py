@@ -5,6 +5,11 @@ A count of 1 or 2 next to a purpose or a kind of request can point at a person (
 erasure request from our municipality this year"), so every count from 1 up to the threshold
 minus 1 is shown as "< threshold". A 0 is shown as 0: that nobody is in a group reveals
 nobody.
+
+Breaches are published as counts per year of discovery, and how many of them were notified to
+the supervisory authority, never a date, a nature or a number of people: the register shows
+that the breach register (Art. 33(5)) is kept, not what is in it. These counts are not
+suppressed: a count of breaches is about the organisation and points at no person.
 """
 from __future__ import annotations
 
@@ -63,3 +68,25 @@ def requests_per_kind(model: Model, day: dt.date) -> RequestCounts:
     years = sorted({year for _kind, year in counts})
     extra = sorted({kind for kind, _year in counts} - set(REQUEST_KINDS))
     return RequestCounts(years, [*REQUEST_KINDS, *extra], counts)
+
+
+@dataclass
+class BreachCounts:
+    years: list[int]  # oldest first
+    registered: dict[int, int]  # year of discovery → breaches registered
+    notified: dict[int, int]  # year of discovery → of those, notified to the supervisory authority
+
+
+def breaches_per_year(model: Model, day: dt.date) -> BreachCounts:
+    """Breaches discovered up to `day`, per calendar year of discovery."""
+    registered: dict[int, int] = {}
+    notified: dict[int, int] = {}
+    for breach in model.of("breaches"):
+        found = parse_date(str(breach.get("discovered", ""))[:10])
+        if found is None or found > day:
+            continue
+        registered[found.year] = registered.get(found.year, 0) + 1
+        told = parse_date(str(breach.get("authority_notified") or "")[:10])
+        if told is not None and told <= day:
+            notified[found.year] = notified.get(found.year, 0) + 1
+    return BreachCounts(sorted(registered), registered, notified)
