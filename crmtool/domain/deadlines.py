@@ -2,7 +2,7 @@
 
 One calendar month from receipt; three when an extension, with its reason, was notified to
 the requester within that first month. A request is answered when it has an outcome date or
-is closed.
+is closed; answered after its deadline, it was answered late.
 
 A breach (records/breaches/) has its own clock: the supervisory authority within 72 hours of
 its discovery (Art. 33(1)), computed here as well.
@@ -27,6 +27,11 @@ class Deadline:
     # an extension was recorded but does not count (no reason, or not notified within the first month)
     extension_late: bool
     answered: dt.date | None
+
+    @property
+    def late(self) -> bool:
+        """Answered, but after the deadline (Art. 12(3)): history to account for (W006)."""
+        return self.answered is not None and self.answered > self.due
 
 
 def deadline(request: Record) -> Deadline | None:

@@ -10,12 +10,19 @@ Breaches are published as counts per year of discovery, and how many of them wer
 the supervisory authority, never a date, a nature or a number of people: the register shows
 that the breach register (Art. 33(5)) is kept, not what is in it. These counts are not
 suppressed: a count of breaches is about the organisation and points at no person.
+
+The on-time rate of data-subject requests (Art. 12(3), 5(2)) is, per year of receipt, the
+share of the requests answered by `day` that were answered by their deadline
+(`domain.deadlines`, as P012 and W006 judge it). A year with fewer answered requests than the
+threshold shows no rate: a rate of a handful of requests says little, and 0 % or 100 % of two
+could point at a person.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from ..domain.deadlines import deadline
 from ..load.model import Model, parse_date
 from ..domain.retention import labels_in_force
 
@@ -90,3 +97,33 @@ def breaches_per_year(model: Model, day: dt.date) -> BreachCounts:
         if told is not None and told <= day:
             notified[found.year] = notified.get(found.year, 0) + 1
     return BreachCounts(sorted(registered), registered, notified)
+
+
+@dataclass
+class OnTime:
+    years: list[int]  # oldest first
+    answered: dict[int, int]  # year of receipt → data-subject requests answered by `day`
+    in_time: dict[int, int]  # of those, answered by their deadline
+
+    def rate(self, year: int, limit: int) -> str:
+        """The share answered in time as published: "93 %", or "-" below the threshold."""
+        total = self.answered.get(year, 0)
+        if total < limit:
+            return "-"
+        return f"{round(100 * self.in_time.get(year, 0) / total)} %"
+
+
+def on_time(model: Model, day: dt.date) -> OnTime:
+    """Data-subject requests received and answered up to `day`, per year of receipt: how many
+    were answered, and how many of them by their deadline."""
+    answered: dict[int, int] = {}
+    in_time: dict[int, int] = {}
+    for request in model.of("requests"):
+        due = deadline(request)
+        if due is None or due.answered is None or due.received > day or due.answered > day:
+            continue
+        year = due.received.year
+        answered[year] = answered.get(year, 0) + 1
+        if due.answered <= due.due:
+            in_time[year] = in_time.get(year, 0) + 1
+    return OnTime(sorted(answered), answered, in_time)

@@ -11,7 +11,8 @@ requests themselves (what the organisation did, and the erasure request as proof
 done), without the person.
 
 Every file, the erasure log entry (`erasure_log.py`) and, with `--request`, the closing of
-the erasure request are written by ONE `atomic.write_files` call: afterwards the repository
+the erasure request (refused while the request records no `identity_verified`: Art. 12(6))
+are written by ONE `atomic.write_files` call: afterwards the repository
 holds all of the erasure or none of it. Only afterwards are the derived copies refreshed
 (the index, the built register), because they are rebuilt from the records and not records
 themselves.
@@ -176,6 +177,9 @@ def _closing_request(model: Model, request: str | None, by: str | None):
             request=request, kind=record.get("kind")))
     if record.get("closed"):
         raise Refused(_("{request} was already closed on {day}").format(request=request, day=record.get("closed")))
+    if not isinstance(record.get("identity_verified"), dict):  # Art. 12(6): never erase on an unverified word
+        raise Refused(_("{request} records no identity check: verify who asked, record it in `identity_verified` "
+                        "(date, method, by) and run the erasure again").format(request=request))
     return record
 
 
