@@ -1,9 +1,12 @@
-"""Accountable data-subject requests (issue 19, item 8), around the rules W006, P038 and P039
-(whose fixtures are in tests/fixtures/): `subject erase --request` refuses a request without
-an identity check, and the register publishes the on-time rate per year."""
+"""Accountable data-subject requests and recipients told (issue 19, items 8 and 7), around the
+rules W006, P038, P039 and P040 (whose fixtures are in tests/fixtures/): `subject erase
+--request` refuses a request without an identity check or, when the data went to processors or
+recipients, without `recipients_notified`; erase lists those recipients and warns of a label
+on a legal obligation; the register publishes the on-time rate per year."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -48,12 +51,49 @@ def test_erase_with_a_request_refuses_without_an_identity_check(tmp_path):
     assert "identity_verified" in refused.stdout + refused.stderr
     assert (root / "records" / "people" / f"{PERSON}.yaml").exists()
     assert not (root / "erasure-log.yaml").exists()
-    (root / REQUEST).write_text(UNVERIFIED.replace(
+    verified = UNVERIFIED.replace(
         "owner: privacy\n", "identity_verified: {date: 2026-11-21, method: Known email address, by: eline}\n"
-        "owner: privacy\n"), encoding="utf-8")
+        "owner: privacy\n")
+    (root / REQUEST).write_text(verified, encoding="utf-8")
+    untold = _crmtool(root, "subject", "erase", PERSON, "--request", "dsr-2026-0099", "--by", "eline")
+    assert untold.returncode == 1, untold.stdout + untold.stderr
+    assert "recipients_notified" in untold.stderr and "mail-provider" in untold.stderr
+    assert (root / "records" / "people" / f"{PERSON}.yaml").exists()
+    (root / REQUEST).write_text(verified.replace("owner: privacy\n", "recipients_notified: [{recipient: mail-provider, "
+                                                 "date: 2026-11-22}]\nowner: privacy\n"), encoding="utf-8")
     done = _crmtool(root, "subject", "erase", PERSON, "--request", "dsr-2026-0099", "--by", "eline")
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (root / "records" / "people" / f"{PERSON}.yaml").exists()
+    assert _crmtool(root, "check").returncode == 0
+
+
+def test_erase_lists_who_received_the_data_through_purposes_and_lists(tmp_path):
+    root = _association(tmp_path)
+    shown = _crmtool(root, "subject", "erase", PERSON, "--dry-run", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    received = {(r["kind"], r["name"]): r["purposes"] for r in json.loads(shown.stdout)["recipients"]}
+    # newsletter (a label and the weekly-digest list): mail-provider and hosting; member-services: hosting
+    assert received[("processor", "mail-provider")] == ["newsletter"]
+    assert set(received[("processor", "hosting")]) >= {"member-services", "newsletter"}
+    assert any(kind == "recipient" for kind, _name in received)
+    assert json.loads(shown.stdout)["legal_obligation"] == []
+    text = _crmtool(root, "subject", "erase", PERSON, "--dry-run")
+    # in Dutch, the repository's language
+    assert "mail-provider (newsletter)" in text.stdout and "art. 17 lid 2, art. 19" in text.stdout
+
+
+def test_erase_warns_before_it_removes_a_label_on_a_legal_obligation(tmp_path):
+    root = _association(tmp_path)
+    path = root / "records" / "people" / f"{PERSON}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "- {purpose: newsletter,", "- {purpose: data-subject-rights, since: 2026-11-20, source: contact-request}\n"
+        "- {purpose: newsletter,", 1), encoding="utf-8")
+    shown = _crmtool(root, "subject", "erase", PERSON, "--dry-run")
+    assert shown.returncode == 0, shown.stderr
+    first = shown.stdout.splitlines()[0]
+    assert "data-subject-rights" in first and "art. 17 lid 3 onder b" in first
+    data = json.loads(_crmtool(root, "subject", "erase", PERSON, "--dry-run", "--format", "json").stdout)
+    assert data["legal_obligation"] == ["data-subject-rights"]
 
 
 def test_the_on_time_rate_counts_late_answers_by_year_of_receipt(tmp_path):

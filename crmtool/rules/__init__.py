@@ -25,7 +25,7 @@ from . import (
     q006_duplicate_organisation, q007_postcode_table, w001_unknown_stage, w002_transition, w003_no_assignee,
     w004_follow_up_passed, w005_codeowners,
     p036_breach_notified, p037_breach_subjects_notified, p038_request_accountable, p039_erasure_done,
-    w006_answered_late,
+    p040_recipients_notified, w006_answered_late,
 )
 
 RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
@@ -45,7 +45,7 @@ RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
     q006_duplicate_organisation, q007_postcode_table, w001_unknown_stage, w002_transition, w003_no_assignee,
     w004_follow_up_passed, w005_codeowners,
     p036_breach_notified, p037_breach_subjects_notified, p038_request_accountable, p039_erasure_done,
-    w006_answered_late,
+    p040_recipients_notified, w006_answered_late,
 )}
 
 FILE_RULES = [m for m in RULES.values() if m.RULE.scope == "file"]
