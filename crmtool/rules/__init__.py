@@ -25,7 +25,8 @@ from . import (
     q006_duplicate_organisation, q007_postcode_table, w001_unknown_stage, w002_transition, w003_no_assignee,
     w004_follow_up_passed, w005_codeowners,
     p036_breach_notified, p037_breach_subjects_notified, p038_request_accountable, p039_erasure_done,
-    p040_recipients_notified, w006_answered_late,
+    p040_recipients_notified, p041_consent_before_wording, w006_answered_late, w007_consent_without_channel,
+    s012_waiver_too_long,
 )
 
 RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
@@ -45,7 +46,8 @@ RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
     q006_duplicate_organisation, q007_postcode_table, w001_unknown_stage, w002_transition, w003_no_assignee,
     w004_follow_up_passed, w005_codeowners,
     p036_breach_notified, p037_breach_subjects_notified, p038_request_accountable, p039_erasure_done,
-    p040_recipients_notified, w006_answered_late,
+    p040_recipients_notified, p041_consent_before_wording, w006_answered_late, w007_consent_without_channel,
+    s012_waiver_too_long,
 )}
 
 FILE_RULES = [m for m in RULES.values() if m.RULE.scope == "file"]
