@@ -48,6 +48,7 @@ FOLDER_TYPES = {
     "requests": "request", "interactions": "interaction", "purposes": "purpose",
     "processors": "processor", "lists": "list", "staff": "staff", "fields": "field",
     "vocabularies": "vocabulary",
+    "breaches": "breach",
 }
 """Record folder → schema name, as in crmtool.load.repo.FOLDERS (kept here so the driver imports nothing of crmtool)."""
 

@@ -166,11 +166,15 @@ def test_comment_lines_about_the_next_key_stay_above_it_when_closed_comes_and_go
     passes(coop, path)
 
 
+VERIFIED = "identity_verified: {date: 2026-11-24, method: Known email address, by: eline}\n"  # P038, in fmt's place
+
+
 def test_closing_a_data_subject_request_needs_its_outcome(tmp_path):
     root = example_copy(tmp_path)
     path = request_path(root, "q-2026-0019")
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("kind: question", "kind: erasure"), encoding="utf-8")
+    text = text.replace("kind: question", "kind: erasure").replace("owner: projects", VERIFIED + "owner: projects")
+    path.write_text(text, encoding="utf-8")
     before = path.read_bytes()
     result = run(root, "q-2026-0019", "closed", "--no-interactive", code=2)
     assert "--outcome: q-2026-0019 is a data-subject request (erasure)" in result.output
@@ -187,7 +191,8 @@ def test_closing_a_data_subject_request_needs_its_outcome(tmp_path):
 def test_in_a_terminal_the_outcome_is_asked(tmp_path):
     root = example_copy(tmp_path)
     path = request_path(root, "q-2026-0019")
-    path.write_text(path.read_text(encoding="utf-8").replace("kind: question", "kind: access"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: question", "kind: access").replace(
+        "owner: projects", VERIFIED + "owner: projects"), encoding="utf-8")
     result = run(root, "q-2026-0019", "closed", "--interactive", stdin="maybe\npartly-granted\nart-15-4\n")
     assert "granted, partly-granted, refused, withdrawn" in result.output
     record = yaml.safe_load(path.read_text(encoding="utf-8"))

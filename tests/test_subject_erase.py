@@ -65,6 +65,7 @@ def template(tmp_path_factory) -> Path:
         "- {date: 2026-11-20, stage: received, by: eline, assignee: eline}\n"
         "- {date: 2026-11-21, stage: in-progress, by: eline, note: Identiteit geverifieerd.}\n"
         "identity_verified: {date: 2026-11-21, method: Bekend e-mailadres, by: eline}\n"
+        "recipients_notified: [{recipient: hosting, date: 2026-11-22}]\n"
         "follow_up: 2026-12-01\nowner: privacy\n", encoding="utf-8")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Erasure request")

@@ -114,6 +114,11 @@ def render_text(outcome) -> str:
         heading = _("Would erase {person}:") if outcome.dry_run else _("Erased {person}:")
     else:
         heading = _("Would anonymise {person}:") if outcome.dry_run else _("Anonymised {person}:")
+    if outcome.legal_obligation:  # Art. 17(3)(b): said first, in a dry run too
+        lines.append(_("Warning: {person} holds a label for {purposes}, which rests on a legal obligation; the right "
+                       "to erasure does not apply to data the law requires us to keep (Art. 17(3)(b)). Check this "
+                       "before you commit.").format(person=outcome.person,
+                                                    purposes=", ".join(outcome.legal_obligation)))
     lines.append(heading.format(person=who))
     width = max([len(_(ACTIONS.get(c.action, c.action))) for c in outcome.changes] or [0]) + 1
     for change in outcome.changes:
@@ -127,6 +132,10 @@ def render_text(outcome) -> str:
                    "{requests} requests changed.").format(
         roles=outcome.count("role", "deleted"), kept=outcome.count("role", "changed") if outcome.mode != "erase" else 0,
         interactions=outcome.count("interaction"), requests=outcome.count("request")))
+    if outcome.recipients:
+        lines.append(_("These received the person's data; tell each of them (Art. 17(2), 19):"))
+        kinds = {"processor": _("processor"), "recipient": _("recipient")}
+        lines += [f"  {kinds.get(r.kind, r.kind)}: {r.name} ({', '.join(r.purposes)})" for r in outcome.recipients]
     if outcome.request:
         lines.append(_("Request {request} closed as granted on {day}.").format(request=outcome.request,
                                                                                day=outcome.day.isoformat()))

@@ -2,7 +2,10 @@
 
 One calendar month from receipt; three when an extension, with its reason, was notified to
 the requester within that first month. A request is answered when it has an outcome date or
-is closed.
+is closed; answered after its deadline, it was answered late.
+
+A breach (records/breaches/) has its own clock: the supervisory authority within 72 hours of
+its discovery (Art. 33(1)), computed here as well.
 """
 from __future__ import annotations
 
@@ -24,6 +27,11 @@ class Deadline:
     # an extension was recorded but does not count (no reason, or not notified within the first month)
     extension_late: bool
     answered: dt.date | None
+
+    @property
+    def late(self) -> bool:
+        """Answered, but after the deadline (Art. 12(3)): history to account for (W006)."""
+        return self.answered is not None and self.answered > self.due
 
 
 def deadline(request: Record) -> Deadline | None:
@@ -55,3 +63,49 @@ def void_extension(request: Record, due: Deadline) -> str:
                  "(which ended on {first}).").format(day=notified.isoformat(), first=first.isoformat())
     return _("The extension does not count: it records no reason, and Art. 12(3) requires the requester to be "
              "told why.")
+
+
+BREACH_HOURS = 72
+"""Art. 33(1): the supervisory authority is notified "not later than 72 hours after having
+become aware" of a breach."""
+NOTIFIABLE = ("risk", "high-risk")
+"""The risks at which the authority must be told; `unlikely` is only registered (Art. 33(5))."""
+
+
+def parse_moment(value: object) -> dt.datetime | None:
+    """`YYYY-MM-DDTHH:MM` (seconds optional) as the loader produces it; a plain date is its
+    first minute. None when absent or invalid."""
+    if not isinstance(value, str) or len(value) not in (10, 16, 19):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class BreachNotice:
+    """When the authority had to be told of a breach, and when it was."""
+
+    discovered: dt.datetime
+    due: dt.datetime  # discovered + 72 hours
+    required: bool  # the risk is not `unlikely`
+    notified: dt.datetime | None
+
+    @property
+    def late(self) -> bool:
+        return self.notified is not None and self.notified > self.due
+
+    def overdue(self, today: dt.date) -> bool:
+        """Not notified and the 72 hours are over by the end of `today`'s day before: the
+        check knows days, not hours, so a deadline falls on the day after its last hour."""
+        return self.required and self.notified is None and today > self.due.date()
+
+
+def breach_notice(breach: Record) -> BreachNotice | None:
+    """The 72 hours of a breach; None without a readable `discovered`."""
+    discovered = parse_moment(breach.get("discovered"))
+    if discovered is None:
+        return None
+    return BreachNotice(discovered, discovered + dt.timedelta(hours=BREACH_HOURS),
+                        breach.get("risk") in NOTIFIABLE, parse_moment(breach.get("authority_notified")))

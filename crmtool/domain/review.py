@@ -4,8 +4,10 @@ Everything that falls due now or within a horizon of days: data whose retention 
 or anonymise), consents to ask again, purposes to review, requests to follow up, data-subject
 requests to answer, processor agreements to renew, DPIAs to review. Each item names its
 record, the team that owns it (the record's `owner`; for a request without one, the
-assignee's first team) and the
-day it falls due. The same computations as the P and W rules (retention, deadlines,
+assignee's first team) and the day it falls due. An open breach (no `closed`) is listed
+until it is handled: the authority to notify within its 72 hours, the people to tell when
+the risk is high, else the breach to close.
+The same computations as the P and W rules (retention, deadlines,
 pipeline) decide what is due, so the review and the check never disagree.
 
 The review returns values; the CLI renders them as text, Markdown or JSON.
@@ -16,17 +18,19 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from . import dpia, retention
-from .deadlines import deadline
+from .deadlines import breach_notice, deadline
 from ..i18n import N_
 from ..load.model import Model, Period, Record, parse_date
 from .pipeline import is_open, pipeline_of
 from .policy import DEFAULT_REVIEW_EVERY, consent_for, current_labels, latest_wording, legal_basis, review_due
 
-ERASE, CONSENT, PURPOSE, FOLLOW_UP, SUBJECT, AGREEMENT = (
-    "erase-or-anonymise", "ask-consent", "review-purpose", "follow-up", "answer-subject-request", "renew-agreement")
+ERASE, CONSENT, PURPOSE, FOLLOW_UP, SUBJECT, AGREEMENT, BREACH = (
+    "erase-or-anonymise", "ask-consent", "review-purpose", "follow-up", "answer-subject-request", "renew-agreement",
+    "handle-breach")
 DPIA = "review-dpia"
 
 KINDS = {  # in the order the review lists them; titles are message ids, translated when shown
+    BREACH: N_("Handle open breaches"),
     SUBJECT: N_("Answer data-subject requests"),
     ERASE: N_("Erase or anonymise"),
     CONSENT: N_("Ask for consent again"),
@@ -76,7 +80,7 @@ def review(model: Model, today: dt.date, days: int) -> list[Item]:
     """Everything due on or before `today + days`, oldest first within each owner and kind."""
     horizon = today + dt.timedelta(days=days)
     items = [*_retention(model, today), *_consent(model, today), *_purposes(model, today),
-             *_requests(model, today), *_agreements(model, today), *_dpias(model)]
+             *_requests(model, today), *_agreements(model, today), *_dpias(model), *_breaches(model, today)]
     order = list(KINDS)
     return sorted((i for i in items if i.due <= horizon),
                   key=lambda i: (i.owner == NO_OWNER, i.owner, order.index(i.kind), i.due, i.path))
@@ -182,3 +186,25 @@ def _agreements(model: Model, today: dt.date):
         if end is not None:
             yield _item(model, AGREEMENT, end, processor,
                         N_("Renew the data-processing agreement, which ends {end}"), end=end.isoformat())
+
+
+def _breaches(model: Model, today: dt.date):
+    """One item per open breach, its most urgent step first: the authority within the 72
+    hours (Art. 33(1)), the people when the risk is high (Art. 34), else closing it."""
+    for breach in model.of("breaches"):
+        notice = breach_notice(breach)
+        if notice is None or parse_date(breach.get("closed")) is not None:
+            continue
+        discovered = notice.discovered.isoformat(timespec="minutes")
+        if notice.required and notice.notified is None:
+            yield _item(model, BREACH, notice.due.date(), breach,
+                        N_("Notify the supervisory authority of the breach discovered {discovered} (within 72 hours: "
+                           "by {due})"), discovered=discovered, due=notice.due.isoformat(timespec="minutes"))
+        elif breach.get("risk") == "high-risk" and not breach.get("subjects_notified"):
+            yield _item(model, BREACH, notice.discovered.date(), breach,
+                        N_("Tell the people concerned of the high-risk breach discovered {discovered}"),
+                        discovered=discovered)
+        else:
+            yield _item(model, BREACH, notice.discovered.date(), breach,
+                        N_("Close the breach discovered {discovered}: record the measures taken and `closed`"),
+                        discovered=discovered)

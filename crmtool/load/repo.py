@@ -38,6 +38,7 @@ FOLDERS = {
     "staff": "staff",
     "fields": "field",
     "vocabularies": "vocabulary",
+    "breaches": "breach",
 }
 """Record folder → record type (and schema name)."""
 

@@ -106,6 +106,8 @@ def _context(lang: Language, inputs: Inputs) -> dict:
         "request_rows": [(words.label(_, words.REQUEST_KINDS, kind),
                           [numbers.shown(inputs.requests.counts.get((kind, year), 0), inputs.threshold)
                            for year in inputs.requests.years]) for kind in inputs.requests.kinds],
+        "breaches": numbers.breaches_per_year(model, inputs.day),
+        "on_time": numbers.on_time(model, inputs.day),
         "history": _history(lang, inputs.history, {p.id for p in purposes}),
         "history_available": inputs.history.available, "history_shallow": inputs.history.shallow,
     }

@@ -27,6 +27,9 @@ from . import (
     p024_objection_shown, p025_marketing_after_objection, p026_label_after_objection,
     p028_national_id, p029_parental_consent, p030_revealing_organisation, p031_criminal_data,
     p032_transfer_mechanism, p033_purpose_transfers, p034_dpia_required, p035_dpia_review,
+    p036_breach_notified, p037_breach_subjects_notified, p038_request_accountable, p039_erasure_done,
+    p040_recipients_notified, p041_consent_before_wording, w006_answered_late, w007_consent_without_channel,
+    s012_waiver_too_long,
 )
 
 RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
@@ -48,6 +51,9 @@ RULES: dict[str, ModuleType] = {module.RULE.id: module for module in (
     p024_objection_shown, p025_marketing_after_objection, p026_label_after_objection,
     p028_national_id, p029_parental_consent, p030_revealing_organisation, p031_criminal_data,
     p032_transfer_mechanism, p033_purpose_transfers, p034_dpia_required, p035_dpia_review,
+    p036_breach_notified, p037_breach_subjects_notified, p038_request_accountable, p039_erasure_done,
+    p040_recipients_notified, p041_consent_before_wording, w006_answered_late, w007_consent_without_channel,
+    s012_waiver_too_long,
 )}
 
 FILE_RULES = [m for m in RULES.values() if m.RULE.scope == "file"]

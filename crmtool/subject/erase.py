@@ -11,10 +11,19 @@ requests themselves (what the organisation did, and the erasure request as proof
 done), without the person.
 
 Every file, the erasure log entry (`erasure_log.py`) and, with `--request`, the closing of
-the erasure request are written by ONE `atomic.write_files` call: afterwards the repository
+the erasure request (refused while the request records no `identity_verified`: Art. 12(6))
+are written by ONE `atomic.write_files` call: afterwards the repository
 holds all of the erasure or none of it. Only afterwards are the derived copies refreshed
 (the index, the built register), because they are rebuilt from the records and not records
 themselves.
+
+Art. 17(2) and 19: the outcome lists the processors and recipients that received the
+person's data, through the purposes of their labels (current or past) and the purposes of
+the lists they subscribe to, so that staff can tell each of them. With `--request` the
+request must record `recipients_notified` first when there are any (it is refused, exit 1,
+naming them); with none, the closing records `recipients_notified: []`. Art. 17(3)(b): a
+label in force on a purpose whose legal basis is a legal obligation is named in the outcome
+as a warning, in a dry run too, before the data goes.
 
 `anonymise.py` uses the same plan with roles kept (`holder: anonymous`), so that counts of
 roles and contact moments stay what they were.
@@ -37,7 +46,8 @@ from ..load import load_model
 from ..i18n import _
 from ..load.model import Model
 from ..load.repo import Repository, UsageError
-from ..domain.texts import full_name
+from ..domain.policy import current_labels, labels, legal_basis, list_of
+from ..domain.texts import full_name, localised
 from ..domain import erasure_log
 from .identifiers import Identifiers, default_region
 
@@ -61,6 +71,15 @@ class Change:
 
 
 @dataclass
+class Recipient:
+    """A processor or recipient that received the person's data, and through which purposes."""
+
+    kind: str  # "processor" (`name` is its id) or "recipient" (`name` as the purpose names it)
+    name: str
+    purposes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Outcome:
     person: str
     name: str
@@ -74,6 +93,8 @@ class Outcome:
     index: str | None = None  # "refreshed" or None when there is no index
     site: str | None = None  # "rebuilt", or why the rebuild failed; None without build/site
     texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+    recipients: list[Recipient] = field(default_factory=list)
+    legal_obligation: list[str] = field(default_factory=list)  # purposes in force on a legal obligation
 
     def count(self, what: str, action: str | None = None) -> int:
         return sum(1 for c in self.changes if c.what == what and (action is None or c.action == action))
@@ -82,7 +103,8 @@ class Outcome:
         """For --format json: no name, the output may be kept in a ticket."""
         return {"person": self.person, "mode": self.mode, "date": self.day.isoformat(), "dry_run": self.dry_run,
                 "request": self.request, "changes": [asdict(c) for c in self.changes],
-                "written": self.written, "recovered": self.recovered, "index": self.index, "site": self.site}
+                "written": self.written, "recovered": self.recovered, "index": self.index, "site": self.site,
+                "recipients": [asdict(r) for r in self.recipients], "legal_obligation": self.legal_obligation}
 
 
 @atomic.serialised()  # read and write under one lock: no lost update
@@ -103,6 +125,9 @@ def erase(repo: Repository, person_id: str, day: dt.date, *, request: str | None
         raise UsageError(_("--by {staff}: no such colleague in records/staff/").format(staff=by))
     person = _person(model, person_id)
     outcome = Outcome(person.id, full_name(person.get("name")), mode, day, dry_run, request, recovered=recovered)
+    outcome.recipients = recipients(model, person)
+    outcome.legal_obligation = sorted({label.purpose for label in current_labels(person, day)
+                                       if legal_basis(model, label.purpose) == "legal-obligation"})
     _plan(repo, model, person, outcome, by)
     if dry_run:
         outcome.written = sorted(outcome.texts)
@@ -128,6 +153,10 @@ def _plan(repo: Repository, model: Model, person, outcome: Outcome, by: str | No
     ids = Identifiers.of(person.id, person.data, region)
     held = {r.id for r in model.of("roles") if r.get("person") in ids.ids}
     closing = _closing_request(model, outcome.request, by)
+    if closing is not None and outcome.recipients and "recipients_notified" not in closing.data:
+        raise Refused(_("{request} records no `recipients_notified`: tell {recipients} of the erasure, record each "
+                        "in `recipients_notified` ({{recipient, date}}) and run the erasure again").format(
+            request=closing.id, recipients=", ".join(r.name for r in outcome.recipients)))
     outcome.texts[person.path] = None
     outcome.changes.append(Change(person.path, "deleted", "person"))
     files, _strays = repo.scan()
@@ -154,6 +183,8 @@ def _plan(repo: Repository, model: Model, person, outcome: Outcome, by: str | No
         if is_closing:
             assert by is not None  # erase() refuses --request without --by
             _close(document.data, outcome.day, by)
+            if "recipients_notified" not in document.data:  # refused above unless nobody received the data
+                roundtrip.set_after(document.data, "recipients_notified", CommentedSeq(), "outcome")
             what = "erasure request"
         if what or redacted:
             outcome.texts[path] = roundtrip.dump(document)
@@ -163,6 +194,28 @@ def _plan(repo: Repository, model: Model, person, outcome: Outcome, by: str | No
     log.entries.append(log.entry(outcome.day.isoformat(), kind, outcome.request, person.id, person.data, ids))
     outcome.texts[erasure_log.LOG_FILE] = log.text()
     outcome.changes.append(Change(erasure_log.LOG_FILE, "changed" if log.exists else "created", "log"))
+
+
+def recipients(model: Model, person) -> list[Recipient]:
+    """The processors, then the recipients, of every purpose the person's data was kept for:
+    their labels (current or past) and the purposes of the lists they subscribe to."""
+    purposes: list[str] = []
+    subscribed = list_of(person.get("subscriptions"))
+    lists = [model.get("lists", list_id) for list_id in subscribed if isinstance(list_id, str)]
+    for purpose_id in [label.purpose for label in labels(person)] + [r.get("purpose") for r in lists if r is not None]:
+        if isinstance(purpose_id, str) and purpose_id not in purposes:
+            purposes.append(purpose_id)
+    found: dict[tuple[str, str], Recipient] = {}
+    for purpose_id in purposes:
+        record = model.get("purposes", purpose_id)
+        if record is None:
+            continue
+        named = [("processor", p) for p in list_of(record.get("processors")) if isinstance(p, str)]
+        texts = (localised(r, model.language) for r in list_of(record.get("recipients")))
+        named += [("recipient", text) for text in texts if text]
+        for kind, name in named:
+            found.setdefault((kind, name), Recipient(kind, name)).purposes.append(purpose_id)
+    return sorted(found.values(), key=lambda r: (r.kind != "processor", r.name))
 
 
 def _closing_request(model: Model, request: str | None, by: str | None):
@@ -176,6 +229,9 @@ def _closing_request(model: Model, request: str | None, by: str | None):
             request=request, kind=record.get("kind")))
     if record.get("closed"):
         raise Refused(_("{request} was already closed on {day}").format(request=request, day=record.get("closed")))
+    if not isinstance(record.get("identity_verified"), dict):  # Art. 12(6): never erase on an unverified word
+        raise Refused(_("{request} records no identity check: verify who asked, record it in `identity_verified` "
+                        "(date, method, by) and run the erasure again").format(request=request))
     return record
 
 
