@@ -1,0 +1,263 @@
+"""The workspace's writes in a real browser (issue 18, "Done when"): Debian's Chromium,
+headless, driven by Selenium through chromedriver, against `crmtool serve` started as a real
+process on a git copy of an example, signed in through the address on its first line. Git's
+user.email is a colleague's (Anna's at the association, Lotte's at the cooperative), so the
+writes are theirs.
+
+Everything is done as a colleague does it, by clicking and typing: edit Teun Jansen's email to
+an invalid one and see the error at the field, then fix it (one commit on workspace/anna, no
+name in its message); move a request from received through triage to proposal with the
+buttons on its card; make a new person who emailed a question, the question and the contact
+moment with the /new/ forms; end the alderman Jansen's role after its preview; a POST without
+the form token (urllib, with the browser's own cookie) is refused; a form that went stale
+while it was open is refused without losing what was typed.
+
+After each, `crmtool check` on the working tree exits 0, `crmtool fmt --check` passes on
+every file the new commits wrote, and no page tripped the Content-Security-Policy. The
+screenshots for the guide are written to a temporary folder, or to docs/screenshots/ with
+CRMTOOL_REGENERATE_DOCS=1.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import yaml
+
+from .conftest import PROJECT, TODAY, git
+from .serving import association_copy, cooperative_copy
+
+from .browser import chrome  # noqa: E402 - skips this module without a browser
+from .test_serve_browser import Server  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+
+SCREENSHOTS = PROJECT / "docs" / "screenshots"
+JANSEN = "records/people/p-r5epc6.yaml"
+ALDERMAN = "r-lelystad-wethouder-2026-a"
+HELD_ON_ITS_BEHALF = ("r-vgn-commissie-milieu-lid-2026-a", "r-vgn-commissie-milieu-voorzitter-2026",
+                      "r-vgn-bestuur-lid-2026-a")
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def repository(root: Path, name: str, email: str) -> Path:
+    """The example in `root` as a git repository on `main`, with the colleague's git identity."""
+    (root / ".gitignore").write_text("build/\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", name)
+    git(root, "config", "user.email", email)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Example records")
+    return root
+
+
+class Served(Server):
+    """A server on a git repository, and the commit the repository started at."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.root = root
+        self.start = git(root, "rev-parse", "HEAD").strip()
+
+    def head(self) -> str:
+        return git(self.root, "rev-parse", "HEAD").strip()
+
+    def branch(self) -> str:
+        return git(self.root, "rev-parse", "--abbrev-ref", "HEAD").strip()
+
+    def new_commits(self) -> list[str]:
+        """The commits made since the start, oldest first."""
+        return git(self.root, "rev-list", "--reverse", f"{self.start}..HEAD").split()
+
+    def written(self) -> list[str]:
+        """The files the new commits added or changed."""
+        return git(self.root, "diff", "--name-only", "--diff-filter=AM", self.start, "HEAD").split()
+
+
+def stopped(server: Served) -> None:
+    log = server.stop()
+    assert "Traceback" not in log and "token" not in log
+    assert "Jansen" not in log and "Dijkstra" not in log  # the log names ids, never people
+
+
+@pytest.fixture
+def association(tmp_path) -> Iterator[Served]:
+    root = repository(association_copy(tmp_path), "Anna Veldkamp", "anna.veldkamp@vgn.example.nl")
+    server = Served(root)
+    yield server
+    stopped(server)
+
+
+@pytest.fixture
+def cooperative(tmp_path) -> Iterator[Served]:
+    root = repository(cooperative_copy(tmp_path), "Lotte Vandamme", "lotte@werkplaats.example.org")
+    server = Served(root)
+    yield server
+    stopped(server)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = chrome(tmp_path_factory.mktemp("chromium-profile"), console=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    if os.environ.get("CRMTOOL_REGENERATE_DOCS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
+
+
+# --- what a colleague does: click, type, choose ------------------------------------------------
+
+def sign_in(browser, server: Served) -> None:
+    browser.get(server.signed_in_url)
+    assert "token=" not in browser.current_url
+
+
+def click_and_wait(browser, element: WebElement) -> None:
+    """Click a link or a button that loads another page, and wait until it has."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+
+
+def field(browser, name: str) -> WebElement:
+    return browser.find_element(By.ID, f"f-{name}")
+
+
+def retype(element: WebElement, text: str) -> None:
+    element.clear()
+    element.send_keys(text)
+
+
+def type_date(browser, element: WebElement, day: dt.date) -> None:
+    """Type a date into a date input as a colleague does: the digits in the order the
+    browser's own locale shows them (en-US: month, day, year)."""
+    order = browser.execute_script(
+        "return new Intl.DateTimeFormat(navigator.language).formatToParts(new Date(2026, 10, 24))"
+        ".filter(function (p) { return p.type !== 'literal'; }).map(function (p) { return p.type; });")
+    digits = {"year": f"{day.year:04d}", "month": f"{day.month:02d}", "day": f"{day.day:02d}"}
+    element.send_keys("".join(digits[part] for part in order))
+    assert element.get_attribute("value") == day.isoformat()
+
+
+def choose(element: WebElement, value: str) -> None:
+    Select(element).select_by_value(value)
+
+
+def choice(browser, datalist: str, record_id: str) -> str:
+    """The "Name (id)" a reference's datalist offers for `record_id`: what the browser fills
+    in when the colleague picks it."""
+    options = browser.find_elements(By.CSS_SELECTOR, f"datalist#{datalist} option")
+    [wanted] = [o.get_attribute("value") for o in options if o.get_attribute("value").endswith(f"({record_id})")]
+    return wanted
+
+
+def save(browser) -> None:
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.record-form .form-actions button"))
+
+
+def main_text(browser) -> str:
+    return browser.find_element(By.TAG_NAME, "main").text
+
+
+def done_says(browser) -> str:
+    return browser.find_element(By.CSS_SELECTOR, "main .done").text
+
+
+# --- what must hold after each scenario --------------------------------------------------------
+
+def no_policy_errors(browser, *refused: str) -> None:
+    """Nothing a page asked for was refused (a CSP violation, a missing file). The console
+    also reports a page that answered with an error status; the `refused` paths are the forms
+    the test expects the workspace to refuse (a 409, a 422), and only those may."""
+    problems = []
+    for entry in browser.get_log("browser"):
+        message = entry["message"]
+        if entry["level"] != "SEVERE" and "Content Security Policy" not in message:
+            continue
+        address, _sep, what = message.partition(" - ")
+        if (urllib.parse.urlsplit(address).path in refused and "Content Security Policy" not in message
+                and re.fullmatch(r"Failed to load resource: the server responded with a status of 4\d\d .*", what)):
+            continue
+        problems.append(message)
+    assert problems == []
+
+
+def crmtool(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "crmtool", *args], cwd=root, capture_output=True, text=True)
+
+
+def sound(server: Served, browser) -> None:
+    """The working tree passes the check, every file the workspace wrote is as fmt lays it out,
+    and no page the browser saw tripped the Content-Security-Policy."""
+    checked = crmtool(server.root, "check", "--today", TODAY.isoformat())
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    written = server.written()
+    if written:
+        formatted = crmtool(server.root, "fmt", "--check", *written)
+        assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    no_policy_errors(browser)
+
+
+# --- a. an invalid email, refused at its field; the fixed one is one commit --------------------
+
+def test_an_invalid_email_is_shown_at_its_field_and_the_fixed_one_is_one_commit(association, browser, shots):
+    root = association.root
+    before = (root / JANSEN).read_bytes()
+    sign_in(browser, association)
+    browser.get(f"{association.base}/people/p-r5epc6")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, ".edit-link a"))
+    assert browser.current_url.endswith("/people/p-r5epc6/edit")
+    email = field(browser, "emails.0.address")
+    assert email.get_attribute("value") == "t.jansen@lelystad.example.nl"
+
+    retype(email, "t.jansen@@lelystad")
+    save(browser)
+    email = field(browser, "emails.0.address")
+    assert email.get_attribute("value") == "t.jansen@@lelystad"  # what was typed stays
+    assert email.get_attribute("aria-invalid") == "true"
+    at_field = browser.find_element(By.ID, "f-emails.0.address-errors")
+    assert at_field.is_displayed() and at_field.text
+    assert "f-emails.0.address-errors" in email.get_attribute("aria-describedby")
+    summary = browser.find_element(By.ID, "form-problems")
+    assert summary.find_element(By.CSS_SELECTOR, 'a[href="#f-emails.0.address"]').is_displayed()
+    assert (root / JANSEN).read_bytes() == before  # byte for byte
+    assert association.head() == association.start  # nothing kept
+    assert not git(root, "status", "--porcelain").strip()  # and nothing written
+    no_policy_errors(browser, "/people/p-r5epc6/edit")
+    browser.save_screenshot(str(shots / "workspace-edit-error.png"))
+
+    retype(email, "teun.jansen@lelystad.example.nl")
+    save(browser)
+    assert browser.current_url.endswith("/people/p-r5epc6?done=saved")
+    assert done_says(browser)
+    assert "teun.jansen@lelystad.example.nl" in main_text(browser)
+    assert load(root / JANSEN)["emails"][0]["address"] == "teun.jansen@lelystad.example.nl"
+    assert association.branch() == "workspace/anna"
+    [commit] = association.new_commits()
+    assert git(root, "log", "-1", "--format=%an <%ae>", commit).strip() == \
+        "Anna Veldkamp <anna.veldkamp@vgn.example.nl>"
+    message = git(root, "log", "-1", "--format=%B", commit)
+    assert "p-r5epc6" in message and "Jansen" not in message and "Teun" not in message
+    assert git(root, "show", "--name-only", "--format=", commit).split() == [JANSEN]
+    assert git(root, "rev-parse", "main").strip() == association.start  # main untouched
+    sound(association, browser)
