@@ -261,3 +261,41 @@ def test_an_invalid_email_is_shown_at_its_field_and_the_fixed_one_is_one_commit(
     assert git(root, "show", "--name-only", "--format=", commit).split() == [JANSEN]
     assert git(root, "rev-parse", "main").strip() == association.start  # main untouched
     sound(association, browser)
+
+
+# --- b. a request through its stages, with the buttons on its card ------------------------------
+
+def test_a_request_moves_from_received_through_triage_to_proposal(cooperative, browser, shots):
+    root = cooperative.root
+    path = root / "records/requests/rq-2026-042.yaml"
+    assert load(path)["stage"] == "received"
+    sign_in(browser, cooperative)
+    browser.get(f"{cooperative.base}/pipeline")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, '.board a[href="/requests/rq-2026-042"]'))
+
+    def buttons() -> dict[str, WebElement]:
+        form = browser.find_element(By.CSS_SELECTOR, 'form[action="/requests/rq-2026-042/stage"]')
+        return {b.get_attribute("value"): b for b in form.find_elements(By.CSS_SELECTOR, 'button[name="stage"]')}
+
+    assert "triage" in buttons() and "proposal" not in buttons()  # only what the pipeline allows from here
+    browser.find_element(By.ID, "stage-note").send_keys("Bekeken: het buurtcomité wil bakken en zaaigoed.")
+    click_and_wait(browser, buttons()["triage"])
+    assert browser.current_url.endswith("/requests/rq-2026-042?done=stage")
+    assert done_says(browser)
+    assert "Triage" in browser.find_element(By.CSS_SELECTOR, "main .badge").text
+    assert "proposal" in buttons() and "triage" not in buttons()
+    assert buttons()["proposal"].is_displayed()
+    browser.save_screenshot(str(shots / "workspace-request-stages.png"))
+
+    browser.find_element(By.ID, "stage-note").send_keys("Voorstel voor bakken en zaaigoed verstuurd.")
+    click_and_wait(browser, buttons()["proposal"])
+    assert "Voorstel" in browser.find_element(By.CSS_SELECTOR, "main .badge").text
+    request = load(path)
+    assert request["stage"] == "proposal"
+    assert [(step["stage"], step["by"], str(step["date"])) for step in request["history"][-2:]] == [
+        ("triage", "lotte", TODAY.isoformat()), ("proposal", "lotte", TODAY.isoformat())]
+    assert request["history"][-1]["note"] == "Voorstel voor bakken en zaaigoed verstuurd."
+    assert cooperative.branch() == "workspace/lotte"
+    assert [git(root, "log", "-1", "--format=%s", c).strip() for c in cooperative.new_commits()] == [
+        "Workspace: Move rq-2026-042 to triage", "Workspace: Move rq-2026-042 to proposal"]
+    sound(cooperative, browser)
