@@ -299,3 +299,90 @@ def test_a_request_moves_from_received_through_triage_to_proposal(cooperative, b
     assert [git(root, "log", "-1", "--format=%s", c).strip() for c in cooperative.new_commits()] == [
         "Workspace: Move rq-2026-042 to triage", "Workspace: Move rq-2026-042 to proposal"]
     sound(cooperative, browser)
+
+
+# --- c. a new person who emailed a question, the question and the contact moment ---------------
+
+def new_record(browser, server: Served, folder: str) -> None:
+    """The list's "New…" link, as a colleague finds it."""
+    browser.get(f"{server.base}/{folder}")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f'.edit-link a[href="/new/{folder}"]'))
+    assert browser.current_url.endswith(f"/new/{folder}")
+    assert field(browser, "new-id").get_attribute("value") == ""  # left empty: crmtool new's id
+
+
+def created(browser, folder: str) -> str:
+    """The id of the record just made, from the card the browser was sent to."""
+    address = urllib.parse.urlsplit(browser.current_url)
+    assert address.query == "done=created", (browser.current_url, main_text(browser))
+    prefix = f"/{folder}/"
+    assert address.path.startswith(prefix)
+    return address.path[len(prefix):]
+
+
+def test_a_new_person_who_emailed_a_question_with_the_question_and_the_contact_moment(association, browser):
+    root = association.root
+    sign_in(browser, association)
+
+    new_record(browser, association, "people")
+    field(browser, "name.given").send_keys("Fenna")
+    field(browser, "name.family").send_keys("Dijkstra")
+    field(browser, "emails.0.address").send_keys("fenna.dijkstra@example.org")
+    choose(field(browser, "emails.0.kind"), "private")
+    field(browser, "purposes.0.purpose").send_keys(choice(browser, "choices-purposes", "member-services"))
+    type_date(browser, field(browser, "purposes.0.since"), TODAY)
+    choose(field(browser, "purposes.0.source"), "contact-request")
+    choose(field(browser, "owner"), "member-services")
+    save(browser)
+    person = created(browser, "people")
+    assert "Fenna Dijkstra" in browser.find_element(By.TAG_NAME, "h1").text
+
+    new_record(browser, association, "requests")
+    choose(field(browser, "kind"), "question")
+    field(browser, "title.nl").send_keys("Vraag over subsidie voor een buurtbatterij")
+    type_date(browser, field(browser, "received"), TODAY)
+    choose(field(browser, "channel"), "email")
+    field(browser, "from.person").send_keys(choice(browser, "choices-people", person))
+    field(browser, "assignee").send_keys(choice(browser, "choices-staff", "anna"))
+    choose(field(browser, "stage"), "received")
+    type_date(browser, field(browser, "history.0.date"), TODAY)
+    choose(field(browser, "history.0.stage"), "received")
+    field(browser, "history.0.by").send_keys(choice(browser, "choices-staff", "anna"))
+    choose(field(browser, "owner"), "member-services")
+    save(browser)
+    request = created(browser, "requests")
+    assert person in browser.page_source
+
+    new_record(browser, association, "interactions")
+    type_date(browser, field(browser, "date"), TODAY)
+    choose(field(browser, "kind"), "email")
+    field(browser, "people.0").send_keys(choice(browser, "choices-people", person))
+    field(browser, "staff.0").send_keys(choice(browser, "choices-staff", "anna"))
+    field(browser, "summary.nl").send_keys("Mail over subsidie voor een buurtbatterij; vraag vastgelegd.")
+    field(browser, "purpose").send_keys(choice(browser, "choices-purposes", "member-services"))
+    field(browser, "request").send_keys(choice(browser, "choices-requests", request))
+    choose(field(browser, "owner"), "member-services")
+    save(browser)
+    moment = created(browser, "interactions")
+
+    for made in (person, request, moment):
+        assert "fenna" not in made and "dijkstra" not in made and "batterij" not in made
+    assert person.startswith("p-") and request.startswith(f"q-{TODAY.year}-")
+    assert moment.startswith(f"i-{TODAY.isoformat()}-")
+    data = load(root / f"records/people/{person}.yaml")
+    assert data["name"] == {"given": "Fenna", "family": "Dijkstra"}
+    assert data["emails"] == [{"address": "fenna.dijkstra@example.org", "kind": "private"}]
+    question = load(root / f"records/requests/{request}.yaml")
+    assert question["kind"] == "question" and question["from"] == {"person": person}
+    assert question["channel"] == "email" and question["received"] == TODAY
+    contact = load(root / f"records/interactions/{TODAY.year}/{moment}.yaml")
+    assert contact["kind"] == "email" and contact["people"] == [person] and contact["request"] == request
+
+    browser.get(f"{association.base}/people/{person}")  # the card links all three
+    assert request in browser.page_source and moment in browser.page_source
+    subjects = [git(root, "log", "-1", "--format=%B", c).strip() for c in association.new_commits()]
+    assert subjects == [f"Workspace: Add {person}", f"Workspace: Add {request}", f"Workspace: Add {moment}"]
+    assert sorted(association.written()) == sorted([
+        f"records/people/{person}.yaml", f"records/requests/{request}.yaml",
+        f"records/interactions/{TODAY.year}/{moment}.yaml"])
+    sound(association, browser)
