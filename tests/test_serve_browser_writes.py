@@ -94,6 +94,18 @@ def stopped(server: Served) -> None:
     assert "Jansen" not in log and "Dijkstra" not in log  # the log names ids, never people
 
 
+@pytest.fixture(autouse=True)
+def server_environment(monkeypatch, tmp_path):
+    """What the server inherits: its commits are dated on the pinned today, so the changes page
+    in a screenshot agrees with the day in its footer; and no GitHub CLI is signed in, so
+    proposing pushes and then says which command opens the pull request, on any machine."""
+    for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+        monkeypatch.setenv(variable, f"{TODAY.isoformat()}T12:00:00+01:00")
+    for variable in ("GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("GH_CONFIG_DIR", str(tmp_path / "gh-signed-out"))
+
+
 @pytest.fixture
 def association(tmp_path) -> Iterator[Served]:
     root = repository(association_copy(tmp_path), "Anna Veldkamp", "anna.veldkamp@vgn.example.nl")
@@ -386,3 +398,66 @@ def test_a_new_person_who_emailed_a_question_with_the_question_and_the_contact_m
         f"records/people/{person}.yaml", f"records/requests/{request}.yaml",
         f"records/interactions/{TODAY.year}/{moment}.yaml"])
     sound(association, browser)
+
+
+# --- d. ending the alderman's role: the preview, then the confirmation -------------------------
+
+def test_ending_the_aldermans_role_ends_what_he_holds_on_its_behalf_and_keeps_his_newsletter(
+        association, browser, shots):
+    root = association.root
+    subscriptions = load(root / JANSEN)["subscriptions"]
+    assert subscriptions
+    last_day = dt.date(2026, 12, 1)
+    sign_in(browser, association)
+    browser.get(f"{association.base}/people/p-r5epc6")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f'a[href="/roles/{ALDERMAN}"]'))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f'main form[action="/roles/{ALDERMAN}/end"] button'))
+    on = browser.find_element(By.ID, "end-on")
+    assert on.get_attribute("value") == TODAY.isoformat()
+    on.clear()
+    type_date(browser, on, last_day)
+    choose(browser.find_element(By.ID, "end-reason"), "resigned")
+    click_and_wait(browser, browser.find_element(
+        By.CSS_SELECTOR, f'main form[method="get"][action="/roles/{ALDERMAN}/end"] button'))
+
+    rows = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    listed = {row.find_element(By.CSS_SELECTOR, "td code").text: row.text for row in rows}
+    assert set(listed) == {ALDERMAN, *HELD_ON_ITS_BEHALF}
+    assert all(last_day.isoformat() in text for text in listed.values())
+    assert all("Jansen" in text for text in listed.values())
+    assert not association.new_commits() and not git(root, "status", "--porcelain").strip()  # a preview only
+    no_policy_errors(browser)
+    browser.save_screenshot(str(shots / "workspace-end-role.png"))
+
+    confirm = browser.find_element(By.CSS_SELECTOR, f'form[method="post"][action="/roles/{ALDERMAN}/end"] button')
+    assert "4" in confirm.text
+    click_and_wait(browser, confirm)
+    assert browser.current_url.endswith(f"/roles/{ALDERMAN}?done=end-role")
+    assert done_says(browser)
+    assert last_day.isoformat() in main_text(browser)  # the period ends that day
+    for role in (ALDERMAN, *HELD_ON_ITS_BEHALF):
+        ended = load(root / f"records/roles/{role}.yaml")
+        assert ended["end"] == last_day, role
+    assert load(root / JANSEN)["subscriptions"] == subscriptions  # his newsletter stays
+    [commit] = association.new_commits()
+    assert sorted(git(root, "show", "--name-only", "--format=", commit).split()) == sorted(
+        f"records/roles/{role}.yaml" for role in (ALDERMAN, *HELD_ON_ITS_BEHALF))
+    assert "Jansen" not in git(root, "log", "-1", "--format=%B", commit)
+    sound(association, browser)
+
+    browser.get(f"{association.base}/people/p-r5epc6")
+    assert "weekly-digest" in main_text(browser)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, 'header a[href="/changes"]'))
+    page = main_text(browser)
+    assert "workspace/anna" in page and ALDERMAN in page
+    no_policy_errors(browser)
+    browser.save_screenshot(str(shots / "workspace-changes.png"))
+
+    remote = root.parent / "origin.git"  # where the team's repository would be
+    git(root.parent, "init", "-q", "--bare", str(remote))
+    git(root, "remote", "add", "origin", str(remote))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, 'main form[action="/changes/propose"] button'))
+    assert "gh pr create" in main_text(browser)  # no GitHub CLI signed in here: the command to open it
+    assert git(remote, "rev-parse", "workspace/anna").strip() == association.head()  # the branch is pushed
+    assert git(root, "rev-parse", "main").strip() == association.start
+    no_policy_errors(browser)
