@@ -461,3 +461,78 @@ def test_ending_the_aldermans_role_ends_what_he_holds_on_its_behalf_and_keeps_hi
     assert git(remote, "rev-parse", "workspace/anna").strip() == association.head()  # the branch is pushed
     assert git(root, "rev-parse", "main").strip() == association.start
     no_policy_errors(browser)
+
+
+# --- e. a POST without the form token ----------------------------------------------------------
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # the 303 after a write is the answer itself
+
+
+def post(server: Served, browser, path: str, fields: dict[str, str]) -> tuple[int, str]:
+    """A POST as another program on this computer would send it: with the browser's own
+    session cookie (copied from the browser), but only the fields given."""
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    request = urllib.request.Request(f"{server.base}{path}", data=urllib.parse.urlencode(fields).encode(),
+                                     headers={"Cookie": cookie}, method="POST")
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def test_a_post_without_the_form_token_is_refused_and_writes_nothing(association, browser):
+    root = association.root
+    before = (root / JANSEN).read_bytes()
+    sign_in(browser, association)
+    browser.get(f"{association.base}/people/p-r5epc6")
+    form = browser.find_element(By.CSS_SELECTOR, 'form[action="/people/p-r5epc6/note"]')
+    version = form.find_element(By.NAME, "version").get_attribute("value")
+    token = form.find_element(By.NAME, "csrf").get_attribute("value")
+    assert version and token
+
+    note = {"version": version, "text": "Belde over het warmtenet."}
+    for fields in (note, {**note, "csrf": ""}, {**note, "csrf": "0" * len(token)}):
+        status, page = post(association, browser, "/people/p-r5epc6/note", fields)
+        assert status == 403, (fields.keys(), status)
+        assert "Jansen" not in page and "warmtenet" not in page
+    assert (root / JANSEN).read_bytes() == before
+    assert association.head() == association.start and association.branch() == "main"
+    assert not git(root, "status", "--porcelain").strip()
+
+    status, _page = post(association, browser, "/people/p-r5epc6/note", {**note, "csrf": token})
+    assert status == 303  # the same POST with the page's token is taken: the cookie was not the problem
+    assert load(root / JANSEN)["notes"][-1]["text"] == "Belde over het warmtenet."
+    assert len(association.new_commits()) == 1
+    browser.refresh()
+    assert "Belde over het warmtenet." in main_text(browser)
+    sound(association, browser)
+
+
+# --- f. a form that went stale while it was open -----------------------------------------------
+
+def test_a_stale_form_is_refused_and_keeps_what_was_typed_and_what_changed_behind_it(association, browser):
+    root = association.root
+    path = root / JANSEN
+    sign_in(browser, association)
+    browser.get(f"{association.base}/people/p-r5epc6/edit")
+    phone = field(browser, "phones.0.number")
+    retype(phone, "+31 6 98765432")
+
+    text = path.read_text(encoding="utf-8")  # meanwhile, a colleague's change arrives by a pull
+    assert "tags: [warmtenet]" in text
+    path.write_text(text.replace("tags: [warmtenet]", "tags: [warmtenet, energie]"), encoding="utf-8")
+    behind = path.read_bytes()
+
+    save(browser)
+    assert urllib.parse.urlsplit(browser.current_url).path == "/people/p-r5epc6/edit"
+    problem = browser.find_element(By.CSS_SELECTOR, "main .problem").text
+    assert "gewijzigd sinds je het opende" in problem
+    assert field(browser, "phones.0.number").get_attribute("value") == "+31 6 98765432"  # what was typed
+    assert path.read_bytes() == behind  # and the change behind its back, both kept
+    assert association.head() == association.start
+    assert git(root, "status", "--porcelain").split() == ["M", JANSEN]
+    no_policy_errors(browser, "/people/p-r5epc6/edit")
+    sound(association, browser)
