@@ -234,7 +234,12 @@ def sound(server: Served, browser) -> None:
 
 def test_an_invalid_email_is_shown_at_its_field_and_the_fixed_one_is_one_commit(association, browser, shots):
     root = association.root
-    before = (root / JANSEN).read_bytes()
+    person = root / JANSEN
+    person.write_text(person.read_text(encoding="utf-8").replace(
+        "owner: public-affairs", "# Kept by hand: the team that answers him.\nowner: public-affairs"), encoding="utf-8")
+    git(root, "commit", "-qam", "A comment by hand")
+    association.start = association.head()
+    before = person.read_bytes()
     sign_in(browser, association)
     browser.get(f"{association.base}/people/p-r5epc6")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, ".edit-link a"))
@@ -264,6 +269,9 @@ def test_an_invalid_email_is_shown_at_its_field_and_the_fixed_one_is_one_commit(
     assert done_says(browser)
     assert "teun.jansen@lelystad.example.nl" in main_text(browser)
     assert load(root / JANSEN)["emails"][0]["address"] == "teun.jansen@lelystad.example.nl"
+    after = person.read_text(encoding="utf-8")  # one line changed, the comment by hand kept
+    assert "# Kept by hand: the team that answers him.\nowner: public-affairs" in after
+    assert after == before.decode("utf-8").replace("t.jansen@lelystad.example.nl", "teun.jansen@lelystad.example.nl")
     assert association.branch() == "workspace/anna"
     [commit] = association.new_commits()
     assert git(root, "log", "-1", "--format=%an <%ae>", commit).strip() == \
