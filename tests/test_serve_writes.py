@@ -77,7 +77,7 @@ def test_handing_a_request_over_is_one_commit_on_the_work_branch(repo):
         assert answer.status_code == 303
         assert answer.headers["location"] == "/requests/q-2026-0012?done=assign"
         card = client.get(answer.headers["location"]).text
-    assert "De aanvraag is overgedragen." in card
+    assert "Het verzoek is overgedragen." in card
     data = yaml.safe_load((repo / REQUEST).read_text(encoding="utf-8"))
     assert data["assignee"] == "bram" and data["history"][-1]["note"] == "Vakantie"
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip().startswith("workspace/")
