@@ -312,3 +312,22 @@ def test_real_processes_exit_0_1_and_2(coop):
         done = process(coop, *args)
         assert done.returncode == status, (args, done.stderr)
         assert "Traceback" not in done.stderr and path.read_bytes() == before
+
+
+def test_closing_a_data_subject_request_asks_first_for_what_the_check_will_ask(tmp_path):
+    """P038 and P040 said before anything is written, as refusals with what to do, not as a
+    check failure of the written file."""
+    root = example_copy(tmp_path)
+    path = request_path(root, "q-2026-0019")
+    text = path.read_text(encoding="utf-8").replace("kind: question", "kind: erasure")
+    path.write_text(text, encoding="utf-8")
+    before = path.read_bytes()
+    unverified = process(root, "q-2026-0019", "closed", "--outcome", "granted")
+    assert unverified.returncode == 1 and "identity_verified" in unverified.stderr
+    assert "bug" not in unverified.stderr and path.read_bytes() == before
+    no_ground = process(root, "q-2026-0019", "closed", "--outcome", "refused")
+    assert no_ground.returncode == 2 and "--ground" in no_ground.stderr and path.read_bytes() == before
+    path.write_text(text.replace("owner: projects", VERIFIED + "owner: projects"), encoding="utf-8")
+    before = path.read_bytes()
+    untold = process(root, "q-2026-0019", "closed", "--outcome", "granted")
+    assert untold.returncode == 1 and "recipients_notified" in untold.stderr and path.read_bytes() == before

@@ -16,6 +16,8 @@ from .durations import add_months
 from ..i18n import _
 from ..load.model import Record, parse_date
 
+RECIPIENTS_TOLD = ("rectification", "erasure", "restriction")
+"""The requests whose carrying out every recipient of the data must hear of (Art. 17(2), 19)."""
 SUBJECT_RIGHTS = ("access", "rectification", "erasure", "portability", "objection", "restriction")
 
 

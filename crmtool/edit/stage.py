@@ -36,7 +36,7 @@ from ..load import atomic
 from .assign import staff_of_git_user
 from .base import Refused, settings
 from .note import load_around
-from ..domain.deadlines import SUBJECT_RIGHTS
+from ..domain.deadlines import RECIPIENTS_TOLD, SUBJECT_RIGHTS
 from ..domain.pipeline import Pipeline, current_stage, pipeline_of
 from ..domain.texts import localised
 from ..i18n import _
@@ -118,6 +118,8 @@ def stage(repo: Repository, request_id: str, stage: str, day: dt.date, *, by: st
                               "outcome. Give --outcome {choices} (and --ground with the legal ground when it is "
                               "refused).").format(id=target.id, kind=request.get("kind"),
                                                    choices="|".join(decisions)), decisions)
+    if final and request.get("kind") in SUBJECT_RIGHTS:
+        _accountable(request, outcome, ground)
     moved = Moved(target.id, target.path, before, stage, _label(pipeline, stage, language), day, by, note,
                   final, not final and (pipeline.is_final(before) or bool(request.get("closed"))),
                   outcome, ground, dry_run, recovered=recovered)
@@ -127,6 +129,25 @@ def stage(repo: Repository, request_id: str, stage: str, day: dt.date, *, by: st
     if not dry_run:
         atomic.write_files(repo.root, {repo.root / target.path: moved.text})
     return moved
+
+
+def _accountable(request: Record, outcome: str | None, ground: str | None) -> None:
+    """Closing a data-subject request needs what the check will ask of it (P038, P040): said
+    here, before anything is written, with what to do."""
+    kept = request.get("outcome") if isinstance(request.get("outcome"), dict) else {}
+    decision = outcome or kept.get("decision")
+    if decision in ("refused", "partly-granted") and not (ground or kept.get("ground")):
+        raise UsageError(_("--ground: {id} is {decision}; a refusal records its legal ground (for example "
+                           "art-17-3-b).").format(id=request.id, decision=decision))
+    if decision != "withdrawn" and not isinstance(request.get("identity_verified"), dict):
+        raise Refused(_("{path}: record how the requester's identity was verified (`identity_verified: {{date, "
+                        "method, by}}`) before closing this request; nothing was changed.").format(path=request.path))
+    if request.get("kind") in RECIPIENTS_TOLD and decision not in ("refused", "withdrawn") \
+            and "recipients_notified" not in request.data:
+        raise Refused(_("{path}: tell the processors and recipients that received the person's data and record them "
+                        "in `recipients_notified` (an empty list when nobody received it) before closing this "
+                        "request; `crmtool subject erase PERSON --dry-run` lists them. Nothing was changed.").format(
+                            path=request.path))
 
 
 def _decisions(schemas: SchemaSet) -> tuple[str, ...]:

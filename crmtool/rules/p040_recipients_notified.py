@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..domain.deadlines import RECIPIENTS_TOLD
 from ..findings import Finding
 from ..i18n import N_, _
 from .base import RepoContext, Rule
@@ -35,7 +36,7 @@ from .base import RepoContext, Rule
 RULE = Rule("P040", "error",
             N_("A closed rectification, erasure or restriction records which recipients were told"),
             "record", "Art. 19, 17(2)")
-KINDS = ("rectification", "erasure", "restriction")
+KINDS = RECIPIENTS_TOLD
 NOT_CARRIED_OUT = ("refused", "withdrawn")
 
 
