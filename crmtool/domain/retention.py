@@ -132,6 +132,20 @@ def labels_in_force(model: Model, person: Record, today: dt.date) -> list[Label]
     return result
 
 
+def holder_labels(model: Model, person_id: str, today: dt.date) -> list[Label] | None:
+    """The labels in force of the person a role names, when the rules about what a role
+    reveals can judge them: None when the person is missing, when its purposes or consents
+    are not lists (R001 and S001 say so), when no label is in force (P001), or when a label
+    names an unknown purpose (P002)."""
+    person = model.get("people", person_id)
+    if person is None or not all(isinstance(person.get(key) or [], list) for key in ("purposes", "consents")):
+        return None
+    in_force = labels_in_force(model, person, today)
+    if not in_force or any(model.get("purposes", label.purpose) is None for label in in_force):
+        return None
+    return in_force
+
+
 def of_interaction(model: Model, interaction: Record) -> Retention | None:
     purpose_id = interaction.get("purpose")
     policy = _policy(model, purpose_id) if isinstance(purpose_id, str) else None

@@ -33,9 +33,8 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..load.model import Record
 from ..domain.policy import CRIMINAL, special_categories
-from ..domain.retention import labels_in_force
+from ..domain.retention import holder_labels
 from .base import RepoContext, Rule
 
 RULE = Rule("P005", "error", N_("Special-category data needs an Art. 9(2) exception in the purpose"), "repository",
@@ -49,11 +48,6 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
     yield from _party_memberships(ctx)
 
 
-
-def _readable(person: Record) -> bool:
-    """Whether `purposes` and `consents` are lists, as the policy helpers read them (S001 reports
-    any other shape)."""
-    return all(isinstance(person.get(key) or [], list) for key in ("purposes", "consents"))
 
 def _purposes(ctx: RepoContext) -> Iterator[Finding]:
     for purpose in ctx.model.of("purposes"):
@@ -76,19 +70,16 @@ def _party_memberships(ctx: RepoContext) -> Iterator[Finding]:
         party, holder = role.get("party"), role.get("person")
         if not isinstance(party, str) or not party or not isinstance(holder, str):
             continue
-        person = ctx.model.get("people", holder)
-        if person is None or not _readable(person):
-            continue  # R001, S001
-        in_force = labels_in_force(ctx.model, person, ctx.today)
-        if not in_force or any(ctx.model.get("purposes", label.purpose) is None for label in in_force):
-            continue  # P001, P002
+        in_force = holder_labels(ctx.model, holder, ctx.today)
+        if in_force is None:
+            continue  # R001, S001, P001, P002
         if POLITICAL_OPINION in special_categories(ctx.model, in_force):
             continue
         purposes = ", ".join(dict.fromkeys(label.purpose for label in in_force))
         yield RULE.finding(role.path, ctx.at(role, ("party",)),
                            _("The party on this role is a political opinion of person {person} (special category, "
                              "Art. 9), but none of their purposes ({purposes}) allows political-opinion with an "
-                             "Art. 9(2) exception.").format(person=person.id, purposes=purposes),
+                             "Art. 9(2) exception.").format(person=holder, purposes=purposes),
                            _("Remove the party, or hold the person under a purpose that lists political-opinion "
                              "with its Art. 9(2) exception (e.g. manifestly-made-public for elected office "
                              "holders)."))

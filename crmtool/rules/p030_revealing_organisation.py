@@ -33,10 +33,10 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
-from ..load.model import Model, Record
+from ..load.model import Model
 from ..domain import words
 from ..domain.policy import special_categories
-from ..domain.retention import labels_in_force
+from ..domain.retention import holder_labels
 from .base import RepoContext, Rule
 
 RULE = Rule("P030", "error", N_("A role at an organisation that reveals a special category needs a purpose that "
@@ -58,10 +58,6 @@ def revealed(model: Model, organisation_id: str) -> str | None:
     return None
 
 
-def _readable(person: Record) -> bool:
-    """Whether `purposes` and `consents` are lists, as the policy helpers read them (S001)."""
-    return all(isinstance(person.get(key) or [], list) for key in ("purposes", "consents"))
-
 
 def check(ctx: RepoContext) -> Iterator[Finding]:
     for role in ctx.model.of("roles"):
@@ -71,12 +67,9 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
         category = revealed(ctx.model, organisation)
         if category is None:
             continue
-        person = ctx.model.get("people", holder)
-        if person is None or not _readable(person):
-            continue  # R001, S001
-        in_force = labels_in_force(ctx.model, person, ctx.today)
-        if not in_force or any(ctx.model.get("purposes", label.purpose) is None for label in in_force):
-            continue  # P001, P002
+        in_force = holder_labels(ctx.model, holder, ctx.today)
+        if in_force is None:
+            continue  # R001, S001, P001, P002
         if category in special_categories(ctx.model, in_force):
             continue
         purposes = ", ".join(dict.fromkeys(label.purpose for label in in_force))
