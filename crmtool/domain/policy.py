@@ -7,6 +7,7 @@ answering them here once keeps the rules to one judgement each.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from dataclasses import dataclass
 
 from .durations import add, parse_duration
@@ -35,6 +36,18 @@ class Label:
 
     def holds_on(self, day: dt.date) -> bool:
         return (self.since is None or self.since <= day) and (self.until is None or day <= self.until)
+
+
+def carries_data(value: Any) -> bool:
+    """Whether a field's value holds something about the person: empty values hold nothing,
+    `false` and `0` do (they are answers). What P004 judges, and what the forms offer."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, dict)):
+        return bool(value)
+    return True
 
 
 def list_of(value: object) -> list:

@@ -32,12 +32,12 @@ Failing::
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 from ..findings import Finding
 from ..i18n import N_, _
 from ..load.model import Record
-from ..domain.policy import PERSON_FIELD_CATEGORY, Label, allowed_categories
+from ..domain.policy import PERSON_FIELD_CATEGORY, carries_data, Label, allowed_categories
 from ..domain.retention import labels_in_force
 from .base import RepoContext, Rule
 
@@ -73,16 +73,6 @@ def _judgeable(ctx: RepoContext, in_force: list[Label]) -> bool:
     return True
 
 
-def _carries(value: Any) -> bool:
-    """Empty values hold nothing about the person; `false` and `0` do (they are answers)."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, (list, dict)):
-        return bool(value)
-    return True
-
 
 def _person_file(ctx: RepoContext, person: Record, allowed: set[str], purposes: str) -> Iterator[Finding]:
     reported: set[str] = set()
@@ -92,7 +82,7 @@ def _person_file(ctx: RepoContext, person: Record, allowed: set[str], purposes: 
                 yield from _custom_fields(ctx, person, value, allowed, purposes, reported)
             continue
         category = PERSON_FIELD_CATEGORY.get(key)
-        if category is None or not _carries(value) or category in allowed or category in reported:
+        if category is None or not carries_data(value) or category in allowed or category in reported:
             continue
         reported.add(category)
         yield RULE.finding(person.path, ctx.at(person, (key,)),
@@ -104,7 +94,7 @@ def _person_file(ctx: RepoContext, person: Record, allowed: set[str], purposes: 
 def _custom_fields(ctx: RepoContext, person: Record, values: dict, allowed: set[str], purposes: str,
                    reported: set[str]) -> Iterator[Finding]:
     for name, value in values.items():
-        if not isinstance(name, str) or not _carries(value):
+        if not isinstance(name, str) or not carries_data(value):
             continue
         definition = ctx.model.get("fields", name)
         if definition is None:
@@ -136,7 +126,7 @@ def _linked_records(ctx: RepoContext, person: Record, allowed: set[str], purpose
                                _("This role is data about person {person} (category role), which none of their "
                                  "purposes ({purposes}) allows.").format(person=person.id, purposes=purposes),
                                _hint("role"))
-        if "party" not in allowed and _carries(role.get("party")):
+        if "party" not in allowed and carries_data(role.get("party")):
             yield RULE.finding(role.path, ctx.at(role, ("party",)),
                                _("This role records the party of person {person} (category party), which none of "
                                  "their purposes ({purposes}) allows.").format(person=person.id, purposes=purposes),

@@ -66,7 +66,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from .. import i18n
 from ..domain.pipeline import pipeline_of
-from ..domain.policy import PERSON_FIELD_CATEGORY, allowed_categories, labels
+from ..domain.policy import PERSON_FIELD_CATEGORY, carries_data, allowed_categories, labels
 from ..domain.retention import labels_in_force
 from ..domain.texts import full_name, localised
 from ..domain.words import DATA_CATEGORIES
@@ -295,7 +295,7 @@ class _Builder:
         if top and self.record_type == "person":
             category = PERSON_FIELD_CATEGORY.get(name)
             if category is not None and self.allowed is not None and category not in self.allowed:
-                if not _carries(value):
+                if not carries_data(value):
                     return None  # not offered: none of the person's purposes allows it
                 built = self._field(name, path, view, value, present, required)
                 if built is not None:
@@ -491,7 +491,7 @@ class _Builder:
             category = definition.get("category")
             if self.record_type == "person" and self.allowed is not None and isinstance(category, str) \
                     and category not in self.allowed:
-                if not _carries(values.get(definition.id)):
+                if not carries_data(values.get(definition.id)):
                     continue
                 built.warning = self.not_allowed(category)
             children.append(built)
@@ -1173,16 +1173,6 @@ def _as_yaml(value: Any) -> str:
                               width=1 << 16).strip()
     return _shown(value)
 
-
-def _carries(value: Any) -> bool:
-    """P004's "carries data": empty values hold nothing, `false` and `0` do."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, (list, dict)):
-        return bool(value)
-    return True
 
 
 def _language_map(value: Any) -> bool:

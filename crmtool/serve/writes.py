@@ -20,13 +20,12 @@ import hashlib
 import hmac
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..git import workbranch
-from ..git.blobs import blob_hash
+from ..edit.save import version
 from ..i18n import N_
-from ..load.repo import read_regular
+from ..load.repo import Repository
 
 if TYPE_CHECKING:
     from .app import Page
@@ -69,15 +68,6 @@ def csrf_matches(secret: str, colleague: str | None, given: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), csrf_token(secret, colleague).encode())
 
 
-def version_of(root: Path, path: str) -> str:
-    """The git hash of the record file as it is now ("" when it does not exist): what a form
-    remembers, to notice a change made while it was open."""
-    try:
-        return blob_hash(read_regular(root, path))
-    except OSError:
-        return ""
-
-
 @dataclass
 class Form:
     """A submitted form: its fields in order (a name may repeat: the tags of a tag form), and
@@ -113,9 +103,9 @@ class Stale(Exception):
     """The record changed since the form showed it; nothing was written."""
 
 
-def check_version(root: Path, path: str, form: Form) -> None:
-    """Stale when the form's `version` is not the file's hash now."""
-    if form.get(VERSION_FIELD) != version_of(root, path):
+def check_version(repo: Repository, path: str, form: Form) -> None:
+    """Stale when the form's `version` is not the file's hash now (`edit.save.version`)."""
+    if form.get(VERSION_FIELD) != version(repo, path):
         raise Stale(path)
 
 

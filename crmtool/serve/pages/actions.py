@@ -17,6 +17,7 @@ from dataclasses import asdict
 from ...domain.texts import localised
 from ...edit.assign import assign as assign_request
 from ...edit.base import Refused
+from ...edit.save import version
 from ...edit.end_role import DERIVED_REASON, REASONS, end_role
 from ...edit.note import note as add_note
 from ...edit.stage import stage as stage_request
@@ -59,7 +60,7 @@ def guarded(view: Callable[["Page"], tuple[str, dict]], path_of: Callable[["Page
     showed it; the core's refusals come back on the card."""
     def handle(page: Page, form: writes.Form) -> Any:
         try:
-            writes.check_version(page.workspace.repo.root, path_of(page), form)
+            writes.check_version(page.workspace.repo, path_of(page), form)
             writes.prepare(page.workspace, page.colleague)
             done = write(page, form)
         except writes.Stale:
@@ -170,8 +171,7 @@ def _end_values(page: Page, day_text: str, reason: str) -> dict:
 def _versions(page: Page, paths: list[str]) -> str:
     """One version for several files: the hashes of each, joined (the confirmation is stale
     when any of them changed)."""
-    root = page.workspace.repo.root
-    return ",".join(f"{path}={writes.version_of(root, path)}" for path in sorted(paths))
+    return ",".join(f"{path}={version(page.workspace.repo, path)}" for path in sorted(paths))
 
 
 def end_preview(page: Page) -> tuple[str, dict]:

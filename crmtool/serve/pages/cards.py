@@ -21,7 +21,7 @@ from ...index import cards
 from ...index.build import repository_config
 from ...load.model import parse_date
 from ...load.repo import UsageError
-from .. import writes
+from ...edit.save import version
 
 if TYPE_CHECKING:
     from ..app import Page
@@ -108,7 +108,7 @@ def _record_actions(page: Page, folder: str, record_id: str) -> dict:
     known = [{"id": key, "label": localised(value.get("label"), page.language) or key}
              for key, value in (model.vocabulary("tags") or {}).items()]
     return {"folder": folder, "id": record_id, "known_tags": known,
-            "version": writes.version_of(page.workspace.repo.root, record.path) if record is not None else ""}
+            "version": version(page.workspace.repo, record.path) if record is not None else ""}
 
 
 def _request_actions(page: Page, record_id: str) -> dict:
