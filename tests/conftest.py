@@ -65,3 +65,25 @@ _hypothesis_settings.register_profile("long", max_examples=100_000, deadline=Non
 _hypothesis_settings.register_profile("dev", max_examples=300, deadline=None, phases=[
     Phase.explicit, Phase.reuse, Phase.generate])  # finds without shrinking: for a quick look
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+SCREENSHOTS = PROJECT / "docs" / "screenshots"
+"""Where the browser tests write their screenshots with CRMTOOL_REGENERATE_DOCS=1."""
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A headless Chromium for one test module (tests/browser.py; skipped without one)."""
+    from .browser import chrome
+    driver = chrome(tmp_path_factory.mktemp("chromium-profile"), console=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go: docs/screenshots/ with CRMTOOL_REGENERATE_DOCS=1, else a temporary folder."""
+    if os.environ.get("CRMTOOL_REGENERATE_DOCS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")

@@ -22,14 +22,13 @@ from typing import Iterator
 import pytest
 import yaml
 
-from .conftest import PROJECT, TODAY, git
+from .conftest import TODAY, git
 from .serving import association_copy, cooperative_copy
 
-from .browser import chrome  # noqa: E402 - skips this module without a browser
+from . import browser as _browser  # noqa: E402, F401 - skips this module without a browser
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-SCREENSHOTS = PROJECT / "docs" / "screenshots"
 
 
 def load(path: Path) -> dict:
@@ -82,21 +81,6 @@ def cooperative(tmp_path_factory) -> Iterator[Server]:
     server.root = root  # type: ignore[attr-defined]
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = chrome(tmp_path_factory.mktemp("chromium-profile"), console=True)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    if os.environ.get("CRMTOOL_REGENERATE_DOCS"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        return SCREENSHOTS
-    return tmp_path_factory.mktemp("screenshots")
 
 
 def no_policy_errors(browser) -> None:

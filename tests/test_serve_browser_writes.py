@@ -20,7 +20,6 @@ CRMTOOL_REGENERATE_DOCS=1.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import subprocess
 import sys
@@ -33,17 +32,16 @@ from typing import Iterator
 import pytest
 import yaml
 
-from .conftest import PROJECT, TODAY, git
+from .conftest import TODAY, git
 from .serving import association_copy, cooperative_copy
 
-from .browser import chrome  # noqa: E402 - skips this module without a browser
+from . import browser as _browser  # noqa: E402, F401 - skips this module without a browser
 from .test_serve_browser import Server  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 
-SCREENSHOTS = PROJECT / "docs" / "screenshots"
 JANSEN = "records/people/p-r5epc6.yaml"
 ALDERMAN = "r-lelystad-wethouder-2026-a"
 HELD_ON_ITS_BEHALF = ("r-vgn-commissie-milieu-lid-2026-a", "r-vgn-commissie-milieu-voorzitter-2026",
@@ -120,21 +118,6 @@ def cooperative(tmp_path) -> Iterator[Served]:
     server = Served(root)
     yield server
     stopped(server)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    driver = chrome(tmp_path_factory.mktemp("chromium-profile"), console=True)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    if os.environ.get("CRMTOOL_REGENERATE_DOCS"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        return SCREENSHOTS
-    return tmp_path_factory.mktemp("screenshots")
 
 
 # --- what a colleague does: click, type, choose ------------------------------------------------
