@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from crmtool.check.run import run_check
-from crmtool.rules.p004_minimisation import _carries
+from crmtool.domain.policy import carries_data
 from crmtool.rules.p006_legal_basis import _empty
 
 from .conftest import TODAY
@@ -48,8 +48,8 @@ def test_a_balancing_note_is_empty_only_without_any_text():
 
 
 def test_empty_values_carry_no_data_but_false_and_zero_do():
-    assert not any(_carries(v) for v in (None, "", "  ", [], {}))
-    assert all(_carries(v) for v in (False, 0, "nl", ["x"], {"a": 1}))
+    assert not any(carries_data(v) for v in (None, "", "  ", [], {}))
+    assert all(carries_data(v) for v in (False, 0, "nl", ["x"], {"a": 1}))
 
 
 def test_p001_leaves_a_malformed_label_to_s001(base_repo):
