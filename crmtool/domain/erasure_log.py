@@ -39,8 +39,8 @@ _HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass
-class ErasureLog:
-    """The log as read (or a new, empty one with a fresh salt)."""
+class SaltedLog:
+    """A log of salted hashes at the repository root, as read (or new, with a fresh salt)."""
 
     salt: str
     entries: list[dict] = field(default_factory=list)
@@ -49,6 +49,22 @@ class ErasureLog:
     def hash(self, value: str) -> str:
         """sha256 of salt + the normalised value (case, accents and spacing ignored)."""
         return hashlib.sha256((self.salt + normalise(value)).encode("utf-8")).hexdigest()
+
+    def text(self, header: str = HEADER) -> str:
+        """The log as YAML: the header comment, the salt, one flow mapping per entry."""
+        lines = [header.rstrip("\n"), f"salt: {self.salt}", "entries:" if self.entries else "entries: []"]
+        for entry in self.entries:
+            parts = []
+            for key, value in entry.items():
+                shown = "[" + ", ".join(value) + "]" if isinstance(value, list) else str(value)
+                parts.append(f"{key}: {shown}")
+            lines.append("- {" + ", ".join(parts) + "}")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ErasureLog(SaltedLog):
+    """The erasure log as read (or a new, empty one with a fresh salt)."""
 
     def entry(self, day: str, kind: str, request: str | None, person_id: str, data: dict, ids) -> dict:
         """The log entry for a person about to be erased: hashes of every identifier `ids`
@@ -76,33 +92,29 @@ class ErasureLog:
         return next((e for e in self.entries if e.get("id_hash") == wanted), None) or next(
             (e for e in self.entries if wanted in (e.get("alias_hashes") or [])), None)
 
-    def text(self) -> str:
-        """The log as YAML: the header comment, the salt, one flow mapping per entry."""
-        lines = [HEADER.rstrip("\n"), f"salt: {self.salt}", "entries:" if self.entries else "entries: []"]
-        for entry in self.entries:
-            parts = []
-            for key, value in entry.items():
-                shown = "[" + ", ".join(value) + "]" if isinstance(value, list) else str(value)
-                parts.append(f"{key}: {shown}")
-            lines.append("- {" + ", ".join(parts) + "}")
-        return "\n".join(lines) + "\n"
-
 
 def read(root: Path) -> ErasureLog:
     """The repository's log, or a new one (not yet written) with a random salt."""
-    path = Path(root) / LOG_FILE
+    salt, entries, exists = read_hashed(root, LOG_FILE, "an erasure log")
+    return ErasureLog(salt, entries, exists)
+
+
+def read_hashed(root: Path, name: str, what: str) -> tuple[str, list[dict], bool]:
+    """A log of salted hashes at the repository root (this log, the suppression list): its
+    salt, entries and whether it exists; a fresh random salt when it does not."""
+    path = Path(root) / name
     if not path.exists():
-        return ErasureLog(secrets.token_hex(16))
+        return secrets.token_hex(16), [], False
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, YAMLError) as error:
-        raise UsageError(f"{LOG_FILE}: cannot be read ({error})") from error
+        raise UsageError(f"{name}: cannot be read ({error})") from error
     if (not isinstance(data, dict) or not isinstance(data.get("salt"), str)
             or not isinstance(data.get("entries", []), list)):
-        raise UsageError(f"{LOG_FILE}: not an erasure log (a `salt` and a list of `entries` expected)")
+        raise UsageError(f"{name}: not {what} (a `salt` and a list of `entries` expected)")
     entries = [{k: (str(v) if not isinstance(v, list) else [str(x) for x in v]) for k, v in e.items()}
                for e in data.get("entries") or [] if isinstance(e, dict)]
-    return ErasureLog(data["salt"], entries, True)
+    return data["salt"], entries, True
 
 
 def name_key(data: dict) -> str:

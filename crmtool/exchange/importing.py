@@ -16,7 +16,10 @@ What the GDPR asks of an import, and where it happens here:
 - the source must be one the purpose allows (P022); data not from the person means they
   must be told within a month (Art. 14, P016): the dry run reminds;
 - an erased person must not come back through an old spreadsheet (Art. 17): a row whose
-  email address or name matches the erasure log is warned about with the erasure's date.
+  email address or name matches the erasure log is warned about with the erasure's date;
+- nor must someone who objected (Art. 21): a row whose email address or phone number is that
+  of a person on file with an objection, or in the suppression list (`domain/suppression.py`,
+  kept when an objector is erased), is refused for a purpose the objection rules out.
 
 Organisations and functions in the file are not made into roles: a role needs a start date
 and an organisation record, which a contact list does not give reliably. They are shown as
@@ -42,8 +45,10 @@ from ..domain.policy import PERSON_FIELD_CATEGORY, from_subject
 from ..load.repo import RecordFile, Repository, UsageError
 from ..domain.people import current_organisations, email_key, name_key
 from ..domain.phones import default_country, e164
+from ..domain import objections
+from ..domain.personal_data import normalise
 from ..load.schema import SchemaSet
-from ..domain import erasure_log
+from ..domain import erasure_log, suppression
 from ..domain.texts import full_name, labelled, localised
 from . import purposes, read_csv, read_vcard
 from .incoming import Incoming
@@ -112,11 +117,13 @@ class _Context:
     today: dt.date
     region: str
     log: erasure_log.ErasureLog
+    suppressed: suppression.SuppressionList
     taken: set[str]
     dash_offset: int | None = None  # where records/people/ puts list dashes (crmtool fmt's layout)
     lay_out: bool = True  # False in a dry run: the layout only matters for the text --apply writes
     existing: dict | None = None  # duplicate keys of the people already held → their records
     earlier: dict = field(default_factory=dict)  # duplicate keys of earlier rows → their line
+    objectors: dict | None = None  # contact keys of the people on file who objected → their scopes
 
 
 @atomic.serialised(writes=lambda *args, **kwargs: bool(kwargs.get("apply")))
@@ -141,7 +148,8 @@ def import_people(repo: Repository, kind: str, path: Path, purpose: str | None, 
             raise UsageError(problem)
     plan = ImportPlan(shown, kind, apply, warnings=list(read.warnings))
     context = _Context(repo, model, schemas, today, default_country(model.config),
-                       erasure_log.read(repo.root), set(model.ids["people"]) | set(model.aliases("people")),
+                       erasure_log.read(repo.root), suppression.read(repo.root),
+                       set(model.ids["people"]) | set(model.aliases("people")),
                        house_dash_offset(repo.root, "people"), lay_out=apply)
     for row in read.rows:
         _judge(context, plan, row, purpose, source)
@@ -194,6 +202,10 @@ def _judge(context: _Context, plan: ImportPlan, row: Incoming, default_purpose: 
         plan.refused.append(Refusal(row.line, name, problems))
         return
     assert purpose is not None  # a row without a known purpose has a problem
+    objected = _objected(context, row.person, purpose)
+    if objected:
+        plan.refused.append(Refusal(row.line, name, [objected]))
+        return
     fields, left_out = _minimise(context.model, purpose, row)
     fields["purposes"] = [today_label(purpose, context.today, source)]
     record_id = person_id(context.taken, str(fields.get("name", {}).get("given", "")),
@@ -348,6 +360,28 @@ def _erased(context: _Context, fields: dict) -> list[str]:
             continue
         warnings.append(message.format(date=entry.get("date", "?")))
     return warnings
+
+
+def _objected(context: _Context, person: dict, purpose: str) -> str | None:
+    """Why the row may not be imported for `purpose`: the person objected to it (Art. 21), as a
+    person on file or in the suppression list; None when nothing matches."""
+    emails, phones = suppression.contact_keys(person, context.region)
+    if context.objectors is None:
+        context.objectors = {}
+        for held in context.model.of("people"):
+            made = [o.scope for o in objections.objections(held.data) if o.date <= context.today]
+            if made:
+                held_emails, held_phones = suppression.contact_keys(held.data, context.region)
+                for key in [normalise(e) for e in held_emails] + held_phones:
+                    context.objectors.setdefault(key, set()).update(made)
+    scopes = {scope for key in [normalise(e) for e in emails] + phones for scope in context.objectors.get(key, ())}
+    scopes.update(context.suppressed.scopes_of(emails, phones))
+    scope = suppression.ruling_out(context.model, sorted(scopes), purpose)
+    if scope is None:
+        return None
+    shown = _("direct marketing") if scope == objections.DIRECT_MARKETING else scope
+    return _("this person objected to {scope} (Art. 21): they may not be imported for {purpose}; leave the row "
+             "out (or --skip-invalid)").format(scope=shown, purpose=purpose)
 
 
 def _policy_warnings(model: Model, proposals: list[Proposal]) -> list[str]:

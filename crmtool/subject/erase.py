@@ -10,7 +10,9 @@ ids the person absorbed in a merge, wherever staff wrote them in a text (replace
 requests themselves (what the organisation did, and the erasure request as proof of what was
 done), without the person.
 
-Every file, the erasure log entry (`erasure_log.py`) and, with `--request`, the closing of
+Every file, the erasure log entry (`erasure_log.py`), for a person who objected an entry in
+the suppression list (`domain/suppression.py`: their objections must outlive their file, so
+that `import` does not bring them back) and, with `--request`, the closing of
 the erasure request (refused while the request records no `identity_verified`: Art. 12(6))
 are written by ONE `atomic.write_files` call: afterwards the repository
 holds all of the erasure or none of it. Only afterwards are the derived copies refreshed
@@ -48,7 +50,7 @@ from ..load.model import Model
 from ..load.repo import Repository, UsageError
 from ..domain.policy import current_labels, labels, legal_basis, list_of
 from ..domain.texts import full_name, localised
-from ..domain import erasure_log
+from ..domain import erasure_log, suppression
 from .identifiers import Identifiers, default_region
 
 ERASE, ANONYMISE = "erase", "anonymise"
@@ -194,6 +196,10 @@ def _plan(repo: Repository, model: Model, person, outcome: Outcome, by: str | No
     log.entries.append(log.entry(outcome.day.isoformat(), kind, outcome.request, person.id, person.data, ids))
     outcome.texts[erasure_log.LOG_FILE] = log.text()
     outcome.changes.append(Change(erasure_log.LOG_FILE, "changed" if log.exists else "created", "log"))
+    objected = suppression.read(repo.root)
+    if objected.add(outcome.day, outcome.request, person.data, ids.emails, ids.phones):
+        outcome.texts[suppression.LIST_FILE] = objected.text()
+        outcome.changes.append(Change(suppression.LIST_FILE, "changed" if objected.exists else "created", "log"))
 
 
 def recipients(model: Model, person) -> list[Recipient]:
