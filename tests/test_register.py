@@ -565,3 +565,16 @@ def test_a_sub_processor_abroad_and_no_history_in_the_cooperative(tmp_path: Path
     contacts = next(row for row in record["rows"] if row["purpose_id"] == "contacts")
     assert contacts["third_countries"] == {"nl": "geen", "en": "none"}
     assert contacts["last_changed"] == {"nl": "onbekend", "en": "not known"}
+
+
+def test_criminal_data_shows_its_article10_basis_on_the_page_and_in_the_art30_record(repo: Path, tmp_path: Path):
+    edit(repo, "purposes/office-holders", "special_categories: [political-opinion]",
+         "special_categories: [political-opinion, criminal]\n"
+         "article10_basis: {ground: law, reference: \"UAVG art. 33(2)(a)\"}")
+    result = build(repo, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    holders = page(tmp_path / "site", "en/purposes/office-holders.html")
+    assert ("only on the basis of Article 10 GDPR: authorised by a law that provides safeguards "
+            "(UAVG art. 33(2)(a))") in holders
+    special = _art30(tmp_path / "site")["office-holders"]["Bijzondere persoonsgegevens en uitzondering"]
+    assert special.endswith("; artikel 10 AVG: toegestaan bij een wet die waarborgen biedt (UAVG art. 33(2)(a))")

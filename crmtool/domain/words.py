@@ -176,6 +176,22 @@ def exception(_: Gettext, code: object) -> tuple[str, str]:
     return _("Article 9(2)({letter}) GDPR").format(letter=letter), _(meaning)
 
 
+ARTICLE10_GROUNDS = {
+    "official-authority": N_("under the control of official authority"),
+    "law": N_("authorised by a law that provides safeguards"),
+}
+
+
+def article10(_: Gettext, basis: object) -> str:
+    """What allows data on criminal convictions and offences, in words ("Article 10 GDPR: under
+    the control of official authority (UAVG art. 33(2)(a))"); "" when not filled in."""
+    if not isinstance(basis, dict) or basis.get("ground") not in ARTICLE10_GROUNDS:
+        return ""
+    shown = _("Article 10 GDPR: {ground}").format(ground=_(ARTICLE10_GROUNDS[basis["ground"]]))
+    reference = basis.get("reference")
+    return f"{shown} ({reference})" if isinstance(reference, str) and reference.strip() else shown
+
+
 def label(_: Gettext, table: dict[str, str], value: str) -> str:
     """The translated label of a code, or the code with spaces for hyphens when the table
     does not know it (a fork may add values; the page must still read)."""

@@ -80,6 +80,8 @@ def row(lang: Language, purpose: Purpose, controller: Contact, dpo: Contact | No
         special = "; ".join(purpose.special_categories)
         if purpose.exception_article:
             special += f" ({purpose.exception_article})"
+        if purpose.criminal_basis:
+            special += f"; {purpose.criminal_basis}"
     cells = {
         "purpose_id": purpose.id,
         "controller": _contact(controller),

@@ -115,6 +115,7 @@ class Purpose:
     special_categories: list[str]
     exception_article: str
     exception_meaning: str
+    criminal_basis: str  # Art. 10, when the purpose holds criminal data
     retention: str
     sources: list[str]
     collection: Text
@@ -205,6 +206,7 @@ def purpose(lang: Language, model: Model, record: Record) -> Purpose:
         data_categories=_labels(lang, model, None, words.DATA_CATEGORIES, record.get("data_categories")),
         special_categories=special,
         exception_article=exception_article, exception_meaning=exception_meaning,
+        criminal_basis=words.article10(_, record.get("article10_basis")) if special else "",
         retention=words.retention(_, record.get("retention")),
         sources=_labels(lang, model, "sources", {}, record.get("sources")),
         collection=lang.text(record.get("collection")),
