@@ -97,6 +97,27 @@ def test_teun_jansens_card_lists_his_roles_contact_moment_and_subscription(assoc
     assert "q-2026-0003" in section(answer.text, "Requests")
 
 
+def test_a_restriction_and_objections_show_first_on_the_card(association):
+    path = association / "records" / "people" / f"{TEUN}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "restrictions: [{since: 2026-10-01, until: null, ground: accuracy-contested}]\n"
+                    "objections: [{scope: direct-marketing, date: 2026-10-05}, {scope: events, date: 2027-01-01}]\n",
+                    encoding="utf-8")
+    with signed_in(association) as client:
+        page = text_of(client.get(f"/people/{TEUN}?lang=en").text)
+    assert ("Restricted since 2026-10-01 (Art. 18): keep this person's data, but do not use, export or "
+            "publish it.") in page
+    assert "Objected to direct marketing on 2026-10-05 (Art. 21)." in page
+    assert "2027-01-01" not in page  # an objection from a later day is not in force yet
+    assert page.index("Restricted since") < page.index("Contact details")
+
+
+def test_a_card_without_restriction_or_objection_says_nothing_of_them(association):
+    with signed_in(association) as client:
+        page = text_of(client.get(f"/people/{TEUN}?lang=en").text)
+    assert "Restricted since" not in page and "Objected to" not in page
+
+
 def test_the_persons_purposes_show_their_legal_basis_and_retention(association):
     with signed_in(association) as client:
         purposes = section(client.get(f"/people/{TEUN}?lang=en").text, "Purposes")

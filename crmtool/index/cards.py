@@ -20,6 +20,7 @@ from typing import Any
 from .. import i18n
 from ..domain import retention as retention_of
 from ..domain import words
+from ..domain.objections import DIRECT_MARKETING, objections, restrictions
 from ..domain.deadlines import deadline
 from ..domain.pipeline import Pipeline
 from ..domain.texts import localised
@@ -258,8 +259,22 @@ def person_card(db: sqlite3.Connection, person_id: str, on: dt.date, pipeline: P
         "fields": _fields(db, "people", person_id), "roles": roles,
         "interactions": _interactions(db, "i.id IN (SELECT interaction FROM interaction_links "
                                           "WHERE type = 'person' AND ref = :person)", {"person": person_id}, staff),
-        "requests": requests,
+        "requests": requests, **_objections(data, on, titles),
     }
+
+
+def _objections(data: dict, on: dt.date, titles: dict[str, str]) -> dict:
+    """The person's restriction in force on `on` and their objections, for the card to show
+    first: staff must see at a glance that the data may be kept but not used (Art. 18) or not
+    used for marketing or a purpose (Art. 21)."""
+    current = [r for r in restrictions(data) if r.in_force_on(on)]
+    restricted = None
+    if current:
+        item = data["restrictions"][current[0].index]
+        restricted = {"since": item.get("since"), "until": item.get("until"), "ground": item.get("ground")}
+    made = [{"scope": _("direct marketing") if o.scope == DIRECT_MARKETING else titles.get(o.scope, o.scope),
+             "date": o.date.isoformat()} for o in objections(data) if o.date <= on]
+    return {"restricted": restricted, "objections": made}
 
 
 def _reverse(day: str | None) -> str:
