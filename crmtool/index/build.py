@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterator
 
 from ..git.blobs import file_hashes
+from ..git.status import Worktree, worktree
 from ..load import read_known, repository_language
 from ..load.pool import without_gc
 from ..i18n import N_, _
 from ..load.document import load_document
-from ..load.repo import CONFIG_FILE, SPECIAL, Repository, UsageError, read_regular
+from ..load.repo import CONFIG_FILE, SPECIAL, Repository, Stray, UsageError, kind_of, read_regular, record_of
 from . import rows as rowmaker
 from .tables import SHARED, TABLES, by_folder, ddl
 
@@ -193,13 +194,20 @@ def _open_existing(path: Path, key: str) -> sqlite3.Connection | None:
 
 def _update(repo: Repository, db: sqlite3.Connection, language: str, result: IndexResult,
             progress: Callable[[int], Callable[[int], None]] | None, only: Collection[str] | None = None) -> None:
+    view, kept_strays = None, set()
+    if only is None:  # not a watcher's list: ask git what changed since the last build (`git/status.py`)
+        view = worktree(repo.root, result.path.with_name(f".{result.path.name}.stamp"))
+        before = None if result.whole else _remembered(db)
+        if view is not None and before is not None:
+            only = view.changed_since(before[0])
+            kept_strays = before[1]
     if only is None:
         files, strays = repo.scan()  # links, pipes and the like are strays: never read (S011)
         stored = {path: (rowid, blob, stat) for rowid, path, blob, stat
                   in db.execute("SELECT rowid, path, blob, stat FROM records")}
     else:
         files = [file for path in sorted(set(only)) if (file := repo.file_at(path)) is not None]
-        strays = []
+        strays = _strays_at(repo, kept_strays | set(only)) if view is not None else []
         stored = {}
         for path in sorted(set(only)):
             row = db.execute("SELECT rowid, path, blob, stat FROM records WHERE path = ?", (path,)).fetchone()
@@ -233,6 +241,40 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
     result.skipped = [(path, DUPLICATE if has_data else UNREADABLE) for path, has_data in
                       db.execute("SELECT path, data IS NOT NULL FROM records WHERE indexed = 0 ORDER BY path")]
     result.skipped = sorted(result.skipped + [(s.path, NOT_REGULAR) for s in strays if s.reason in SPECIAL])
+    if view is not None:
+        _remember(db, view, [s.path for s in strays if s.reason in SPECIAL])
+
+
+def _remembered(db: sqlite3.Connection) -> tuple[Worktree | None, set[str]] | None:
+    """git's view of the records when the index was last brought up to date, and the files
+    then left out as not regular; None when not remembered."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'worktree'").fetchone()
+    if row is None:
+        return None
+    try:
+        data = json.loads(row[0])
+        return Worktree.from_text(data["view"]), set(data["strays"])
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _remember(db: sqlite3.Connection, view: Worktree, strays: list[str]) -> None:
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('worktree', ?)",
+               (json.dumps({"view": view.text(), "strays": sorted(strays)}),))
+
+
+def _strays_at(repo: Repository, paths: Collection[str]) -> list[Stray]:
+    """The paths that are links, pipes or other files that are not regular, judged now: what a
+    build that looks only at some paths reports as left out (the rest were judged before)."""
+    found = []
+    for path in sorted(paths):
+        try:
+            kind = kind_of(os.lstat(repo.root / path).st_mode)
+        except OSError:
+            continue
+        if kind is not None and record_of(path)[0] is not None:
+            found.append(Stray(path, kind))
+    return found
 
 
 def _loaded(repo: Repository, changed: list, hashes: dict[str, str], done) -> Iterator[tuple[str, bool, Any]]:

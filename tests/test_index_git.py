@@ -1,0 +1,196 @@
+"""The index learns what changed from git (`git/status.py`) instead of stat'ing every file:
+after every kind of change the index it brings up to date equals a whole build, it looks at
+no file when nothing changed, an edit that keeps a file's size and modification time is still
+seen (tracked, untracked and ignored files alike), a commit or checkout makes it look at
+everything, and a root inside a larger git repository or a damaged memory change nothing."""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from crmtool.index.build import build_index
+from crmtool.load.repo import Repository
+
+from .conftest import PROJECT, git
+from .test_index import dump, whole
+
+ROLE = "records/roles/r-lelystad-wethouder-2026-a.yaml"
+PERSON = "records/people/p-r5epc6.yaml"
+
+
+def make(root: Path) -> Repository:
+    shutil.copytree(PROJECT / "records", root / "records")
+    shutil.copy(PROJECT / "crmtool.yaml", root / "crmtool.yaml")
+    (root / ".gitignore").write_text("build/\nrecords/people/*-local.yaml\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Records")
+    settle(root)
+    return Repository(root)
+
+
+def settle(root: Path) -> None:
+    """Wait (a second at most) until the file system's clock is past the second git wrote its
+    index: a test works faster than a second, and a view taken in that second is not a base
+    (racy git). The clock is read from a touched file, as the index reads it."""
+    index = Path(git(root, "rev-parse", "--absolute-git-dir").strip()) / "index"
+    written = index.stat().st_mtime_ns // 1_000_000_000
+    stamp = root.parent / f".{root.name}.clock"
+    while True:
+        stamp.touch()
+        os.utime(stamp)
+        if stamp.stat().st_mtime_ns // 1_000_000_000 > written:
+            return
+        time.sleep(0.05)
+
+
+def date_index_ahead(root: Path, seconds: int) -> None:
+    """As if git wrote its index `seconds` from now."""
+    index = Path(git(root, "rev-parse", "--absolute-git-dir").strip()) / "index"
+    when = index.stat().st_mtime_ns + seconds * 1_000_000_000
+    os.utime(index, ns=(when, when))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repository:
+    return make(tmp_path / "repo")
+
+
+@pytest.fixture
+def scans(monkeypatch) -> list[int]:
+    """How often the index walked every folder (the slow path)."""
+    counted: list[int] = []
+    original = Repository.scan
+
+    def scan(self):
+        counted.append(1)
+        return original(self)
+    monkeypatch.setattr(Repository, "scan", scan)
+    return counted
+
+
+def quick(repo: Repository, scans: list[int]):
+    """A build that must take git's word: it may not walk the folders."""
+    before = len(scans)
+    result = build_index(repo)
+    assert len(scans) == before, "the index walked every folder"
+    return result
+
+
+def same_size_and_time(path: Path, old: str, new: str) -> None:
+    """Replace `old` by `new` (same length) and set the modification time back: only the
+    change time (and git's view) can tell."""
+    assert len(old) == len(new)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_nothing_changed_looks_at_no_file(repo, scans):
+    build_index(repo)
+    assert len(scans) == 1
+    again = build_index(repo)
+    assert (again.read, again.removed, len(scans)) == (0, 0, 1)
+
+
+def test_every_kind_of_change_is_seen_without_a_scan_and_equals_a_whole_build(repo, tmp_path, scans):
+    root = repo.root
+    build_index(repo)
+    same_size_and_time(root / ROLE, "portfolio: [milieu]", "portfolio: [wonen_]")
+    result = quick(repo, scans)
+    assert (result.read, result.removed) == (1, 0)
+    assert dump(result.path) == whole(repo, tmp_path)
+
+    new = root / "records/people/p-zz9new.yaml"  # untracked
+    new.write_text((root / PERSON).read_text(encoding="utf-8").replace("Teun", "Tijn"), encoding="utf-8")
+    (root / "records/people/p-k65rea.yaml").unlink()  # tracked, deleted
+    result = quick(repo, scans)
+    assert (result.read, result.removed) == (1, 1)
+    same_size_and_time(new, "Tijn", "Toon")  # an untracked file edited in place
+    assert quick(repo, scans).read == 1
+    local = root / "records/people/p-zz8loc-local.yaml"  # ignored by .gitignore, still a record
+    local.write_text((root / PERSON).read_text(encoding="utf-8").replace("Teun", "Lars"), encoding="utf-8")
+    assert quick(repo, scans).read == 1
+    same_size_and_time(local, "Lars", "Luuk")
+    assert quick(repo, scans).read == 1
+    (root / ROLE).write_text(git(root, "show", f"HEAD:{ROLE}"), encoding="utf-8")  # back to git's bytes
+    result = quick(repo, scans)
+    assert result.read == 1
+    assert dump(result.path) == whole(repo, tmp_path)
+    db = sqlite3.connect(result.path)
+    assert db.execute("SELECT count(*) FROM people WHERE name LIKE 'Luuk%'").fetchone() == (1,)
+    assert quick(repo, scans).read == 0
+
+
+def test_a_commit_or_checkout_looks_at_everything(repo, tmp_path, scans):
+    root = repo.root
+    build_index(repo)
+    (root / PERSON).write_text((root / PERSON).read_text(encoding="utf-8") + "tags: [committed]\n", encoding="utf-8")
+    git(root, "commit", "-qam", "A tag")
+    settle(root)
+    result = build_index(repo)
+    assert result.read == 1 and len(scans) == 2
+    git(root, "checkout", "-q", "HEAD~1")
+    settle(root)
+    result = build_index(repo)
+    assert result.read == 1 and len(scans) == 3
+    assert dump(result.path) == whole(repo, tmp_path)
+
+
+def test_links_are_left_out_on_every_build(repo):
+    link = repo.root / "records/people/p-link01.yaml"
+    link.symlink_to(repo.root / PERSON)
+    skipped = [("records/people/p-link01.yaml", "not a regular file: a link, a pipe or a folder; never read")]
+    assert build_index(repo).skipped == skipped
+    assert build_index(repo).skipped == skipped  # the quick way says the same
+    link.unlink()
+    assert build_index(repo).skipped == []
+
+
+def test_a_root_inside_a_larger_repository(tmp_path, scans):
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    repo = make(outer / "crm")  # its own files, then the outer repository takes them over
+    shutil.rmtree(repo.root / ".git")
+    git(outer, "init", "-q", "-b", "main")
+    git(outer, "add", "-A")
+    git(outer, "commit", "-qm", "All")
+    settle(outer)
+    build_index(repo)
+    same_size_and_time(repo.root / ROLE, "portfolio: [milieu]", "portfolio: [wonen_]")
+    result = quick(repo, scans)
+    assert result.read == 1
+    assert dump(result.path) == whole(repo, tmp_path)
+
+
+def test_a_damaged_memory_falls_back_to_a_scan(repo, tmp_path, scans):
+    result = build_index(repo)
+    db = sqlite3.connect(result.path)
+    db.execute("UPDATE meta SET value = '{not json' WHERE key = 'worktree'")
+    db.commit()
+    db.close()
+    (repo.root / PERSON).write_text((repo.root / PERSON).read_text(encoding="utf-8") + "tags: [x]\n",
+                                    encoding="utf-8")
+    result = build_index(repo)
+    assert result.read == 1 and len(scans) == 2
+    assert dump(result.path) == whole(repo, tmp_path)
+
+
+def test_a_view_taken_in_the_second_git_wrote_its_index_is_not_a_base(repo, tmp_path, scans):
+    """Git compares times in whole seconds: an edit keeping size and modification time in the
+    same second as the file's recorded change time is invisible to it. Such an edit can only
+    happen in or before the second git wrote its index, so a view taken then is never trusted."""
+    date_index_ahead(repo.root, 5)  # git wrote its index "now" as far as the next builds can tell
+    build_index(repo)
+    same_size_and_time(repo.root / ROLE, "portfolio: [milieu]", "portfolio: [wonen_]")
+    result = build_index(repo)
+    assert result.read == 1 and len(scans) == 2  # looked at everything, and saw the edit
+    assert dump(result.path) == whole(repo, tmp_path)
