@@ -81,6 +81,16 @@ MEASUREMENTS = {
     "fmt-cold": "crmtool fmt --check, no fmt cache",
     "fmt-warm": "crmtool fmt --check, with its cache",
     "fmt-changed": "crmtool fmt --check of the changed files",
+    "review-cold": "crmtool review, no check cache",
+    "review-warm": "crmtool review, after a check",
+    "build-cold": "crmtool build (register), no check cache",
+    "build-warm": "crmtool build (register), after a check",
+    "export-cold": "crmtool subject export (one person), no check cache",
+    "export-warm": "crmtool subject export (one person), after a check",
+    "erase-cold": "crmtool subject erase --dry-run, no check cache",
+    "erase-warm": "crmtool subject erase --dry-run, after a check",
+    "diff": "crmtool diff of a 10-file change",
+    "search": "crmtool search (refresh + answer)",
     "cjs": "check-jsonschema",
     "serve-first": "crmtool serve: start to first page",
     "serve-home": "workspace page: home",
@@ -157,9 +167,9 @@ class Measurement:
 
     @property
     def memory_bytes(self) -> int | None:
-        """The larger of the process's own peak and the sampled sum over its process tree."""
-        values = [v for v in (self.peak_bytes, self.tree_peak_bytes) if v is not None]
-        return max(values) if values else None
+        """The peak proportional set size of the whole process tree, sampled (workers included,
+        pages they share counted once); the process's own peak RSS when no sample was taken."""
+        return self.tree_peak_bytes if self.tree_peak_bytes is not None else self.peak_bytes
 
 
 @dataclass(frozen=True)
@@ -251,10 +261,7 @@ def seconds_cell(m: Measurement) -> str:
 
 
 def memory_cell(m: Measurement) -> str:
-    text = format_mib(m.peak_bytes)
-    if m.tree_peak_bytes is not None and m.peak_bytes is not None and m.tree_peak_bytes > m.peak_bytes:
-        text += f" (tree ≤ {format_mib(m.tree_peak_bytes)})"
-    return text
+    return format_mib(m.memory_bytes)
 
 
 def findings_cell(m: Measurement) -> str:
@@ -291,7 +298,7 @@ def measurement_rows(measurements: dict[str, Measurement]) -> list[list[str]]:
 
 
 MEASUREMENT_HEADERS = ["measurement", "seconds (median, min–max)", "× floor", "× baseline",
-                       "peak MiB", "exit", "findings"]
+                       "peak MiB (PSS, process tree)", "exit", "findings"]
 
 
 def measurement_table(measurements: dict[str, Measurement]) -> str:
@@ -342,6 +349,7 @@ def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
         targets.append(Target("the cache changes no result", "warm = cold", "not measured", None))
 
     targets.append(by_ratio("stretch: cold check vs floor", "≤ 2× floor", ratio(cold, get("floor")), 2.0))
+    targets += scale_targets(measurements)
     targets.append(by_ratio("workspace: first page after start", "≤ 2× warm check",
                             ratio(get("serve-first"), warm), 2.0))
     for name, _path in SERVE_PAGES:
@@ -352,6 +360,34 @@ def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
             targets.append(Target(f"workspace: {name}, 95th percentile", "< 150 ms",
                                   f"{page.p95 * 1000:.0f} ms (median {page.median * 1000:.0f} ms, "
                                   f"{len(page.seconds)} requests)", page.p95 < 0.150))
+    return targets
+
+
+def scale_targets(measurements: dict[str, Measurement]) -> list[Target]:
+    """The targets of issue 20 (scale, round 2) that are not one helper group's own."""
+    get = measurements.get
+
+    def at_most(name: str, key: str, reference: str, limit: float) -> Target:
+        value = ratio(get(key), get(reference))
+        return Target(name, f"≤ {limit}× {reference}", "not measured" if value is None else f"{value:.2f}×",
+                      None if value is None else value <= limit)
+
+    targets = [at_most("issue 20: cold check vs libyaml baseline", "cold", "baseline", 1.5),
+               at_most("issue 20: warm check vs floor", "warm", "floor", 1.0)]
+    for name, key in (("a question, nothing changed", "who"), ("a search, nothing changed", "search")):
+        m = get(key)
+        if m is None or not m.usable or m.median is None:
+            targets.append(Target(name, "< 0.5 s", "not measured", None))
+        else:
+            targets.append(Target(name, "< 0.5 s", f"{format_seconds(m.median)} s", m.median < 0.5))
+    rows = [m for key, m in measurements.items()
+            if key not in ("floor", "baseline", "cjs") and m.usable and m.memory_bytes is not None]
+    if rows:
+        worst = max(rows, key=lambda m: m.memory_bytes or 0)
+        targets.append(Target("peak memory of every row", "< 1 GiB (1024 MiB)",
+                              f"{format_mib(worst.memory_bytes)} MiB ({worst.label})", (worst.memory_bytes or 0) < GIB))
+    else:
+        targets.append(Target("peak memory of every row", "< 1 GiB (1024 MiB)", "not measured", None))
     return targets
 
 
@@ -384,27 +420,27 @@ class Run:
 
     seconds: float
     peak_bytes: int
-    tree_peak_bytes: int | None  # only when the process had children
+    tree_peak_bytes: int | None  # the sampled proportional set size of the tree; None when no sample
     exit: int
     stdout: str
     stderr: str
 
 
 class TreeMemory(threading.Thread):
-    """Samples the summed RSS of a process and its descendants, for checks that use workers.
+    """Samples the proportional set size (PSS) of a process and all its descendants.
 
     `ru_maxrss` is exact but per process (the largest of the process and its waited-for
-    children), so two workers of 600 MiB each show as 600. The sum over the tree is sampled
-    every 50 ms and counts shared copy-on-write pages once per process: an upper bound.
+    children), so two workers of 600 MiB each show as 600; a sum of RSS counts the pages
+    forked workers share with their parent once per process. PSS divides each shared page
+    among the processes that map it, so the sum over the tree is what the command costs the
+    machine. Read from /proc/PID/smaps_rollup every 50 ms: a peak between samples can be missed.
     """
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid = pid
-        self.peak = 0
-        self.had_children = False
+        self.peak: int | None = None
         self.stopped = threading.Event()
-        self.page = os.sysconf("SC_PAGE_SIZE")
 
     def tree(self) -> list[int]:
         pids, todo = [], [self.pid]
@@ -419,19 +455,26 @@ class TreeMemory(threading.Thread):
                 continue
         return pids
 
+    @staticmethod
+    def pss(pid: int) -> int | None:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            return None
+        return None
+
+    def sample(self) -> None:
+        values = [v for v in (self.pss(pid) for pid in self.tree()) if v is not None]
+        if values:
+            self.peak = max(self.peak or 0, sum(values))
+
     def run(self) -> None:
+        self.sample()
         while not self.stopped.wait(SAMPLE_SECONDS):
-            pids = self.tree()
-            total = 0
-            for pid in pids:
-                try:
-                    with open(f"/proc/{pid}/statm") as handle:
-                        total += int(handle.read().split()[1]) * self.page
-                except (OSError, ValueError, IndexError):
-                    continue
-            if len(pids) > 1:
-                self.had_children = True
-                self.peak = max(self.peak, total)
+            self.sample()
 
 
 def run_measured(argv: list[str], cwd: Path, env: dict | None = None) -> Run:
@@ -452,7 +495,7 @@ def run_measured(argv: list[str], cwd: Path, env: dict | None = None) -> Run:
         out.seek(0)
         err.seek(0)
         peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # KiB on Linux
-        tree = sampler.peak if sampler and sampler.had_children else None
+        tree = sampler.peak if sampler else None
         return Run(seconds, peak, tree, process.returncode,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
@@ -734,6 +777,8 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
         measure_fmt(root, args.fmt_repeat or repeat, repeat, record)
     if "changed" in wanted:
         measure_changed(root, files, args, result, record)
+    if "readers" in wanted:
+        measure_readers(root, files, args, record)
     if "cjs" in wanted:
         record(measure_check_jsonschema(root, files, args.cjs_repeat or repeat, result))
     if "serve" in wanted:
@@ -742,7 +787,7 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
     return result
 
 
-GROUPS = ("index", "fmt", "changed", "cjs", "serve")
+GROUPS = ("index", "fmt", "changed", "readers", "cjs", "serve")
 """The rows that can be chosen with --only; the floor, the baseline and the check cold and warm
 always run (every ratio is to them)."""
 
@@ -769,6 +814,54 @@ def measure_changed(root: Path, files: dict[str, list[str]], args, result: SizeR
                              fmt_result))
     finally:
         git(root, "reset", "-q", "--hard", original)
+
+
+def measure_readers(root: Path, files: dict[str, list[str]], args, record) -> None:
+    """The commands that read every record (issue 20, item 1), each without the check cache
+    (cold) and after a check (warm: none of them should parse a file the check read), then
+    `diff` of a commit that edits a few records and a search. Runs after the check rows, so
+    the cache is there to move aside and back."""
+    repeat, today = args.repeat, args.today.isoformat()
+    person = sorted((root / "records" / "people").glob("*.yaml"))[len(files["people"]) // 2].stem
+    out = root.parent / f"{root.name}.readers-out"
+    commands = {
+        "review": [sys.executable, "-m", "crmtool", "review", "--today", today, "--format", "json"],
+        "build": [sys.executable, "-m", "crmtool", "build", "--today", today, "--out", str(out / "site")],
+        "export": [sys.executable, "-m", "crmtool", "subject", "export", person, "--today", today,
+                   "--out", str(out / "person.json")],
+        "erase": [sys.executable, "-m", "crmtool", "subject", "erase", person, "--dry-run", "--today", today,
+                  "--format", "json"],
+    }
+    cache = root / "build" / "check-cache.sqlite"
+    aside = root.parent / f"{root.name}.check-cache.sqlite"
+    subprocess.run(check_command(args.today), cwd=root, capture_output=True)  # the cache is current
+    for name, command in commands.items():
+        runs = []
+        shutil.move(cache, aside)
+        try:
+            for _ in range(repeat):
+                runs.append(run_measured(command, root))
+        finally:
+            shutil.move(aside, cache)
+        record(summarise(f"{name}-cold", runs, answer_result))
+        record(summarise(f"{name}-warm", [run_measured(command, root) for _ in range(repeat)], answer_result))
+    shutil.rmtree(out, ignore_errors=True)
+    original = git(root, "rev-parse", "HEAD")
+    try:
+        if touch_records(root, files, args.seed + 1):
+            git(root, "add", "-A", "records")
+            git(root, "-c", "user.name=crmtool benchmark", "-c", "user.email=benchmark@example.invalid",
+                "commit", "-q", "--no-verify", "-m", "Benchmark: edit free text in a few records")
+            diff = [sys.executable, "-m", "crmtool", "diff", "HEAD~1", "--today", today, "--format", "json"]
+            record(summarise("diff", [run_measured(diff, root) for _ in range(repeat)], answer_result))
+        else:
+            record(Measurement("diff", skipped="no record with free text to edit"))
+    finally:
+        git(root, "reset", "-q", "--hard", original)
+    word = yaml.safe_load((root / "records" / "people" / f"{person}.yaml").read_text(encoding="utf-8"))
+    search = [sys.executable, "-m", "crmtool", "search", word["name"]["family"].split()[-1], "--format", "json"]
+    subprocess.run(search, cwd=root, capture_output=True)  # the index is current, untimed
+    record(summarise("search", [run_measured(search, root) for _ in range(repeat)], answer_result))
 
 
 SERVE_PAGES = (("home", "/"), ("search", "/search?q={family}"), ("person", "/people/{person}"),

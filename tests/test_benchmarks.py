@@ -38,12 +38,14 @@ def made_up(**overrides):
         "baseline": M("baseline", seconds=(4.0,), peak_bytes=30 * MIB, exits=(0,)),
         "cold": M("cold", seconds=(3.0, 3.5, 2.9), peak_bytes=400 * MIB, tree_peak_bytes=700 * MIB,
                   exits=(0, 0, 0), errors=0, warnings=2, result_digest="abc"),
-        "warm": M("warm", seconds=(5.0,), peak_bytes=100 * MIB, exits=(0,), errors=0, warnings=2,
+        "warm": M("warm", seconds=(1.8,), peak_bytes=100 * MIB, exits=(0,), errors=0, warnings=2,
                   result_digest="abc"),
+        "who": M("who", seconds=(0.3,), peak_bytes=90 * MIB, exits=(0,)),
+        "search": M("search", seconds=(0.4,), peak_bytes=90 * MIB, exits=(0,)),
         "changed": M("changed", seconds=(0.4,), peak_bytes=80 * MIB, exits=(0,), errors=0, warnings=0,
                      result_digest="def"),
         "cjs": M("cjs", seconds=(30.0,), peak_bytes=90 * MIB, exits=(0,), errors=0),
-        "serve-first": M("serve-first", seconds=(6.0, 7.0)),  # 1.2× the warm check
+        "serve-first": M("serve-first", seconds=(2.0, 2.4)),  # 1.2× the warm check
         **{f"serve-{page}": M(f"serve-{page}", seconds=tuple([0.02] * 95 + [0.14] * 5))
            for page, _path in run.SERVE_PAGES},
     }
@@ -69,12 +71,12 @@ def test_markdown_table_aligns_escapes_and_refuses_ragged_rows():
 
 def test_measurement_table_divides_medians_by_floor_and_baseline():
     lines = run.measurement_table(made_up()).splitlines()
-    assert lines[0] == ("| measurement | seconds (median, min–max) | × floor | × baseline | peak MiB "
-                        "| exit | findings |")
+    assert lines[0] == ("| measurement | seconds (median, min–max) | × floor | × baseline "
+                        "| peak MiB (PSS, process tree) | exit | findings |")
     cold = next(line for line in lines if line.startswith("| crmtool check, cold "))
     # median 3.0 of (3.0, 3.5, 2.9); 3.0 / 2.0 floor; 3.0 / 4.0 baseline; the tree sum beside ru_maxrss
-    assert cold == ("| crmtool check, cold | 3.00 (2.90–3.50) | 1.50 | 0.75 | 400 (tree ≤ 700) | 0 "
-                    "| 0 errors, 2 warnings |")
+    assert cold == ("| crmtool check, cold | 3.00 (2.90–3.50) | 1.50 | 0.75 | 700 | 0 "
+                    "| 0 errors, 2 warnings |")  # the process tree's PSS, not the parent's own RSS
     cjs = next(line for line in lines if line.startswith("| check-jsonschema "))
     assert cjs == "| check-jsonschema | 30.0 | 15.00 | 7.50 | 90 | 0 | 0 errors |"
 
@@ -99,6 +101,15 @@ def test_targets_missed_are_reported_as_missed():
     assert result["peak memory of crmtool check"] is False        # 1100 MiB
     assert result["the cache changes no result"] is False         # different findings
     assert result["stretch: cold check vs floor"] is False        # 5×
+    assert result["issue 20: cold check vs libyaml baseline"] is False  # 2.5× > 1.5×
+    assert result["issue 20: warm check vs floor"] is False       # 3.25× > 1×
+    assert result["peak memory of every row"] is False            # the cold check's 1100 MiB
+
+
+def test_a_question_or_search_of_half_a_second_misses():
+    result = verdicts(made_up(who=M("who", seconds=(0.5,), exits=(0,)), search=M("search", seconds=(0.7,), exits=(0,))))
+    assert result["a question, nothing changed"] is False and result["a search, nothing changed"] is False
+    assert verdicts(made_up(who=M("who", skipped="not run")))["a question, nothing changed"] is None
 
 
 def test_the_memory_target_counts_worker_processes():
@@ -118,7 +129,7 @@ def test_rows_not_run_or_failed_are_not_measured_not_met():
     assert result["peak memory of crmtool check"] is None
     assert result["cold check vs libyaml baseline"] is True
     assert "not run: check-jsonschema is not installed" in run.measurement_table(broken)
-    assert "In short: 11 of 14 met" in run.target_summary(run.evaluate_targets(broken))
+    assert "In short: 16 of 19 met" in run.target_summary(run.evaluate_targets(broken))
 
 
 def test_argument_batches_keep_every_path_in_order_within_the_budget():
