@@ -18,6 +18,7 @@ from ..load.model import Model, Record, parse_date
 PERSON_FIELD_CATEGORY = {
     "name": "name", "emails": "contact", "phones": "contact", "addresses": "address",
     "language": "language", "notes": "notes", "tags": "tags", "consents": "consent",
+    "birth_date": "birth-date",
 }
 
 CONSENT = "consent"

@@ -87,6 +87,7 @@ DATA_CATEGORIES = {
     "requests": N_("questions and requests"),
     "identifiers": N_("identifying numbers"),
     "language": N_("preferred language"),
+    "birth-date": N_("date of birth"),
 }
 
 DATA_SUBJECTS = {
