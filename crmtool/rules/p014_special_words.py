@@ -38,7 +38,7 @@ though an organisation note may name them as a partner: rewrite or waive such a 
 
 No category is reported whose data the record may hold: for a person's notes, the special
 categories of the purposes of the person's labels in force (`special_categories` with an
-`article9_exception`); for a role, those of its holder; for a request, those of the person
+`article9_exception`, and `criminal` with an `article10_basis`); for a role, those of its holder; for a request, those of the person
 who asked (`from.person`); for an interaction, those of its own `purpose`. Organisation
 notes have no exception. One warning per text, at the text (the first language in which a
 word was found), naming the words found and their categories.
@@ -267,7 +267,7 @@ def check(ctx: RepoContext) -> Iterator[Finding]:
             _("This text may hold special-category data: {words}.").format(words=_describe(hits)),
             _("Remove the detail, or rewrite the text without it. If it must be kept, the purpose it is "
               "kept under needs that category in special_categories and an Art. 9(2) exception in "
-              "article9_exception."))
+              "article9_exception (for criminal data: an Art. 10 basis in article10_basis)."))
 
 
 def _describe(hits: list[Hit]) -> str:
