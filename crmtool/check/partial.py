@@ -9,6 +9,7 @@ schemas or a policy record falls back to the full check of `run.py`.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..git.changes import POLICY_FOLDERS, Changes, changes_since
 from .run import CheckResult, Progress, finish, load_config, run_check
@@ -21,6 +22,7 @@ from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, refere
 from ..load.repo import Listing, RecordFile, Repository, record_of
 from ..rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from ..rules import inputs as rule_inputs
+from ..rules import s009_generated_file_tracked as s009
 from ..rules.base import Locator, RepoContext
 from ..load.schema import SchemaSet
 
@@ -35,17 +37,21 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
     person depends on a purpose) is checked against the whole repository; records that use a
     changed policy record then own their date errors too.
     """
-    changes = changes_since(repo.root, base)
-    if changes.whole or _changes_what_rules_read(repo, changes):
-        result = run_check(repo, today, paths, use_cache=use_cache, progress=progress,
-                           keep_model=True)
-        if result.config_broken:
-            return result
-        assert result.model is not None  # kept: keep_model=True
-        uses_change = _users_of(result.model, changes, load_schemas(repo))
-        findings = _downgrade_dated(result.raw, changes.touched | uses_change)
-        return finish(findings, result.model.config, today, paths, result.files)
-    return _run_partial(repo, today, changes, paths)
+    with ThreadPoolExecutor(1) as pool:
+        # The folder listing (Python, mostly waiting on the file system) runs beside git's
+        # walk of the working tree: two passes over the same folders, side by side. When
+        # the change is checked whole instead, the listing is left unused.
+        listing = pool.submit(Listing, repo.root)
+        changes = changes_since(repo.root, base)
+        if not (changes.whole or _changes_what_rules_read(repo, changes)):
+            return _run_partial(repo, today, changes, paths, listing)
+        result = run_check(repo, today, paths, use_cache=use_cache, progress=progress, keep_model=True)
+    if result.config_broken:
+        return result
+    assert result.model is not None  # kept: keep_model=True
+    uses_change = _users_of(result.model, changes, load_schemas(repo))
+    findings = _downgrade_dated(result.raw, changes.touched | uses_change)
+    return finish(findings, result.model.config, today, paths, result.files)
 
 
 def _changes_what_rules_read(repo: Repository, changes: Changes) -> bool:
@@ -70,10 +76,11 @@ def _downgrade_dated(findings: list[Finding], owned: set[str]) -> list[Finding]:
             and f.path not in owned else f for f in findings]
 
 
-def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list[str] | None) -> CheckResult:
+def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list[str] | None,
+                 listing: Future[Listing]) -> CheckResult:
     schemas = load_schemas(repo)
     config, config_findings = load_config(repo, schemas)
-    listed = Listing(repo.root)
+    listed = listing.result()
     duplicates = listed.duplicates()
     model = Model(config=config, today=today)
     for folder, ids in listed.ids.items():
@@ -111,7 +118,7 @@ def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list
     seeds = {(r.folder, r.id) for r in touched} | removed
     around = {key for r in out_records for key in [(r.folder, r.id)] if r.folder in BACK_FROM_CONTEXT}
     around |= {key for r in touched for key in back_reference_targets(r, schemas)}
-    found = candidates(repo.root, seeds | around, schemas)
+    found = candidates(repo.root, seeds | around, schemas, changes)
     load(files_at(found))
     referrers = [r for r in loaded.values() if r.folder not in POLICY_FOLDERS
                  and any((folder, value) in seeds for _p, folder, value in references(r, schemas))]
@@ -125,12 +132,15 @@ def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list
                if folder not in POLICY_FOLDERS}
     load(files_of(context))
     files = [file for p in loaded for file in [listed.at(p)] if file] + [f for f in duplicates if f.path not in loaded]
+    files.sort(key=lambda file: file.path.split("/"))  # the scan's order: S006 names the later twin
     ctx = RepoContext(model, schemas, Locator(repo.root), files, strays, base=changes.base)
     with without_gc():
         for record in loaded.values():
             if record.path in reported:
                 findings.extend(record_findings(record, schemas, config, ctx.locator, RECORD_RULES))
         for rule in REPOSITORY_RULES:
+            if rule is s009 and not any(s009.generated(path) for path in reported):
+                continue  # it lists every tracked file, to report only generated ones: none is reported here
             findings.extend(f for f in rule.check(ctx) if f.path in reported)
     findings = _downgrade_dated(list(config_findings) + findings, changes.touched)
     return finish(findings, config, today, paths, len(reported))
