@@ -22,6 +22,7 @@ searched in the base commit's tree, read from git's packed objects (see `candida
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -80,20 +81,24 @@ def candidates(root: Path, targets: Iterable[tuple[str, str]], schemas: SchemaSe
     for folder, record_id in targets:
         for source in sources.get(folder, ()):
             ids_by_source.setdefault(source, set()).add(record_id)
-    found: set[str] = set()
-    for source, ids in sorted(ids_by_source.items()):
-        patterns = [arg for record_id in sorted(ids) for arg in ("-e", record_id)]
-        folder = f"{RECORDS}/{source}"
-        if changes is None or not changes.commit:
-            found |= _grep(root, patterns, [folder])
-            continue
-        changed = changes.touched | changes.removed
-        prefix = changes.commit + ":"
-        found |= {path[len(prefix):] for path in _grep(root, patterns, [folder], changes.commit)
-                  if path.startswith(prefix) and path[len(prefix):] not in changed}
-        touched = sorted(p for p in changes.touched if p.startswith(folder + "/"))
-        for start in range(0, len(touched), PATHS_PER_GREP):
-            found |= _grep(root, patterns, [":(literal)" + p for p in touched[start:start + PATHS_PER_GREP]])
+    with ThreadPoolExecutor(max(1, len(ids_by_source))) as pool:  # one git per folder, side by side
+        jobs = [pool.submit(_referrers_in, root, source, ids, changes) for source, ids in sorted(ids_by_source.items())]
+        return set().union(*(job.result() for job in jobs))
+
+
+def _referrers_in(root: Path, source: str, ids: set[str], changes: Changes | None) -> set[str]:
+    """The files of folder `source` in which any of `ids` stands as a whole word (see `candidates`)."""
+    patterns = [arg for record_id in sorted(ids) for arg in ("-e", record_id)]
+    folder = f"{RECORDS}/{source}"
+    if changes is None or not changes.commit:
+        return _grep(root, patterns, [folder])
+    changed = changes.touched | changes.removed
+    prefix = changes.commit + ":"
+    found = {path[len(prefix):] for path in _grep(root, patterns, [folder], changes.commit)
+             if path.startswith(prefix) and path[len(prefix):] not in changed}
+    touched = sorted(p for p in changes.touched if p.startswith(folder + "/"))
+    for start in range(0, len(touched), PATHS_PER_GREP):
+        found |= _grep(root, patterns, [":(literal)" + p for p in touched[start:start + PATHS_PER_GREP]])
     return found
 
 
