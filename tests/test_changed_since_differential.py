@@ -238,3 +238,62 @@ def test_demo_every_reached_record_through_several_commits(demo):
     edit(root, files(root, "people")[7], "status:", "# second commit\nstatus:")
     commit(root, "Edit a person")
     assert_same(demo, "base")
+
+
+# --- the lazy listing of --changed-since against the folder listing --------------------------
+
+def awkward_tree(root: Path) -> None:
+    """Records and everything around them the listing must judge: links, folders in flat
+    folders, hidden files, other extensions, a linked folder, a pipe, duplicate nested ids."""
+    import os
+    for folder in ("people", "roles", "organisations", "interactions/2025", "interactions/2026", "purposes"):
+        (root / "records" / folder).mkdir(parents=True, exist_ok=True)
+    for path in ("people/p-aaaaaa.yaml", "people/.p-hidden.yaml", "people/p-x.y.yaml", "people/p-note.txt",
+                 "roles/r-one.yaml", "organisations/o-one.yaml", "purposes/events.yaml",
+                 "interactions/2025/i-one.yaml", "interactions/2026/i-one.yaml", "interactions/i-top.yaml",
+                 "interactions/2026/i-two.yaml"):
+        (root / "records" / path).write_text("x: 1\n", encoding="utf-8")
+    (root / "records/people/sub").mkdir()
+    (root / "records/people/sub/p-deep.yaml").write_text("x: 1\n", encoding="utf-8")
+    (root / "records/people/p-dir.yaml").mkdir()
+    os.symlink(root / "records/people/p-aaaaaa.yaml", root / "records/people/p-link.yaml")
+    os.symlink(root / "records/people/p-nowhere.yaml", root / "records/roles/r-dangling.yaml")
+    os.mkfifo(root / "records/roles/r-pipe.yaml")
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere/o-linked.yaml").write_text("x: 1\n", encoding="utf-8")
+    os.symlink(root / "elsewhere", root / "records/requests")
+
+
+PROBES = ["p-aaaaaa", ".p-hidden", "p-x.y", "p-note", "p-note.txt", "sub/p-deep", "p-deep", "p-dir", "p-link",
+          "r-one", "r-dangling", "r-pipe", "o-one", "o-linked", "i-one", "i-two", "i-top", "events", "",
+          "P-AAAAAA", "../people/p-aaaaaa", "p-aaaaaa\0", "nope"]
+
+
+@pytest.mark.parametrize("shape", ["awkward", "no records", "records a link"])
+def test_the_lazy_listing_answers_as_the_folder_listing(tmp_path, shape):
+    from crmtool.check.listing import LazyListing
+    from crmtool.load.repo import FOLDERS, Listing
+    root = tmp_path / "repo"
+    root.mkdir()
+    if shape == "awkward":
+        awkward_tree(root)
+    elif shape == "records a link":
+        awkward_tree(tmp_path / "other")
+        (root / "records").symlink_to(tmp_path / "other" / "records")
+    listing, lazy = Listing(root), LazyListing(root)
+    for folder in FOLDERS:
+        for probe in PROBES:
+            assert (probe in lazy.ids[folder]) == (probe in listing.ids[folder]), (folder, probe)
+            assert lazy.file(folder, probe) == listing.file(folder, probe), (folder, probe)
+            path = f"records/{folder}/{probe}.yaml"
+            assert lazy.at(path) == listing.at(path), path
+        for path in ("records/interactions/2025/i-one.yaml", "records/interactions/i-top.yaml",
+                     "records/people/sub/p-deep.yaml", "records/people/p-x.y.yaml", "records/people"):
+            assert lazy.at(path) == listing.at(path), path
+    assert lazy.duplicates() == listing.duplicates()
+    fresh = LazyListing(root)  # listed whole, never asked one by one first
+    for folder in FOLDERS:
+        assert set(fresh.ids[folder]) == listing.ids[folder]
+        assert len(fresh.ids[folder]) == len(listing.ids[folder])
+        assert sorted(lazy.ids[folder]) == sorted(listing.ids[folder])  # after the lookups too
+        assert (set() | lazy.ids[folder]) == listing.ids[folder]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import cast
 
 from ..git.changes import POLICY_FOLDERS, Changes, changes_since
 from .run import CheckResult, Progress, finish, load_config, run_check
@@ -19,7 +20,8 @@ from ..load.pool import without_gc
 from ..findings import Finding
 from ..load.model import Model, Record
 from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references
-from ..load.repo import Listing, RecordFile, Repository, record_of
+from ..load.repo import RecordFile, Repository, record_of
+from .listing import LazyListing
 from ..rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from ..rules import inputs as rule_inputs
 from ..rules import s009_generated_file_tracked as s009
@@ -38,10 +40,10 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
     changed policy record then own their date errors too.
     """
     with ThreadPoolExecutor(1) as pool:
-        # The folder listing (Python, mostly waiting on the file system) runs beside git's
-        # walk of the working tree: two passes over the same folders, side by side. When
-        # the change is checked whole instead, the listing is left unused.
-        listing = pool.submit(Listing, repo.root)
+        # The listing of the folders that may nest (Python, mostly waiting on the file system)
+        # runs beside git's walk of the working tree. When the change is checked whole
+        # instead, it is left unused.
+        listing = pool.submit(LazyListing, repo.root)
         changes = changes_since(repo.root, base)
         if not (changes.whole or _changes_what_rules_read(repo, changes)):
             return _run_partial(repo, today, changes, paths, listing)
@@ -77,14 +79,13 @@ def _downgrade_dated(findings: list[Finding], owned: set[str]) -> list[Finding]:
 
 
 def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list[str] | None,
-                 listing: Future[Listing]) -> CheckResult:
+                 listing: Future[LazyListing]) -> CheckResult:
     schemas = load_schemas(repo)
     config, config_findings = load_config(repo, schemas)
     listed = listing.result()
     duplicates = listed.duplicates()
     model = Model(config=config, today=today)
-    for folder, ids in listed.ids.items():
-        model.ids[folder].update(ids)
+    model.ids.update(cast(dict[str, set[str]], listed.ids))  # flat folders answer by lstat (listing.py)
 
     def files_of(keys) -> list[RecordFile]:
         return [file for folder, rid in sorted(keys) for file in [listed.file(folder, rid)] if file]
