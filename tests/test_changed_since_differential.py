@@ -297,3 +297,53 @@ def test_the_lazy_listing_answers_as_the_folder_listing(tmp_path, shape):
         assert len(fresh.ids[folder]) == len(listing.ids[folder])
         assert sorted(lazy.ids[folder]) == sorted(listing.ids[folder])  # after the lookups too
         assert (set() | lazy.ids[folder]) == listing.ids[folder]
+
+
+# --- the referrers foreseen from the commits ----------------------------------------------------
+
+def counting_tree_searches(monkeypatch) -> list:
+    """The searches of the base tree the check makes itself (not those foreseen)."""
+    import crmtool.check.reach as reach
+    calls: list = []
+    search = reach.tree_referrers
+
+    def counted(*args):
+        calls.append(args[2])
+        return search(*args)
+    monkeypatch.setattr(reach, "tree_referrers", counted)
+    return calls
+
+
+def test_committed_changes_take_the_foreseen_search(demo, monkeypatch):
+    """As in CI: the working tree is the last commit, so every folder's search was foreseen."""
+    root = demo.root
+    for path in files(root, "people")[:2] + files(root, "roles")[:2]:
+        edit(root, path, "\n", "\n# looked at\n")
+    commit(root, "Edit a few records")
+    calls = counting_tree_searches(monkeypatch)
+    assert_same(demo, "base", days=(TODAY,))
+    assert calls == []
+
+
+def test_an_uncommitted_change_searches_again_and_agrees(demo, monkeypatch):
+    root = demo.root
+    edit(root, files(root, "people")[1], "owner:", "# committed\nowner:")
+    commit(root, "Edit a person")
+    edit(root, files(root, "roles")[2], "\n", "\n# not yet committed\n")
+    calls = counting_tree_searches(monkeypatch)
+    assert_same(demo, "base", days=(TODAY,))
+    assert calls  # the foreseen ids were not the change's
+
+
+def test_a_foresight_for_other_ids_or_another_commit_is_not_taken(demo, monkeypatch):
+    import crmtool.check.partial as partial
+    from crmtool.check.foresee import Foresight
+    root = demo.root
+    edit(root, files(root, "people")[1], "owner:", "# committed\nowner:")
+    commit(root, "Edit a person")
+    bogus = {"roles": (frozenset({"p-nobody"}), {files(root, "roles")[0]}),
+             "interactions": (frozenset(), set()), "requests": (frozenset({"x"}), None)}
+    commit_id = git(root, "rev-parse", "base").strip()
+    for foresight in (Foresight(commit_id, bogus), Foresight("0" * 40, bogus), None):
+        monkeypatch.setattr(partial, "foresee", lambda repo, base, f=foresight: f)
+        assert_same(demo, "base", days=(TODAY,))

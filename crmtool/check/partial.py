@@ -19,7 +19,8 @@ from ..load import load_schemas
 from ..load.pool import without_gc
 from ..findings import Finding
 from ..load.model import Model, Record
-from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references
+from .foresee import Foresight, foresee
+from .reach import candidates, reach_targets, references
 from ..load.repo import RecordFile, Repository, record_of
 from .listing import LazyListing
 from ..rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
@@ -39,14 +40,16 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
     person depends on a purpose) is checked against the whole repository; records that use a
     changed policy record then own their date errors too.
     """
-    with ThreadPoolExecutor(1) as pool:
-        # The listing of the folders that may nest (Python, mostly waiting on the file system)
-        # runs beside git's walk of the working tree. When the change is checked whole
-        # instead, it is left unused.
+    with ThreadPoolExecutor(2) as pool:
+        # Beside git's walk of the working tree (`changes_since`, the longest wait): the listing
+        # of the folders that may nest, and the search for referrers that the change's commits
+        # foresee (`foresee.py`; taken only where the change turns out to want the same). When
+        # the change is checked whole instead, both are left unused.
         listing = pool.submit(LazyListing, repo.root)
+        foreseen = pool.submit(foresee, repo, base)
         changes = changes_since(repo.root, base)
         if not (changes.whole or _changes_what_rules_read(repo, changes)):
-            return _run_partial(repo, today, changes, paths, listing)
+            return _run_partial(repo, today, changes, paths, listing, foreseen)
         result = run_check(repo, today, paths, use_cache=use_cache, progress=progress, keep_model=True)
     if result.config_broken:
         return result
@@ -79,7 +82,7 @@ def _downgrade_dated(findings: list[Finding], owned: set[str]) -> list[Finding]:
 
 
 def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list[str] | None,
-                 listing: Future[LazyListing]) -> CheckResult:
+                 listing: Future[LazyListing], foreseen: Future[Foresight | None] | None = None) -> CheckResult:
     schemas = load_schemas(repo)
     config, config_findings = load_config(repo, schemas)
     listed = listing.result()
@@ -117,9 +120,9 @@ def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list
     out_records = load(files_of(out))
     removed = {(folder, rid) for folder, ids in changes.removed_ids().items() for rid in ids}
     seeds = {(r.folder, r.id) for r in touched} | removed
-    around = {key for r in out_records for key in [(r.folder, r.id)] if r.folder in BACK_FROM_CONTEXT}
-    around |= {key for r in touched for key in back_reference_targets(r, schemas)}
-    found = candidates(repo.root, seeds | around, schemas, changes)
+    foresight = foreseen.result() if foreseen else None
+    found = candidates(repo.root, reach_targets(touched, out_records, removed, schemas), schemas, changes,
+                       foresight.referrers if foresight and foresight.commit == changes.commit else None)
     load(files_at(found))
     referrers = [r for r in loaded.values() if r.folder not in POLICY_FOLDERS
                  and any((folder, value) in seeds for _p, folder, value in references(r, schemas))]
