@@ -320,11 +320,12 @@ def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
                             ratio(cold, get("baseline")), 1.0))
     targets.append(by_ratio("warm check vs floor", "≤ 3× floor", ratio(warm, get("floor")), 3.0))
 
+    changed_target = "< 1 s at 100,000 people (fresh clone, no cache)"  # issue 20 item 3
     if changed and changed.usable:
-        targets.append(Target("--changed-since, 10 files changed", "< 1 s",
+        targets.append(Target("--changed-since, 10 files changed", changed_target,
                               f"{format_seconds(changed.median)} s", changed.median < 1.0))
     else:
-        targets.append(Target("--changed-since, 10 files changed", "< 1 s", "not measured", None))
+        targets.append(Target("--changed-since, 10 files changed", changed_target, "not measured", None))
 
     speedup = ratio(cjs, cold)
     if speedup is None:
@@ -793,8 +794,9 @@ always run (every ratio is to them)."""
 
 
 def measure_changed(root: Path, files: dict[str, list[str]], args, result: SizeResult, record) -> None:
-    """A commit that edits a few records, then `check --changed-since`, the index refresh and
-    `fmt --check` of those files; the repository is reset to its generated commit after."""
+    """A commit that edits a few records, then `check --changed-since` on a fresh clone, the
+    index refresh and `fmt --check` of those files; the repository is reset to its generated
+    commit after."""
     repeat, today = args.repeat, args.today
     original = git(root, "rev-parse", "HEAD")
     try:
@@ -805,9 +807,7 @@ def measure_changed(root: Path, files: dict[str, list[str]], args, result: SizeR
             git(root, "add", "-A", "records")
             git(root, "-c", "user.name=crmtool benchmark", "-c", "user.email=benchmark@example.invalid",
                 "commit", "-q", "--no-verify", "-m", "Benchmark: edit free text in a few records")
-            record(summarise("changed", [run_measured(check_command(today, "--changed-since", "HEAD~1",
-                                                                    "--no-cache"), root)
-                                         for _ in range(repeat)], crmtool_result))
+            record(measure_changed_clone(root, today, repeat))
             record(measure_index_change(root, original, repeat))
             changed = git(root, "diff", "--name-only", "HEAD~1", "--", "records").split()
             record(summarise("fmt-changed", [run_measured([*FMT_CHECK, *changed], root) for _ in range(repeat)],
@@ -862,6 +862,19 @@ def measure_readers(root: Path, files: dict[str, list[str]], args, record) -> No
     search = [sys.executable, "-m", "crmtool", "search", word["name"]["family"].split()[-1], "--format", "json"]
     subprocess.run(search, cwd=root, capture_output=True)  # the index is current, untimed
     record(summarise("search", [run_measured(search, root) for _ in range(repeat)], answer_result))
+
+
+def measure_changed_clone(root: Path, today: dt.date, repeat: int) -> Measurement:
+    """`check --changed-since HEAD~1 --no-cache` as a pull request's CI job runs it: in a fresh
+    clone (`--no-local`, so its objects arrive packed, as from a server) with no `build/`,
+    beside the benchmark's repository; the clone is removed after. The clone's files are in
+    the page cache, as a job's are right after its checkout."""
+    with tempfile.TemporaryDirectory(prefix="crmtool-changed-", dir=root.parent) as folder:
+        clone = Path(folder) / "clone"
+        git(root.parent, "clone", "-q", "--no-local", str(root), str(clone))
+        runs = [run_measured(check_command(today, "--changed-since", "HEAD~1", "--no-cache"), clone)
+                for _ in range(repeat)]
+    return summarise("changed", runs, crmtool_result)
 
 
 SERVE_PAGES = (("home", "/"), ("search", "/search?q={family}"), ("person", "/people/{person}"),

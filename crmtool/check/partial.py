@@ -9,6 +9,8 @@ schemas or a policy record falls back to the full check of `run.py`.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import cast
 
 from ..git.changes import POLICY_FOLDERS, Changes, changes_since
 from .run import CheckResult, Progress, finish, load_config, run_check
@@ -17,10 +19,13 @@ from ..load import load_schemas
 from ..load.pool import without_gc
 from ..findings import Finding
 from ..load.model import Model, Record
-from .reach import BACK_FROM_CONTEXT, back_reference_targets, candidates, references
-from ..load.repo import Listing, RecordFile, Repository, record_of
+from .foresee import Foresight, foresee
+from .reach import candidates, reach_targets, references
+from ..load.repo import RecordFile, Repository, record_of
+from .listing import LazyListing
 from ..rules import FILE_RULES, RECORD_RULES, REPOSITORY_RULES, RULES
 from ..rules import inputs as rule_inputs
+from ..rules import s009_generated_file_tracked as s009
 from ..rules.base import Locator, RepoContext
 from ..load.schema import SchemaSet
 
@@ -35,17 +40,23 @@ def run_changed(repo: Repository, today: dt.date, base: str, paths: list[str] | 
     person depends on a purpose) is checked against the whole repository; records that use a
     changed policy record then own their date errors too.
     """
-    changes = changes_since(repo.root, base)
-    if changes.whole or _changes_what_rules_read(repo, changes):
-        result = run_check(repo, today, paths, use_cache=use_cache, progress=progress,
-                           keep_model=True)
-        if result.config_broken:
-            return result
-        assert result.model is not None  # kept: keep_model=True
-        uses_change = _users_of(result.model, changes, load_schemas(repo))
-        findings = _downgrade_dated(result.raw, changes.touched | uses_change)
-        return finish(findings, result.model.config, today, paths, result.files)
-    return _run_partial(repo, today, changes, paths)
+    with ThreadPoolExecutor(2) as pool:
+        # Beside git's walk of the working tree (`changes_since`, the longest wait): the listing
+        # of the folders that may nest, and the search for referrers that the change's commits
+        # foresee (`foresee.py`; taken only where the change turns out to want the same). When
+        # the change is checked whole instead, both are left unused.
+        listing = pool.submit(LazyListing, repo.root)
+        foreseen = pool.submit(foresee, repo, base)
+        changes = changes_since(repo.root, base)
+        if not (changes.whole or _changes_what_rules_read(repo, changes)):
+            return _run_partial(repo, today, changes, paths, listing, foreseen)
+        result = run_check(repo, today, paths, use_cache=use_cache, progress=progress, keep_model=True)
+    if result.config_broken:
+        return result
+    assert result.model is not None  # kept: keep_model=True
+    uses_change = _users_of(result.model, changes, load_schemas(repo))
+    findings = _downgrade_dated(result.raw, changes.touched | uses_change)
+    return finish(findings, result.model.config, today, paths, result.files)
 
 
 def _changes_what_rules_read(repo: Repository, changes: Changes) -> bool:
@@ -70,14 +81,14 @@ def _downgrade_dated(findings: list[Finding], owned: set[str]) -> list[Finding]:
             and f.path not in owned else f for f in findings]
 
 
-def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list[str] | None) -> CheckResult:
+def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list[str] | None,
+                 listing: Future[LazyListing], foreseen: Future[Foresight | None] | None = None) -> CheckResult:
     schemas = load_schemas(repo)
     config, config_findings = load_config(repo, schemas)
-    listed = Listing(repo.root)
+    listed = listing.result()
     duplicates = listed.duplicates()
     model = Model(config=config, today=today)
-    for folder, ids in listed.ids.items():
-        model.ids[folder].update(ids)
+    model.ids.update(cast(dict[str, set[str]], listed.ids))  # flat folders answer by lstat (listing.py)
 
     def files_of(keys) -> list[RecordFile]:
         return [file for folder, rid in sorted(keys) for file in [listed.file(folder, rid)] if file]
@@ -109,9 +120,9 @@ def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list
     out_records = load(files_of(out))
     removed = {(folder, rid) for folder, ids in changes.removed_ids().items() for rid in ids}
     seeds = {(r.folder, r.id) for r in touched} | removed
-    around = {key for r in out_records for key in [(r.folder, r.id)] if r.folder in BACK_FROM_CONTEXT}
-    around |= {key for r in touched for key in back_reference_targets(r, schemas)}
-    found = candidates(repo.root, seeds | around, schemas)
+    foresight = foreseen.result() if foreseen else None
+    found = candidates(repo.root, reach_targets(touched, out_records, removed, schemas), schemas, changes,
+                       foresight.referrers if foresight and foresight.commit == changes.commit else None)
     load(files_at(found))
     referrers = [r for r in loaded.values() if r.folder not in POLICY_FOLDERS
                  and any((folder, value) in seeds for _p, folder, value in references(r, schemas))]
@@ -125,12 +136,15 @@ def _run_partial(repo: Repository, today: dt.date, changes: Changes, paths: list
                if folder not in POLICY_FOLDERS}
     load(files_of(context))
     files = [file for p in loaded for file in [listed.at(p)] if file] + [f for f in duplicates if f.path not in loaded]
+    files.sort(key=lambda file: file.path.split("/"))  # the scan's order: S006 names the later twin
     ctx = RepoContext(model, schemas, Locator(repo.root), files, strays, base=changes.base)
     with without_gc():
         for record in loaded.values():
             if record.path in reported:
                 findings.extend(record_findings(record, schemas, config, ctx.locator, RECORD_RULES))
         for rule in REPOSITORY_RULES:
+            if rule is s009 and not any(s009.generated(path) for path in reported):
+                continue  # it lists every tracked file, to report only generated ones: none is reported here
             findings.extend(f for f in rule.check(ctx) if f.path in reported)
     findings = _downgrade_dated(list(config_findings) + findings, changes.touched)
     return finish(findings, config, today, paths, len(reported))

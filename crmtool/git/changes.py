@@ -21,6 +21,7 @@ to crmtool.yaml or to the schemas is checked against the whole repository."""
 @dataclass
 class Changes:
     base: str
+    commit: str = ""  # the commit `base` names, as git resolved it
     touched: set[str] = field(default_factory=set)  # record paths added or modified, present now
     removed: set[str] = field(default_factory=set)  # record paths present at `base`, gone now
     whole: bool = False  # settings, schemas or policy records changed: check everything
@@ -40,7 +41,8 @@ def changes_since(root: Path, base: str) -> Changes:
     """The paths changed between `base` and the working tree of the repository at `root`."""
     if not base or base.startswith("-"):
         raise UsageError(f"--changed-since {base!r}: give a git revision, such as origin/main")
-    if git(root, "rev-parse", "--verify", "-q", f"{base}^{{commit}}") is None:
+    commit = git(root, "rev-parse", "--verify", "-q", f"{base}^{{commit}}")
+    if commit is None:
         raise UsageError(f"--changed-since {base}: git knows no such revision here "
                          "(in CI, fetch the base branch first, e.g. with fetch-depth: 0)")
     with ThreadPoolExecutor(2) as pool:  # both walk the whole tree: let them do it side by side
@@ -49,7 +51,7 @@ def changes_since(root: Path, base: str) -> Changes:
         diff, untracked = diff_job.result(), untracked_job.result()
     if diff is None or untracked is None:
         raise UsageError(f"--changed-since {base}: git could not compare the working tree with it")
-    changes = Changes(base)
+    changes = Changes(base, commit.strip())
     fields = diff.split("\0")
     pairs = [(fields[i], fields[i + 1]) for i in range(0, len(fields) - 1, 2)]
     pairs += [("A", path) for path in untracked.split("\0") if path]

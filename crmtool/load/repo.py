@@ -10,6 +10,7 @@ import re
 import stat as stat_mode
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 
 def bundled_schema_dir() -> Path:
@@ -305,11 +306,11 @@ class Listing:
     years of contact moments) is kept as a duplicate, which S006 reports.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, folders: Iterable[str] = FOLDERS) -> None:
         self.ids: dict[str, set[str]] = {}
         self.nested: dict[str, dict[str, list[str]]] = {}
         real = _real_folder(root / RECORDS)  # a linked records/ or record folder is not read (S011)
-        for folder in FOLDERS:
+        for folder in folders:  # `folders`: only these (check --changed-since lists the others lazily)
             base = f"{RECORDS}/{folder}"
             if folder not in NESTED:
                 self.ids[folder] = {name[:-5] for name in _regular_names(root / base, real)

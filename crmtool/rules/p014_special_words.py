@@ -38,10 +38,11 @@ though an organisation note may name them as a partner: rewrite or waive such a 
 
 No category is reported whose data the record may hold: for a person's notes, the special
 categories of the purposes of the person's labels in force (`special_categories` with an
-`article9_exception`, and `criminal` with an `article10_basis`); for a role, those of its holder; for a request, those of the person
-who asked (`from.person`); for an interaction, those of its own `purpose`. Organisation
-notes have no exception. One warning per text, at the text (the first language in which a
-word was found), naming the words found and their categories.
+`article9_exception`, and `criminal` with an `article10_basis`); for a role, those of its
+holder; for a request, those of the person who asked (`from.person`); for an interaction,
+those of its own `purpose`. Organisation notes have no exception. One warning per text, at
+the text (the first language in which a word was found), naming the words found and their
+categories.
 
 Passing::
 
