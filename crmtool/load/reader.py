@@ -47,11 +47,13 @@ class FolderReader:
             if not S_ISREG(stat.st_mode):
                 raise OSError
             chunks = []
+            size = stat.st_size + 1  # os.read allocates what it is asked for: a MiB per call was most of the cost
             while True:
-                chunk = os.read(fd, 1 << 20)
+                chunk = os.read(fd, size)
                 if not chunk:
                     break
                 chunks.append(chunk)
+                size = 1 << 16
         except OSError:
             return read_regular(self.root, rel), None
         finally:
