@@ -77,30 +77,33 @@ def check_files(root: Path, files: list[RecordFile], schemas: SchemaSet, rules: 
                 progress: Callable[[int], None] | None = None) -> Iterator[FileEntry]:
     """Every file's entry, in the order of `files`; `progress` hears how many files are done.
     Each entry names the bytes it was checked from (`check_file` with a reader)."""
-    job = CheckJob(root, schemas, rules, config, record_rules, i18n.language())
+    job = CheckJob(root, schemas, rules, config, record_rules, i18n.language(), files)
     try:
-        yield from map_each(files, job, progress)
+        yield from map_each(range(len(files)), job, progress)  # a worker has the files: it is sent numbers
     finally:
         job.close()  # the folder this process kept open (a worker's closes when it ends)
 
 
 class CheckJob:
-    """The per-file phase as the pool's job. Crossing into a spawned worker it travels as
-    names (schema folder, rule ids) and is rebuilt there: compiled schemas do not pickle."""
+    """The per-file phase as the pool's job, run on the number of a file in `files`: a forked
+    worker inherits the list, so only numbers cross to it (pickling each chunk of file
+    objects cost the main process more than the numbers do). Crossing into a spawned worker
+    it travels as names (schema folder, rule ids, paths) and is rebuilt there: compiled
+    schemas do not pickle."""
 
     def __init__(self, root: Path, schemas: SchemaSet, rules: list, config: dict, record_rules: list,
-                 language: str) -> None:
+                 language: str, files: list[RecordFile]) -> None:
         self.root, self.schemas, self.rules, self.config = root, schemas, rules, config
-        self.record_rules, self.language = record_rules, language
+        self.record_rules, self.language, self.files = record_rules, language, files
         self.reader: FolderReader | None = None
 
     def start(self) -> None:
         i18n.speak_for_life(self.language)
 
-    def __call__(self, file: RecordFile) -> FileEntry:
+    def __call__(self, index: int) -> FileEntry:
         if self.reader is None:
             self.reader = FolderReader(self.root)
-        return check_file(self.root, file, self.schemas, self.rules, self.config, self.record_rules,
+        return check_file(self.root, self.files[index], self.schemas, self.rules, self.config, self.record_rules,
                           reader=self.reader)
 
     def close(self) -> None:
@@ -110,7 +113,8 @@ class CheckJob:
     def __getstate__(self) -> dict:
         return {"root": str(self.root), "schemas": str(self.schemas.directory), "config": self.config,
                 "rules": [rule.RULE.id for rule in self.rules], "language": self.language,
-                "record_rules": [rule.RULE.id for rule in self.record_rules]}
+                "record_rules": [rule.RULE.id for rule in self.record_rules],
+                "files": [(f.path, f.folder, f.id) for f in self.files]}
 
     def __setstate__(self, state: dict) -> None:
         from ..rules import RULES
@@ -118,4 +122,5 @@ class CheckJob:
         self.config, self.language = state["config"], state["language"]
         self.rules = [RULES[rule_id] for rule_id in state["rules"]]
         self.record_rules = [RULES[rule_id] for rule_id in state["record_rules"]]
+        self.files = [RecordFile(*file) for file in state["files"]]
         self.reader = None
