@@ -75,7 +75,7 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
                            summary=summarise(config_findings, 1))
     files, strays = repo.scan()
     cache = open_cache(repo) if use_cache else None
-    blobs, stats = file_hashes(repo.root, [f.path for f in files], cache.stats()) if cache else ({}, {})
+    blobs, stats = _known_hashes(repo, files, cache) if cache else ({}, {})
     key = _result_key(repo, today, files, strays, blobs, config) if cache else None
     findings = cache.result(key) if cache and key and not keep_model else None
     model = None
@@ -87,6 +87,8 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
             context = RepoContext(model, schemas, Locator(repo.root), files, strays)
             for rule in REPOSITORY_RULES:  # in this process: see docs/decisions.md, "Rules across records"
                 findings.extend(rule.check(context))
+        if cache and key is None:  # the files first hashed while they were read
+            key = _result_key(repo, today, files, strays, blobs, config)
         if cache and key:
             cache.store_result(key, findings)
     if cache:
@@ -109,6 +111,15 @@ def finish(findings: list[Finding], config: dict, today: dt.date, paths: list[st
     summary = summarise(findings, files)
     summary["waived"] = waived
     return CheckResult(findings, files, summary=summary)
+
+
+def _known_hashes(repo: Repository, files: list, cache: CheckCache) -> tuple[dict[str, str], dict[str, str]]:
+    """Blob hashes and stat keys of the files the cache has seen (`git/blobs.py`): only those
+    can be taken from it. A file it has not seen must be read, and is hashed from the bytes
+    read (`files.check_file`), so a cold check does not first pass over the whole tree and
+    git's index to name files it is about to read anyway."""
+    remembered = cache.stats()
+    return file_hashes(repo.root, [f.path for f in files if f.path in remembered], remembered)
 
 
 def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict,
@@ -138,7 +149,8 @@ def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSe
     Files whose blob hash the cache knows are not read; the rest are read (in parallel when
     there are many) and their entries stored for next time.
     """
-    blobs, stats = blobs or {}, stats or {}
+    blobs = {} if blobs is None else blobs  # filled in as files are read: the caller keys its result by it
+    stats = {} if stats is None else stats
     for file in files:
         model.ids[file.folder].add(file.id)
     known = cache.files(blobs) if cache else {}
@@ -147,7 +159,10 @@ def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSe
     fresh: list[FileEntry] = []
     for entry in check_files(repo.root, todo, schemas, rules, model.config,
                              RECORD_RULES if rules else [], done):
-        entry.blob, entry.stat = blobs.get(entry.path), stats.get(entry.path, "")
+        if entry.path in blobs or entry.blob is None:  # named before reading, or unread
+            entry.blob, entry.stat = blobs.get(entry.path), stats.get(entry.path, "")
+        else:  # named from the bytes read
+            blobs[entry.path], stats[entry.path] = entry.blob, entry.stat
         fresh.append(entry)
     if cache:
         cache.store_files(fresh, {f.path for f in files})

@@ -14,6 +14,15 @@ are caught:
 
 The node tree stays with the document so every JSON pointer in a schema error maps back to
 a line and column (`Document.position`).
+
+Loading every record is most of a cold check, so the common case takes a shorter road to the
+same answers: the resolver remembers plain scalars' tags (`Loader`), a tree without aliases
+is walked in one pass (`_walk`), and the depth count is skipped after cheaper counts. A
+record with a `*` takes `_Walker`, which notices a node met twice. tests/test_loader_equal.py
+holds the whole to the loader as it was before (tests/loader_reference.py) on every shipped
+record and fixture, demo repositories, the public yaml-test-suite and fuzzed documents.
+(rapidyaml was measured and left: its Python binding gives no line or column per node, and
+walking its tree through the binding costs what libyaml's compose does.)
 """
 from __future__ import annotations
 
@@ -26,7 +35,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 1 << 20
 """A record is a few hundred bytes; a file over 1 MiB is a mistake, not a record."""
@@ -49,6 +58,8 @@ AMBIGUOUS_TEXT = re.compile(
 _SHARED = 40
 """Texts this short (ids, dates, kinds) recur across records: one shared copy saves memory."""
 _NESTING_HINTS = (re.compile(r"^ {96,}\S", re.M), re.compile(r"(?:[-?:] +){24}"))
+_NUMBERLIKE = frozenset("+-.0123456789")
+"""The characters AMBIGUOUS_TEXT's matches start with: a text starting otherwise skips the regex."""
 _constructor = SafeConstructor()
 _RESOLVE = {  # the stateless halves of PyYAML's constructor, one per implicit type
     _NULL: _constructor.construct_yaml_null,
@@ -57,6 +68,38 @@ _RESOLVE = {  # the stateless halves of PyYAML's constructor, one per implicit t
     _FLOAT: _constructor.construct_yaml_float,
     _TIMESTAMP: _constructor.construct_yaml_timestamp,
 }
+
+
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_LIMIT = 1 << 16
+
+
+class Loader(SafeLoader):  # type: ignore[misc, valid-type]
+    """PyYAML's safe loader (libyaml's when built with it), whose resolver remembers the tag of
+    each plain scalar it has resolved.
+
+    The composer asks the resolver once per node, in Python; with the safe loader's fixed
+    implicit resolvers and no path resolvers the answer for a plain scalar depends on its text
+    alone (`BaseResolver.resolve`), and the same texts (kinds, statuses, dates, `true`) recur
+    in every record, so a dictionary answers most of them. A quoted scalar is always text and
+    a collection has its default tag, as PyYAML decides when no path resolver is registered.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = SafeLoader.resolve(self, kind, value, implicit)
+                if len(_PLAIN_TAGS) >= _PLAIN_TAGS_LIMIT:
+                    _PLAIN_TAGS.clear()
+                _PLAIN_TAGS[value] = tag
+            return tag
+        return _MAP if kind is yaml.MappingNode else _SEQ
+
+
+assert not SafeLoader.yaml_path_resolvers, "Loader.resolve assumes no path resolvers"
 
 
 @dataclass(frozen=True)
@@ -214,9 +257,13 @@ def load_document(path: str, raw: bytes) -> Document:
         return doc
     if ("&" in text or "*" in text) and doc.root is not None:
         _find_anchors(text, doc)
-    walker = _Walker(doc)
     try:
-        doc.data = walker.value(doc.root, ()) if doc.root is not None else None
+        if doc.root is None:
+            doc.data = None
+        elif "*" in text:  # an alias is possible: the walker that notices a node seen twice
+            doc.data = _Walker(doc).value(doc.root, ())
+        else:
+            doc.data = _walk(doc, doc.root)
     except RecursionError:
         doc.problems.append(Problem("too-deep", 1, 1, {"limit": MAX_DEPTH}))
         return doc
@@ -240,9 +287,16 @@ def _decode(raw: bytes, doc: Document) -> str | None:
 
 
 def _may_nest_deeply(text: str) -> bool:
-    """A cheap test that lets ordinary records skip the exact depth count."""
-    return (text.count("[") + text.count("{") > 4 * MAX_DEPTH
-            or any(pattern.search(text) for pattern in _NESTING_HINTS))
+    """A cheap test that lets ordinary records skip the exact depth count.
+
+    Each hint's regex runs only when a count of what it needs says it can match (96 spaces in
+    a row; 24 markers each followed by a space): the same answer, a third of the time."""
+    if text.count("[") + text.count("{") > 4 * MAX_DEPTH:
+        return True
+    indented, markers = _NESTING_HINTS
+    if " " * 96 in text and indented.search(text):
+        return True
+    return text.count("- ") + text.count("? ") + text.count(": ") >= 24 and markers.search(text) is not None
 
 
 def _too_deep(text: str, doc: Document) -> bool:
@@ -281,6 +335,88 @@ def _find_anchors(text: str, doc: Document) -> None:
 
 def _short(tag: str) -> str:
     return tag[len(_YAML):] if tag.startswith(_YAML) else tag
+
+
+def _walk(doc: Document, root: yaml.Node) -> Any:
+    """What `_Walker(doc).value(root, ())` returns and notes, for a tree without aliases
+    (its text has no `*`, so no node is reached twice), in fewer steps: this walk is most
+    of the time of loading a record. Scalars are handled where their parent meets them, and
+    a pointer is only built for a collection or for a scalar that is noted; the depth limit
+    is checked where `_Walker.value` checks it, before a child is walked, so a too-deep file
+    has noted the same things when it stops. tests/test_loader_equal.py holds the two to the
+    same answers."""
+    problems, retyped = doc.problems, doc.retyped
+    resolve = _Walker.resolve
+
+    def scalar(node: yaml.ScalarNode, pointer: Pointer) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            if node.style == "" and text[:1] in _NUMBERLIKE and AMBIGUOUS_TEXT.fullmatch(text):
+                mark = node.start_mark
+                retyped.append(Retyped(pointer, text, text, mark.line + 1, mark.column + 1, "str"))
+            return intern(text) if len(text) <= _SHARED else text
+        if tag in _RESOLVE:
+            value = resolve(node)
+            if node.style == "" and tag != _NULL:
+                mark = node.start_mark
+                retyped.append(Retyped(pointer, text, value, mark.line + 1, mark.column + 1, _short(tag)))
+            if isinstance(value, (dt.date, dt.datetime)):
+                return intern(value.isoformat())
+            return value
+        if tag != "!":
+            mark = node.start_mark
+            problems.append(Problem("tag", mark.line + 1, mark.column + 1, {"tag": tag}))
+        return text
+
+    def collection(node: yaml.Node, pointer: Pointer, depth: int) -> Any:
+        scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
+        if isinstance(node, mapping_node):
+            if node.tag not in (_MAP, "!"):
+                mark = node.start_mark
+                problems.append(Problem("tag", mark.line + 1, mark.column + 1, {"tag": node.tag}))
+            result: dict[str, Any] = {}
+            first_line: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                mark = key_node.start_mark
+                if key_node.tag == _MERGE:
+                    problems.append(Problem("merge-key", mark.line + 1, mark.column + 1))
+                    continue
+                if not isinstance(key_node, scalar_node):
+                    problems.append(Problem("complex-key", mark.line + 1, mark.column + 1))
+                    continue
+                key = key_node.value
+                if key_node.style == "" and key_node.tag in _RESOLVE and key_node.tag != _NULL:
+                    retyped.append(Retyped(pointer + (key,), key, resolve(key_node), mark.line + 1,
+                                           mark.column + 1, _short(key_node.tag), is_key=True))
+                if key in first_line:
+                    problems.append(Problem("duplicate-key", mark.line + 1, mark.column + 1, {
+                        "key": key, "first_line": first_line[key]}))
+                else:
+                    first_line[key] = mark.line + 1
+                if depth >= MAX_DEPTH:
+                    raise RecursionError
+                if isinstance(value_node, scalar_node):
+                    result[intern(key)] = scalar(value_node, pointer + (key,))
+                else:
+                    result[intern(key)] = collection(value_node, pointer + (key,), depth + 1)
+            return result
+        assert isinstance(node, yaml.SequenceNode)  # composing makes scalars, sequences and mappings only
+        if node.tag not in (_SEQ, "!"):
+            mark = node.start_mark
+            problems.append(Problem("tag", mark.line + 1, mark.column + 1, {"tag": node.tag}))
+        items = []
+        for index, item in enumerate(node.value):
+            if depth >= MAX_DEPTH:
+                raise RecursionError
+            if isinstance(item, scalar_node):
+                items.append(scalar(item, pointer + (index,)))
+            else:
+                items.append(collection(item, pointer + (index,), depth + 1))
+        return items
+
+    if isinstance(root, yaml.ScalarNode):
+        return scalar(root, ())
+    return collection(root, (), 0)
 
 
 class _Walker:
