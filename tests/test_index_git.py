@@ -5,6 +5,7 @@ seen (tracked, untracked and ignored files alike), a commit or checkout makes it
 everything, and a root inside a larger git repository or a damaged memory change nothing."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -122,8 +123,9 @@ def test_every_kind_of_change_is_seen_without_a_scan_and_equals_a_whole_build(re
     same_size_and_time(local, "Lars", "Luuk")
     assert quick(repo, scans).read == 1
     (root / ROLE).write_text(git(root, "show", f"HEAD:{ROLE}"), encoding="utf-8")  # back to git's bytes
-    result = quick(repo, scans)
-    assert result.read == 1
+    looked = len(scans)
+    result = build_index(repo)  # git no longer lists it, and which path left is not kept: a whole look
+    assert result.read == 1 and len(scans) == looked + 1
     assert dump(result.path) == whole(repo, tmp_path)
     db = sqlite3.connect(result.path)
     assert db.execute("SELECT count(*) FROM people WHERE name LIKE 'Luuk%'").fetchone() == (1,)
@@ -194,3 +196,16 @@ def test_a_view_taken_in_the_second_git_wrote_its_index_is_not_a_base(repo, tmp_
     result = build_index(repo)
     assert result.read == 1 and len(scans) == 2  # looked at everything, and saw the edit
     assert dump(result.path) == whole(repo, tmp_path)
+
+
+def test_the_index_keeps_no_path_git_listed(repo):
+    """A deleted person's file is listed by git until the deletion is committed; the index
+    keeps git's view with hashed paths, so the id is not left behind (verify-erased reads it)."""
+    build_index(repo)
+    (repo.root / PERSON).unlink()
+    result = build_index(repo)
+    assert result.removed == 1
+    db = sqlite3.connect(result.path)
+    [(kept,)] = db.execute("SELECT value FROM meta WHERE key = 'worktree'").fetchall()
+    assert "p-r5epc6" not in kept
+    assert hashlib.sha256(PERSON.encode()).hexdigest() in kept  # listed as deleted, by its hash

@@ -25,18 +25,25 @@ second git last wrote its index. So a view is only a base for the next one when 
 in a later second than that (`Worktree.taken`, from a file the caller touches: the file
 system's clock, not the wall clock); otherwise the caller looks at everything once more.
 
+Git does not list what it cannot track: a new named pipe, socket or empty folder among the
+records. Every such entry changes the modification time of the folder it is made in, so a
+view also keeps the stat key of each folder under records/ (`folders`): when one differs, the
+caller looks at everything.
+
 Outside a git repository, or when git lists a whole folder
 rather than its files, there is no answer (None) and the caller scans as before.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterable
 
 from ..load.cache import stat_key
-from ..load.repo import RECORDS
+from ..load.repo import FOLDERS, RECORDS
 from .run import run as git
 
 SECOND = 1_000_000_000
@@ -54,11 +61,27 @@ class Worktree:
     """When this view was taken, before git was asked (nanoseconds, the file system's clock)."""
     listed: dict[str, str | None]
     """Path → its stat key now (None: no file there) for every path git listed."""
+    folders: dict[str, str | None] = field(default_factory=dict)
+    """Folder → its stat key (None: not there), records/ and every folder below it known."""
+
+    hashed: bool = False
+    """Whether `listed` is keyed by the paths' hashes (a view read back from where it was kept)."""
 
     def text(self) -> str:
-        """As remembered between runs (in the index's meta table)."""
+        """As remembered between runs (in the index's meta table, in the check cache). The paths
+        git listed are kept as hashes: a path names a record, and an erased person's file is
+        listed as deleted until the erasure is committed; their id must not stay behind in the
+        index or the cache (`crmtool subject verify-erased` looks there)."""
+        listed = self.listed if self.hashed else {_hash(path): key for path, key in self.listed.items()}
         return json.dumps({"index": self.index, "index_written": self.index_written, "taken": self.taken,
-                           "listed": self.listed}, sort_keys=True)
+                           "listed": listed, "folders": self.folders}, sort_keys=True)
+
+    def with_folders(self, root: Path, folders: Iterable[str]) -> "Worktree":
+        """This view, knowing `folders` too (found by a walk made after the view was taken)."""
+        known = dict(self.folders)
+        for folder in folders:
+            known.setdefault(folder, _identity_l(root / folder))
+        return replace(self, folders=known)
 
     @classmethod
     def from_text(cls, text: str | None) -> "Worktree | None":
@@ -66,23 +89,33 @@ class Worktree:
             data = json.loads(text) if text else None
         except ValueError:
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("index"), str) or not isinstance(
-                data.get("listed"), dict) or not all(isinstance(data.get(k), int) for k in ("index_written", "taken")):
+        if not isinstance(data, dict) or not isinstance(data.get("index"), str) or not all(
+                isinstance(data.get(k), dict) for k in ("listed", "folders")) or not all(
+                isinstance(data.get(k), int) for k in ("index_written", "taken")):
             return None
-        return cls(data["index"], data["index_written"], data["taken"], data["listed"])
+        return cls(data["index"], data["index_written"], data["taken"], data["listed"], data["folders"], hashed=True)
 
-    def changed_since(self, before: "Worktree | None") -> set[str] | None:
+    def changed_since(self, before: "Worktree | None", *, strays: bool = True) -> set[str] | None:
         """The paths that may differ from when `before` was taken; None when that cannot be
-        known from git (no earlier view, or git's index itself changed)."""
+        known from git (no earlier view, or git's index itself changed). With `strays`, also
+        None when a folder changed (an entry git does not list may have come or gone); a
+        caller to whom only record files matter passes False: a file saved by renaming a new
+        one over it, as editors and crmtool's own writers do, changes its folder too."""
         if before is None or before.index != self.index or before.taken // SECOND <= self.index_written // SECOND:
             return None  # no base, git's index changed, or the base was taken in a second git may not tell apart
-        return {path for path in self.listed.keys() | before.listed.keys()
-                if self.listed.get(path, "clean") != before.listed.get(path, "clean")}
+        if strays and any(self.folders.get(folder, "unknown") != key for folder, key in before.folders.items()):
+            return None  # an entry was made, removed or renamed in a folder: maybe one git does not list
+        now = {_hash(path): path for path in self.listed} if before.hashed else {path: path for path in self.listed}
+        if not before.listed.keys() <= now.keys():
+            return None  # a path git no longer lists (an untracked file removed, an edit undone): which one is not kept
+        return {path for key, path in now.items() if self.listed[path] != before.listed.get(key, "clean")}
 
 
-def worktree(root: Path, stamp: Path) -> Worktree | None:
+def worktree(root: Path, stamp: Path, folders: Iterable[str] = ()) -> Worktree | None:
     """git's view of records/ in `root` now, or None when git cannot give one. `stamp` is a
-    file the caller may touch (under build/): its new modification time says when."""
+    file the caller may touch (under build/): its new modification time says when. `folders`
+    (the ones an earlier view knew) are looked at before git is asked, with records/ itself
+    and each record type's folder."""
     found = git(root, "rev-parse", "--git-path", "index", "--show-prefix")
     if found is None or len(found.split("\n")) < 2:
         return None
@@ -91,6 +124,8 @@ def worktree(root: Path, stamp: Path) -> Worktree | None:
     taken = _touched(stamp)
     if index is None or taken is None:
         return None
+    wanted = {RECORDS, *(f"{RECORDS}/{folder}" for folder in FOLDERS), *folders}
+    known = {folder: _identity_l(root / folder) for folder in sorted(wanted)}
     output = git(root, "--no-optional-locks", "-c", "core.trustctime=true", "-c", "core.checkStat=default",
                  "-c", "core.quotePath=false", "status", "--porcelain=v2", "-z", "--untracked-files=all",
                  "--ignored=matching", "--no-renames", "--", RECORDS)
@@ -120,12 +155,34 @@ def worktree(root: Path, stamp: Path) -> Worktree | None:
             listed[path] = None
     if _identity(root / where) != index:
         return None  # git's index changed while git answered
-    return Worktree(index, int(index.split(":")[1]), taken, listed)
+    return Worktree(index, int(index.split(":")[1]), taken, listed, known)
+
+
+def _hash(path: str) -> str:
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """The folders under records/ that hold these paths (every level)."""
+    found = set()
+    for path in paths:
+        parts = path.split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            found.add("/".join(parts[:end]))
+    return found
 
 
 def _identity(path: Path) -> str | None:
     try:
         return stat_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _identity_l(path: Path) -> str | None:
+    """A folder's stat key, the folder itself (not a link's target); None when not there."""
+    try:
+        return stat_key(os.lstat(path))
     except OSError:
         return None
 

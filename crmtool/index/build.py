@@ -196,10 +196,10 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
             progress: Callable[[int], Callable[[int], None]] | None, only: Collection[str] | None = None) -> None:
     view, kept_strays = None, set()
     if only is None:  # not a watcher's list: ask git what changed since the last build (`git/status.py`)
-        view = worktree(repo.root, result.path.with_name(f".{result.path.name}.stamp"))
         before = None if result.whole else _remembered(db)
+        view = worktree(repo.root, result.path.with_name(f".{result.path.name}.stamp"))
         if view is not None and before is not None:
-            only = view.changed_since(before[0])
+            only = view.changed_since(before[0], strays=False)  # a new pipe changes no answer: see _strays_at
             kept_strays = before[1]
     if only is None:
         files, strays = repo.scan()  # links, pipes and the like are strays: never read (S011)
