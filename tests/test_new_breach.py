@@ -171,3 +171,17 @@ def test_the_workspace_form_proposes_the_same_id(tmp_path):
     assert created == ["records/breaches/b-2026-001.yaml"]
     path, _ = written(root, new(root, "breach", "--discovered", "2026-11-21T08:00", *LAPTOP, "--risk", "unlikely"))
     assert path == "records/breaches/b-2026-002.yaml"
+
+
+@pytest.mark.parametrize("count, english, dutch", [
+    (1, "Left out: 1 person with", "Weggelaten: 1 persoon met"),
+    (2, "Left out: 2 people with", "Weggelaten: 2 personen met"),
+])
+def test_export_counts_the_people_it_left_out_in_the_right_plural(count, english, dutch):
+    """Issue 19's loose ends: `crmtool export` said "Left out: 1 people" ("1 personen")."""
+    from crmtool import i18n
+    singular = "Left out: {count} person with a restriction or an objection in force"
+    plural = "Left out: {count} people with a restriction or an objection in force"
+    for language, expected in (("en", english), ("nl", dutch)):
+        with i18n.speaking(language):
+            assert i18n.ngettext(singular, plural, count).format(count=count).startswith(expected)
