@@ -108,6 +108,7 @@ SUCCESS: list[tuple[str, Callable[[Path], None]]] = [
     ("import csv in.csv --purpose office-holders --source public-register", contacts_csv),
     ("index", no_setup),
     ("merge p-r5epc6 p-2n3qp7 --dry-run", no_setup),
+    ("new breach --discovered 2026-11-23T10:00 --nature Laptop --risk risk --no-interactive", no_setup),
     ("new interaction --date 2026-11-20 --kind meeting --summary Overleg --purpose office-holders"
      " --organisation gemeente-almere --staff anna --no-interactive", no_setup),
     ("new organisation --name Voorbeeldgemeente --kind municipality --no-interactive --dry-run", no_setup),
@@ -157,6 +158,8 @@ FAILURE: list[tuple[str, Callable[[Path], None]]] = [
     ("import csv in.csv --purpose office-holders --source public-register", bad_contacts_csv),
     ("index", index_unwritable),
     ("merge p-r5epc6 p-2n3qp7 --dry-run", broken_person),
+    ("new breach --discovered 2026-11-23T10:00 --nature Laptop --risk high-risk --no-interactive",
+     no_setup),   # written, and P037 says the people are still to be told
     ("new person --given Tessa --family Voorbeeld --email not-an-address --purpose office-holders"
      " --source public-register --no-interactive", no_setup),   # written, and the check fails on it
     ("places sync", work_to_do_unwritable),

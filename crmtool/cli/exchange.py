@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from .options import format_option, parse_day, resolve_repo, resolve_today, root_option, today_option
 from .output import refuse_under_records, write_out
 
@@ -135,8 +135,9 @@ def export(kind: str, purpose: str, fields: str | None, out: Path | None, on: st
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     selection = select(model, purpose, wanted, day)
     if selection.left_out:
-        click.echo(_("Left out: {count} people with a restriction or an objection in force").format(
-            count=selection.left_out), err=True)
+        click.echo(ngettext("Left out: {count} person with a restriction or an objection in force",
+                            "Left out: {count} people with a restriction or an objection in force",
+                            selection.left_out).format(count=selection.left_out), err=True)
     if kind == "xlsx":
         data = to_xlsx(selection)
         if out is None:

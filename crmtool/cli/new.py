@@ -19,6 +19,7 @@ from .options import resolve_repo, resolve_today, root_option, today_option
 LISTED = 40
 """Choices up to this many are listed before the question; longer lists (all organisations
 of a large network) would scroll the question away, so only a typed id or name is checked."""
+METAVARS = {"date": "YYYY-MM-DD", "moment": "YYYY-MM-DDTHH:MM", "number": "N", "slug": "ID"}
 
 
 @click.group("new")
@@ -45,7 +46,7 @@ def _command(kind: str) -> click.Command:
                                        help=spec.help))
         else:
             params.append(click.Option([spec.flag, spec.name], multiple=spec.multiple, default=None,
-                                       metavar="YYYY-MM-DD" if spec.kind == "date" else "TEXT", help=spec.help))
+                                       metavar=METAVARS.get(spec.kind, "TEXT"), help=spec.help))
     params += [
         click.Option(["--id", "record_id"], default=None, metavar="ID",
                      help="Use this id instead of the proposed one (refused when taken)."),
@@ -148,5 +149,5 @@ def _question(session, kind: str, spec, values: dict):
         return [part.strip() for part in answer.split(",") if part.strip()] if spec.multiple else answer
 
 
-for _kind in ("person", "organisation", "role", "request", "interaction"):
+for _kind in ("person", "organisation", "role", "request", "interaction", "breach"):
     new.add_command(_command(_kind))

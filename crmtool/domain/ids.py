@@ -25,8 +25,18 @@ from .texts import ascii_fold, slug
 
 ID_ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"  # no 0/o, 1/l: ids are read aloud and typed
 
-__all__ = ["ID_ALPHABET", "ID_PATTERN", "opaque", "person_id", "readable", "numbered", "dated", "slug",
-           "request_prefix_ok"]
+__all__ = ["ID_ALPHABET", "ID_PATTERN", "FOLDER_IDS", "opaque", "person_id", "readable", "numbered", "dated",
+           "slug", "request_prefix_ok", "breach_id"]
+
+BREACH_ID = re.compile(r"^b-(\d{4})-(\d{3,})$")
+"""A breach's id (docs/records.md, the breach schema): `b-`, the year of discovery, a number of
+three digits or more (`b-2026-001`). A breach is referred to by its number in the register
+and in letters to the supervisory authority, never by what happened: a file name such as
+`laptop-gestolen` stays in git history, and what happened may name someone."""
+
+FOLDER_IDS = {"breaches": (BREACH_ID, "b-YYYY-NNN")}
+"""Folders whose ids have a form of their own besides ID_PATTERN (rule S002), with the form
+as the messages show it."""
 
 PREFIX_PATTERN = re.compile(r"^[a-z]{1,5}$")
 """A request prefix: one short word of letters, so that it can never carry a name."""
@@ -71,6 +81,14 @@ def numbered(prefix: str, year: int, taken: Collection[str]) -> str:
     numbers = [int(m.group(2)) for m in found if int(m.group(1)) == year]
     width = max((len(m.group(2)) for m in found), default=4)
     return f"{prefix}-{year}-{max(numbers, default=0) + 1:0{width}d}"
+
+
+def breach_id(year: int, taken: Collection[str]) -> str:
+    """`b-YEAR-NNN`, one more than the highest number of that year of discovery, in three
+    digits (more when there are more than 999): what `crmtool new breach` and the workspace's
+    new-breach form propose."""
+    numbers = [int(m.group(2)) for m in map(BREACH_ID.match, taken) if m and int(m.group(1)) == year]
+    return f"b-{year}-{max(numbers, default=0) + 1:03d}"
 
 
 def request_prefix_ok(prefix: str) -> bool:

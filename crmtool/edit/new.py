@@ -47,11 +47,11 @@ from ..domain.texts import full_name, localised
 from .schema_ref import SchemaReferences
 
 FOLDER = {"person": "people", "organisation": "organisations", "role": "roles",
-          "request": "requests", "interaction": "interactions"}
+          "request": "requests", "interaction": "interactions", "breach": "breaches"}
 FOLLOW_UP_DAYS = 14
 """Days from receipt to a new request's follow-up date, when crmtool.yaml sets none."""
 DATA_SUBJECT_KINDS = ("access", "rectification", "erasure", "portability", "objection", "restriction")
-LOADED = ("vocabularies", "purposes", "staff", "organisations", "requests")
+LOADED = ("vocabularies", "purposes", "staff", "organisations", "requests", "processors")
 """The folders `new` reads whole: small, and where the choices and the routing come from.
 People and roles are only listed (ids), so `new` stays quick at 100,000 people."""
 
@@ -66,7 +66,7 @@ class Field:
     help: str
     required: bool = False
     multiple: bool = False
-    kind: str = "text"  # text | date | bool
+    kind: str = "text"  # text | date | moment (date and time) | number | slug | bool
     source: str | None = None
     ask: bool = False  # asked in a terminal even though it may stay empty
 
@@ -160,6 +160,26 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("owner", N_("The team that maintains the record."), source="vocabulary:teams"),
         Field("tag", N_("Tag; repeat for more."), multiple=True, source="vocabulary:tags"),
     ),
+    "breach": (
+        Field("discovered", N_("When we became aware of the breach, as YYYY-MM-DDTHH:MM; the 72 hours run from "
+                               "it."), required=True, kind="moment"),
+        Field("occurred", N_("When the breach happened, if known."), kind="date", ask=True),
+        Field("nature", N_("What happened (never a person's name)."), required=True),
+        Field("data_category", N_("The categories of data concerned; repeat for more."), multiple=True,
+              source="enum:breach.data_categories", ask=True),
+        Field("data_subject", N_("The categories of people concerned, such as members; repeat for more."),
+              multiple=True, kind="slug", ask=True),
+        Field("approximate_subjects", N_("About how many people are concerned."), kind="number", ask=True),
+        Field("risk", N_("The risk to the people concerned: unlikely, risk (notify the supervisory authority) or "
+                         "high-risk (tell the people too)."), required=True, source="enum:breach.risk"),
+        Field("processor", N_("The processor where it happened, if it happened at one (processor id)."),
+              source="records:processors", ask=True),
+        Field("consequences", N_("The likely consequences; for an unlikely risk, why it is unlikely."), ask=True),
+        Field("measures", N_("The measures taken or proposed."), ask=True),
+        Field("by", N_("Who records it (staff id)."), source="staff", ask=True),
+        Field("owner", N_("The team that maintains the record (default: the first team of the colleague who "
+                          "records it)."), source="vocabulary:teams"),
+    ),
 }
 
 
@@ -227,10 +247,13 @@ class Session:
         if source == "staff":
             return [(r.id, str(r.get("name", ""))) for r in sorted(self.model.of("staff"), key=lambda r: r.id)
                     if routing.is_active(self.model, r.id)]
-        if source in ("records:purposes", "records:organisations"):
+        if source in ("records:purposes", "records:organisations", "records:processors"):
             folder = source.split(":", 1)[1]
             return [(r.id, self._label(r.data, "title" if folder == "purposes" else "name"))
                     for r in sorted(self.model.of(folder), key=lambda r: r.id)]
+        if kind == "breach" and name == "data_subject":  # offered, not enforced: any category may be hit
+            return [(s, "") for s in sorted({s for r in self.model.of("purposes")
+                                             for s in r.get("data_subjects") or [] if isinstance(s, str)})]
         if source.startswith("enum:"):
             return [(v, "") for v in self._enum(source)]
         return None
@@ -281,7 +304,7 @@ class Session:
         if spec.multiple:
             items = [raw] if isinstance(raw, str) else list(raw or [])
             items = [p.strip() for item in items for p in str(item).split(",") if p.strip()] \
-                if spec.source else [str(i).strip() for i in items if str(i).strip()]
+                if spec.source or spec.kind == "slug" else [str(i).strip() for i in items if str(i).strip()]
             return list(dict.fromkeys(self._one(kind, spec, item, values or {}) for item in items))
         if spec.kind == "bool":
             return bool(raw)
@@ -289,6 +312,15 @@ class Session:
         return self._one(kind, spec, text, values or {}) if text else None
 
     def _one(self, kind: str, spec: Field, text: str, values: dict) -> Any:
+        if spec.kind == "moment":
+            return moment(spec, text)
+        if spec.kind == "number":
+            if not re.fullmatch(r"\d+", text):
+                raise UsageError(_("{flag}: '{value}' is not a whole number.").format(flag=spec.flag, value=text))
+            return int(text)
+        if spec.kind == "slug" and not ID_PATTERN.match(text):
+            raise UsageError(_("{flag}: '{value}' is not a category: use lower-case letters, digits and single "
+                               "hyphens, such as {example}.").format(flag=spec.flag, value=text, example="members"))
         if spec.kind == "date":
             day = parse_date(text)
             if day is None:
@@ -339,7 +371,8 @@ class Session:
         document = self.schemas.documents.get(f"{schema_name}.schema.json") or {}
         node = (document.get("$defs") or {}).get(prop) if schema_name == "defs" else \
             (document.get("properties") or {}).get(prop)
-        return list((node or {}).get("enum") or [])
+        node = node or {}
+        return list(node.get("enum") or (node.get("items") or {}).get("enum") or [])  # a list's items too
 
     def _label(self, data: Any, key: str = "label") -> str:
         return localised((data or {}).get(key), self.model.language) or "" if isinstance(data, dict) else ""
@@ -386,6 +419,8 @@ class Session:
             context.update(self._request_context(values, proposal))
             if values["follow_up"] is None:
                 values["follow_up"] = values["received"] + dt.timedelta(days=follow_up_days(self.model.config))
+        if kind == "breach":
+            context.update(self._breach_context(values))
         folder = FOLDER[kind]
         taken = self.listing.ids[folder]
         if record_id:
@@ -419,6 +454,19 @@ class Session:
         return {"channel": values["consent_channel"],
                 "wording": wording.get("id") if isinstance(wording, dict) else None}
 
+    def _breach_context(self, values: dict) -> dict:
+        """The texts as a map of the repository's language (as the example breach writes
+        them), and the team: the one given, else the first team of the colleague recording it."""
+        language = self.model.language
+        texts = {name: {language: values[name]} if values[name] else None
+                 for name in ("nature", "consequences", "measures")}
+        owner = values["owner"]
+        if not owner and values["by"]:
+            member = self.model.get("staff", values["by"])
+            teams = [t for t in (member.get("teams") or []) if isinstance(t, str)] if member else []
+            owner = teams[0] if teams else None
+        return {"texts": texts, "owner": owner}
+
     def _request_context(self, values: dict, proposal: routing.Proposal | None) -> dict:
         pipeline = pipeline_of(self.model.config)
         stage = pipeline.start[0] if pipeline.start else "received"
@@ -435,6 +483,10 @@ class Session:
         if not ID_PATTERN.match(record_id):
             raise UsageError(_("--id: '{id}' is not a valid id: use lower-case letters, digits and single "
                                "hyphens, such as {example}.").format(id=record_id, example="gemeente-almere"))
+        form = ids.FOLDER_IDS.get(folder)
+        if form is not None and not form[0].match(record_id):
+            raise UsageError(_("--id: '{id}' is not a valid id here: these records are named {form}.").format(
+                id=record_id, form=form[1]))
         if record_id in taken:
             file = self.listing.file(folder, record_id)
             raise UsageError(_("--id: '{id}' is taken ({path}); choose another or leave --id out for a free "
@@ -451,6 +503,8 @@ class Session:
             return role_id(self.model, values["organisation"], values["function"], values["start"].year, taken)
         if kind == "request":
             return ids.numbered(request_prefix(self.model, values["kind"]), values["received"].year, taken)
+        if kind == "breach":
+            return ids.breach_id(int(values["discovered"][:4]), taken)
         return ids.dated("i", values["date"], taken)  # never from the summary: it names people
 
     def _refuse_unsafe(self, kind: str, path: str, text: str) -> None:
@@ -463,6 +517,21 @@ class Session:
             raise UsageError(_("The template for a new {kind} gives a file that is not safe YAML ({detail}); "
                                "check {template}.").format(kind=kind, detail=detail,
                                                           template=(template_dir(self.repo.root) / f"{kind}.yaml")))
+
+
+def moment(spec: Field, text: str) -> str:
+    """A date and time as the breach schema writes it, `YYYY-MM-DDTHH:MM` (a space for the
+    `T` and seconds are accepted as typed; the seconds are dropped, as the 72 hours do not
+    need them). A date alone is refused: the deadline needs the hour."""
+    found = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::\d{2})?", text.strip())
+    try:
+        if found is None:
+            raise ValueError(text)
+        value = dt.datetime.strptime(f"{found.group(1)}T{int(found.group(2)):02d}:{found.group(3)}", "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise UsageError(_("{flag}: '{value}' is not a date and time; use YYYY-MM-DDTHH:MM, such as "
+                           "2026-11-20T14:30.").format(flag=spec.flag, value=text)) from None
+    return value.isoformat(timespec="minutes")
 
 
 def follow_up_days(config: dict) -> int:
@@ -562,6 +631,8 @@ def yaml_value(value: Any, quote: bool = False) -> str:
     `[x]`, `# y`). `quote=True` always quotes a string (phone numbers, by convention)."""
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(yaml_value(item, quote) for item in value) + "]"
+    if isinstance(value, dict):  # texts per language: {nl: ...}
+        return "{" + ", ".join(f"{yaml_value(k)}: {yaml_value(v, quote)}" for k, v in value.items()) + "}"
     style = '"' if isinstance(value, str) and (quote or not plain_ok(value, flow=True)) else None
     text = yaml.dump([value], Dumper=yaml.SafeDumper, default_flow_style=True, default_style=style,
                      allow_unicode=True, width=1 << 30)

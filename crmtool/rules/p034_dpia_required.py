@@ -1,5 +1,4 @@
-"""P034: a purpose that profiles, holds special categories or criminal data, or concerns
-children needs a DPIA.
+"""P034: a purpose that profiles, holds special categories or criminal data, or concerns children needs a DPIA.
 
 A processing likely to result in a high risk needs a data protection impact assessment
 before it starts (Art. 35(1)); Art. 35(3) and the supervisors' lists (the Dutch AP's and the

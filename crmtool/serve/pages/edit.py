@@ -92,6 +92,9 @@ def _proposed_id(folder: str, data: dict, model: Model, today: dt.date) -> str |
         return ids.numbered(request_prefix(model, data["kind"]), received.year, taken)
     if folder == "interactions":
         return ids.dated("i", parse_date(data.get("date")) or today, taken)
+    if folder == "breaches":  # the year of discovery, as `crmtool new breach` numbers them
+        discovered = parse_date(str(data.get("discovered") or "")[:10])
+        return ids.breach_id((discovered or today).year, taken)
     return None
 
 
