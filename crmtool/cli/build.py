@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from .options import resolve_repo, resolve_today, root_option, today_option
 
 
@@ -54,7 +54,9 @@ def build(out: Path | None, language: str | None, with_directory: bool | None, t
     click.echo(_("Register written to {path}: {pages} pages in {languages}.").format(
         path=built.out, pages=built.pages, languages=", ".join(built.languages)))
     if built.listed is not None:
-        click.echo(_("The directory lists {count} public roles.").format(count=built.listed))
+        click.echo(ngettext("The directory lists {count} public role.", "The directory lists {count} public roles.",
+                            built.listed).format(count=built.listed))
     if built.withheld:
-        click.echo(_("Left out of the directory: {count} public roles whose holder has a restriction in force.")
-                   .format(count=built.withheld))
+        click.echo(ngettext("Left out of the directory: {count} public role whose holder has a restriction in force.",
+                            "Left out of the directory: {count} public roles whose holder has a restriction in force.",
+                            built.withheld).format(count=built.withheld))
