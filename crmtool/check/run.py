@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import i18n
 from ..domain import waivers
 from ..git.blobs import file_hashes, git_state
+from ..git.status import Worktree, folders_of, worktree
 from ..load.cache import CheckCache, FileEntry, open_cache
 from .files import check_files
 from ..findings import Finding, summarise
@@ -73,10 +75,17 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
         # The settings themselves cannot be trusted: report them, check nothing else (exit 2).
         return CheckResult(sorted(config_findings), 1, config_broken=True,
                            summary=summarise(config_findings, 1))
-    files, strays = repo.scan()
     cache = open_cache(repo) if use_cache else None
+    view, seen = _git_view(repo, cache) if cache else (None, None)
+    if cache and seen and not keep_model and view is not None and view.changed_since(seen[0]) == set():
+        findings = cache.result(_result_key(repo, today, seen[1], config))  # nothing changed: not even a walk
+        if findings is not None:
+            cache.close()
+            return finish(findings, config, today, paths, seen[2])
+    files, strays = repo.scan()
     blobs, stats = _known_hashes(repo, files, cache) if cache else ({}, {})
-    key = _result_key(repo, today, files, strays, blobs, config) if cache else None
+    records = _records_key(files, strays, blobs) if cache else None
+    key = _result_key(repo, today, records, config) if records else None
     findings = cache.result(key) if cache and key and not keep_model else None
     model = None
     if findings is None:
@@ -88,10 +97,14 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
             for rule in REPOSITORY_RULES:  # in this process: see docs/decisions.md, "Rules across records"
                 findings.extend(rule.check(context))
         if cache and key is None:  # the files first hashed while they were read
-            key = _result_key(repo, today, files, strays, blobs, config)
+            records = _records_key(files, strays, blobs)
+            key = _result_key(repo, today, records, config) if records else None
         if cache and key:
             cache.store_result(key, findings)
     if cache:
+        if view is not None and records:
+            found = view.with_folders(repo.root, folders_of([f.path for f in files] + [s.path for s in strays]))
+            cache.note(VIEW_NOTE, json.dumps({"view": found.text(), "records": records, "files": len(files) + 1}))
         cache.close()
     result = finish(findings, config, today, paths, len(files) + 1)
     if keep_model:
@@ -122,23 +135,51 @@ def _known_hashes(repo: Repository, files: list, cache: CheckCache) -> tuple[dic
     return file_hashes(repo.root, [f.path for f in files if f.path in remembered], remembered)
 
 
-def _result_key(repo: Repository, today: dt.date, files: list, strays: list, blobs: dict,
-                config: dict) -> str | None:
-    """Everything a whole result depends on besides the tool key: the day, every file's
-    content, the git state that the commit-message rule reads and the other files rules read
-    (`rules.inputs`: CODEOWNERS, the postcode table). None when a file could not be hashed
-    (it is unreadable, and reported as such every time)."""
+def _records_key(files: list, strays: list, blobs: dict) -> str | None:
+    """Every record file's path and content and every stray: what a whole result depends on
+    under records/. None when a file could not be hashed (it is unreadable, and reported as
+    such every time)."""
     if any(f.path not in blobs for f in files):
         return None
-    digest = hashlib.sha256(today.isoformat().encode())
+    digest = hashlib.sha256()
     for file in files:
         digest.update(f"\n{file.path} {blobs[file.path]}".encode())
     for stray in strays:
         digest.update(f"\n{stray.path} {stray.reason}".encode())
+    return digest.hexdigest()
+
+
+def _result_key(repo: Repository, today: dt.date, records: str, config: dict) -> str:
+    """Everything a whole result depends on besides the tool key: the day, the records
+    (`_records_key`), the git state that the commit-message rule reads and the other files
+    rules read (`rules.inputs`: CODEOWNERS, the postcode table)."""
+    digest = hashlib.sha256(f"{today.isoformat()}\n{records}".encode())
     digest.update(b"\n" + git_state(repo.root))
     for path, identity in sorted(rule_inputs(repo.root, config).items()):
         digest.update(f"\n{path} ".encode() + identity)
     return digest.hexdigest()
+
+
+VIEW_NOTE = "worktree"
+STAMP = "build/.check-cache.stamp"
+
+
+def _git_view(repo: Repository, cache: CheckCache) -> tuple[Worktree | None, tuple[Worktree, str, int] | None]:
+    """git's view of the records now (`git/status.py`), and what the last check kept: its view
+    then, the key of the records it saw and how many files it counted. When git vouches that
+    nothing under records/ changed since (no path, no folder), the records key is still right
+    and a stored result can be taken without walking a folder or stat'ing a file."""
+    kept = cache.noted(VIEW_NOTE)
+    seen = None
+    try:
+        data = json.loads(kept) if kept else None
+        if isinstance(data, dict):
+            before = Worktree.from_text(data["view"])
+            if before is not None and isinstance(data["records"], str) and isinstance(data["files"], int):
+                seen = (before, data["records"], data["files"])
+    except (ValueError, KeyError, TypeError):
+        seen = None
+    return worktree(repo.root, repo.root / STAMP, seen[0].folders if seen else ()), seen
 
 
 def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSet, rules: list,

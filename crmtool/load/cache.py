@@ -42,12 +42,13 @@ from .repo import CONFIG_FILE, Repository, read_regular
 from .store import Store
 
 CACHE_FILE = "build/check-cache.sqlite"
-FORMAT = "3"  # bump when the layout of the stored values changes (3: a MAC on every row)
+FORMAT = "4"  # bump when the layout of the stored values changes (3: a MAC on every row; 4: notes)
 
 _TABLES = {
     "files": "path TEXT PRIMARY KEY, blob TEXT NOT NULL, stat TEXT NOT NULL, loaded INTEGER NOT NULL, "
              "data TEXT NOT NULL, findings TEXT NOT NULL, seen_mac BLOB NOT NULL, mac BLOB NOT NULL",
     "results": "key TEXT PRIMARY KEY, findings TEXT NOT NULL, mac BLOB NOT NULL",
+    "notes": "name TEXT PRIMARY KEY, value TEXT NOT NULL, mac BLOB NOT NULL",
 }
 
 
@@ -252,6 +253,30 @@ class CheckCache(Store):
                                 "(SELECT rowid FROM results ORDER BY rowid DESC LIMIT 8)")
         except sqlite3.Error:
             pass
+
+    def noted(self, name: str) -> str | None:
+        """A note the check keeps besides its results (git's view of the records when it last
+        ran: `check/run.py`); None when missing or not intact."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value, mac FROM notes WHERE name = ?", (name,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or not isinstance(row[0], str) or not self.intact(row[1], "note", name, row[0]):
+            return None
+        return row[0]
+
+    def note(self, name: str, value: str) -> None:
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO notes VALUES (?, ?, ?)",
+                                (name, value, self.mac("note", name, value)))
+        except sqlite3.Error:
+            pass
+
 
 def _decoded(loaded, data) -> tuple[object] | None:
     """A stored record's data, wrapped in a tuple; None when the row is not what we write (a
