@@ -54,6 +54,21 @@ def test_demo_passes_its_check(demo300):
     assert len([f for f in result.findings if f.severity == "warning"]) <= 3
 
 
+def test_every_kind_of_data_subject_request_passes_the_gdpr_rules(tmp_path):
+    """Enough people for every kind of request: a granted objection shows on its person
+    (P024), a partly granted access names its ground (P038), a closed rectification and an
+    erasure record the recipients told (P040)."""
+    root = tmp_path / "repo"
+    generate(root, 3000, 1, TODAY, git=False)
+    requests = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files(root, "requests")]
+    closed = {r["kind"] for r in requests if r.get("closed")}
+    assert {"access", "rectification", "objection", "erasure"} <= closed
+    objectors = [p for p in files(root, "people") if "objections:" in p.read_text(encoding="utf-8")]
+    assert objectors
+    result = run_check(Repository(root), TODAY, use_cache=False)
+    assert [f for f in result.findings if f.severity == "error"] == []
+
+
 def test_demo_records_are_in_the_canonical_layout(demo300):
     """`crmtool fmt --check` runs in CI: a demo repository must pass it as it comes."""
     root, _counts = demo300

@@ -238,13 +238,22 @@ def _subject_request(rng: random.Random, kind: str, role: Role, received: dt.dat
         history.append({"date": days_after(verified, 1), "stage": "in-progress", "by": "eline"})
         history.append({"date": closed, "stage": "closed", "by": "eline",
                         "note": "Afgehandeld binnen de termijn; verzoeker per e-mail geïnformeerd."})
-        outcome = (closed, rng.choice(("granted", "granted", "partly-granted")),
-                   "Verzoek beantwoord met een overzicht van de vastgelegde gegevens.")
+        decision = rng.choice(("granted", "granted", "partly-granted")) if kind == "access" else "granted"
+        outcome = (closed, decision, "Verzoek beantwoord met een overzicht van de vastgelegde gegevens.",
+                   "art-15-4" if decision == "partly-granted" else None)  # a copy must not harm others' rights
     else:
         follow_up = max(today, days_after(received, 14))
-    return Request(kind, titles[kind], received, rng.choice(("email", "web-form")), role.person, None, ["privacy"],
-                   "eline", history[-1]["stage"], history, "privacy", follow_up, closed,
-                   verified if verified <= today else None, outcome)
+    request = Request(kind, titles[kind], received, rng.choice(("email", "web-form")), role.person, None,
+                      ["privacy"], "eline", history[-1]["stage"], history, "privacy", follow_up, closed,
+                      verified if verified <= today else None, outcome)
+    if closed is not None and kind == "rectification":  # Art. 19: the hosting holds the records
+        request.recipients_notified = [("hosting", closed)]
+    if closed is not None and kind == "objection" and role.person is not None:  # Art. 21: it acts on the person
+        role.person.objections.append(("events", closed, request))
+    return request
+
+
+ERASED_NOTE = "Alle gegevens gewist; de verwijdering is vastgelegd zonder persoonsgegevens."
 
 
 def _erasure(rng: random.Random, landscape: Landscape, today: dt.date) -> Request:
@@ -258,9 +267,11 @@ def _erasure(rng: random.Random, landscape: Landscape, today: dt.date) -> Reques
                {"date": days_after(received, 2), "stage": "in-progress", "by": "eline"},
                {"date": closed, "stage": "closed", "by": "eline",
                 "note": "Verwijderd met crmtool subject erase; verzoeker per e-mail geïnformeerd."}]
-    return Request("erasure", "Verzoek om verwijdering van alle gegevens", received, "web-form", None, town,
-                   ["privacy"], "eline", "closed", history, "privacy", None, closed, days_after(received, 1),
-                   (closed, "granted", "Alle gegevens gewist; de verwijdering is vastgelegd zonder persoonsgegevens."))
+    request = Request("erasure", "Verzoek om verwijdering van alle gegevens", received, "web-form", None, town,
+                      ["privacy"], "eline", "closed", history, "privacy", None, closed, days_after(received, 1),
+                      (closed, "granted", ERASED_NOTE, None))
+    request.recipients_notified = [("hosting", closed), ("mail-provider", closed)]
+    return request
 
 
 def _about(rng: random.Random, request: Request, role: Role, today: dt.date) -> Interaction:

@@ -68,6 +68,7 @@ class Person:
     purposes: list = field(default_factory=list)  # dicts: purpose, since, source, notified
     consents: list = field(default_factory=list)  # dicts: purpose, given, channel, wording
     subscriptions: list = field(default_factory=list)
+    objections: list = field(default_factory=list)  # (scope, date, request): granted objections (Art. 21)
     tags: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # (date, staff, text)
     fields: dict = field(default_factory=dict)
@@ -130,7 +131,8 @@ class Request:
     follow_up: dt.date | None = None
     closed: dt.date | None = None
     identity_verified: dt.date | None = None
-    outcome: tuple | None = None  # (date, decision, note)
+    outcome: tuple | None = None  # (date, decision, note, ground or None)
+    recipients_notified: list | None = None  # (recipient, date): rectification and erasure, once closed
     id: str = ""
 
 

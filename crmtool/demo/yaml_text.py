@@ -78,6 +78,9 @@ def person(p: Person, today: dt.date) -> str:
                   for c in p.consents]
     if p.subscriptions:
         lines.append(f"subscriptions: {_ids(p.subscriptions)}")
+    if p.objections:
+        lines.append("objections: [" + ", ".join(f"{{scope: {scope}, date: {_d(day)}, request: {request.id}}}"
+                                                 for scope, day, request in p.objections) + "]")
     if p.tags:
         lines.append(f"tags: {_ids(p.tags)}")
     if p.notes:
@@ -186,8 +189,12 @@ def request(r: Request) -> str:
         lines.append(f"identity_verified: {{date: {_d(r.identity_verified)}, method: "
                      f"{q('Bevestiging vanaf het e-mailadres dat bij ons bekend is')}, by: eline}}")
     if r.outcome is not None:
-        day, decision, note = r.outcome
-        lines.append(f"outcome: {{date: {_d(day)}, decision: {decision}, note: {q(note)}}}")
+        day, decision, note, ground = r.outcome
+        grounds = f", ground: {ground}" if ground else ""
+        lines.append(f"outcome: {{date: {_d(day)}, decision: {decision}{grounds}, note: {q(note)}}}")
+    if r.recipients_notified is not None:
+        lines.append("recipients_notified: [" + ", ".join(f"{{recipient: {who}, date: {_d(day)}}}"
+                                                          for who, day in r.recipients_notified) + "]")
     if r.closed is not None:
         lines.append(f"closed: {_d(r.closed)}")
     lines.append(f"owner: {r.owner}")
