@@ -216,7 +216,8 @@ def test_phone_regions_find_every_number_libphonenumber_finds():
 def test_pieces_between_nul_bytes_are_the_decoded_split():
     rng = random.Random(11)
     for _ in range(300):
-        data = bytes(rng.choice([0, 0, 10, 48, 65, 195, 169, 226, 130, 172, 255, 0xC3]) for _ in range(rng.randint(0, 60)))
+        choices = [0, 0, 10, 48, 65, 195, 169, 226, 130, 172, 255, 0xC3]
+        data = bytes(rng.choice(choices) for _ in range(rng.randint(0, 60)))
         size = rng.randint(1, 8)
         blocks = [data[i:i + size] for i in range(0, len(data), size)] or [b""]
         assert list(fast._pieces(blocks)) == data.decode("utf-8", "replace").split("\0")
