@@ -392,11 +392,28 @@ def verify(repo: Repository, person_or_hash: str, *, history: bool = False) -> l
 
 
 def _working_tree(root: Path, hashes: Hashes) -> list[Place]:
+    """Every file's path and content, spread over the cores (`load.pool`); in the order of
+    the files, as one process would find them."""
+    from ..load.pool import map_each, without_gc
     places = []
-    for rel, path in _tree_files(root):
-        places += hashes.path_places(rel)
-        places += hashes.file_places(rel, path)
+    with without_gc():
+        for found in map_each(list(_tree_files(root)), _TreeJob(hashes)):
+            places += found
     return places
+
+
+class _TreeJob:
+    """The places of one file of the work tree: its path, then its content."""
+
+    def __init__(self, hashes: Hashes) -> None:
+        self.hashes = hashes
+
+    def start(self) -> None:
+        pass
+
+    def __call__(self, item: tuple[str, str]) -> list[Place]:
+        rel, path = item
+        return self.hashes.path_places(rel) + self.hashes.file_places(rel, path)
 
 
 def _suffix(path: str) -> str:
@@ -518,10 +535,9 @@ def _tag_name(data: bytes) -> str | None:
 
 
 def _objects(root: Path):
-    """(sha, type, content) of every object in the repository's object store but its trees."""
-    for sha, kind, data in cat_file_all(root):
-        if kind != "tree":
-            yield sha, kind, data
+    """(sha, type, content) of every object in the repository's object store but its trees
+    (which git lists and does not read)."""
+    yield from cat_file_all(root, skip=("tree",))
 
 
 def _git(root: Path, *args: str) -> str:
