@@ -42,7 +42,7 @@ PATH_PIECE = re.compile(r"[^-_.]+")
 _SPACES = re.compile(r"\s+")
 _SPACE = re.compile(r"\s")
 
-MEMO_LIMIT = 400_000
+MEMO_LIMIT = 200_000
 """Values remembered per kind before the memory is emptied (a bound on memory, not a cache
 that must hold everything: a value forgotten is hashed again)."""
 

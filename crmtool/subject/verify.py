@@ -396,8 +396,8 @@ def _working_tree(root: Path, hashes: Hashes) -> list[Place]:
     the files, as one process would find them."""
     from ..load.pool import map_each, without_gc
     places = []
-    with without_gc():
-        for found in map_each(list(_tree_files(root)), _TreeJob(hashes)):
+    with without_gc():  # the paths alone are handed over: every worker starts with this list
+        for found in map_each([rel for rel, _path in _tree_files(root)], _TreeJob(hashes, str(root))):
             places += found
     return places
 
@@ -405,15 +405,15 @@ def _working_tree(root: Path, hashes: Hashes) -> list[Place]:
 class _TreeJob:
     """The places of one file of the work tree: its path, then its content."""
 
-    def __init__(self, hashes: Hashes) -> None:
+    def __init__(self, hashes: Hashes, root: str) -> None:
         self.hashes = hashes
+        self.root = root
 
     def start(self) -> None:
         pass
 
-    def __call__(self, item: tuple[str, str]) -> list[Place]:
-        rel, path = item
-        return self.hashes.path_places(rel) + self.hashes.file_places(rel, path)
+    def __call__(self, rel: str) -> list[Place]:
+        return self.hashes.path_places(rel) + self.hashes.file_places(rel, os.path.join(self.root, rel))
 
 
 def _suffix(path: str) -> str:
