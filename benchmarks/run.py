@@ -99,6 +99,8 @@ MEASUREMENTS = {
     "serve-municipality": "workspace page: municipality",
     "serve-board": "workspace page: pipeline board",
     "serve-dashboard": "workspace page: dashboard",
+    "verify-tree": "subject verify-erased, work tree",
+    "verify-history": "subject verify-erased --history, 1,000 commits",
 }
 """Row key → label, in the order the rows are measured and shown."""
 
@@ -361,6 +363,16 @@ def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
             targets.append(Target(f"workspace: {name}, 95th percentile", "< 150 ms",
                                   f"{page.p95 * 1000:.0f} ms (median {page.median * 1000:.0f} ms, "
                                   f"{len(page.seconds)} requests)", page.p95 < 0.150))
+    for key, name, limit in (("verify-tree", "verify-erased, work tree", 2.0),
+                             ("verify-history", "verify-erased --history, 1,000 commits", 10.0)):
+        targets.append(by_ratio(name + " vs baseline", f"≤ {limit:.0f}× baseline", ratio(get(key), get("baseline")),
+                                limit))
+        found = get(key)
+        if found is not None and found.usable and found.memory_bytes is not None:
+            targets.append(Target(name + ", peak memory", "< 1 GiB (1024 MiB)",
+                                  f"{format_mib(found.memory_bytes)} MiB", found.memory_bytes < GIB))
+        else:
+            targets.append(Target(name + ", peak memory", "< 1 GiB (1024 MiB)", "not measured", None))
     return targets
 
 
@@ -785,10 +797,12 @@ def measure_size(root: Path, info: dict, args, report) -> SizeResult:
     if "serve" in wanted:
         for measurement in measure_serve(root, today, repeat, args.page_requests):
             record(measurement)
+    if "verify" in wanted:
+        measure_verify(root, args, record)
     return result
 
 
-GROUPS = ("index", "fmt", "changed", "readers", "cjs", "serve")
+GROUPS = ("index", "fmt", "changed", "readers", "cjs", "serve", "verify")
 """The rows that can be chosen with --only; the floor, the baseline and the check cold and warm
 always run (every ratio is to them)."""
 
@@ -875,6 +889,69 @@ def measure_changed_clone(root: Path, today: dt.date, repeat: int) -> Measuremen
         runs = [run_measured(check_command(today, "--changed-since", "HEAD~1", "--no-cache"), clone)
                 for _ in range(repeat)]
     return summarise("changed", runs, crmtool_result)
+
+
+VERIFY_COMMITS = 1000
+VERIFY_FILES_PER_COMMIT = 3
+
+
+def verify_result(run: Run) -> tuple[None, None, str]:
+    """From `subject verify-erased`: exit 0 (clean) or 1 (places named, one a line); the
+    number of places and a digest of them, the same in every repeat."""
+    if run.exit not in (0, 1):
+        raise ValueError(f"exit {run.exit}: {last_line(run.stderr)}")
+    places = len(run.stdout.splitlines()) if run.exit == 1 else 0
+    return None, None, f"{places} places {hashlib.sha256(run.stdout.encode()).hexdigest()[:12]}"
+
+
+def measure_verify(root: Path, args, record) -> None:
+    """The proof of erasure (issue 20, item 6) on the benchmark's own clone of the generated
+    repository (records only, no build/): VERIFY_COMMITS commits that each edit a few records
+    are added with one `git fast-import`, one person is erased with `crmtool subject erase`
+    and committed, then `verify-erased PERSON` (the work tree) and `verify-erased PERSON
+    --history` (every object of the store) run as processes. The clone is removed after."""
+    copy = root.parent / f"{root.name}.verify"
+    shutil.rmtree(copy, ignore_errors=True)
+    try:
+        done = subprocess.run(["git", "clone", "-q", str(root), str(copy)], capture_output=True, text=True)
+        if done.returncode != 0:
+            record(Measurement("verify-tree", problem=f"git clone failed: {last_line(done.stderr)}"))
+            return
+        rng = random.Random(args.seed)
+        paths = sorted(git(copy, "ls-files", "records").split())
+        branch = git(copy, "symbolic-ref", "HEAD")
+        contents: dict[str, bytes] = {}
+        stream = [f"reset {branch}\nfrom {git(copy, 'rev-parse', 'HEAD')}\n\n".encode()]
+        for number in range(1, VERIFY_COMMITS + 1):
+            message = f"Benchmark edit {number}".encode()
+            stream.append(b"commit %s\ncommitter crmtool benchmark <benchmark@example.invalid> %d +0000\n"
+                          b"data %d\n%s\n" % (branch.encode(), 1_700_000_000 + number * 60, len(message), message))
+            for path in rng.sample(paths, VERIFY_FILES_PER_COMMIT):
+                text = contents.get(path) or (copy / path).read_bytes()
+                text = contents[path] = text + b"# benchmark edit %d\n" % number
+                stream.append(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode(), len(text), text))
+            stream.append(b"\n")
+        done = subprocess.run(["git", "-C", str(copy), "fast-import", "--quiet"], input=b"".join(stream),
+                              capture_output=True)
+        if done.returncode != 0:
+            record(Measurement("verify-tree", problem=f"git fast-import failed: {last_line(done.stderr.decode())}"))
+            return
+        git(copy, "reset", "-q", "--hard")
+        person = sorted((copy / "records" / "people").glob("*.yaml"))[0].stem
+        erased = subprocess.run([sys.executable, "-m", "crmtool", "subject", "erase", person, "--today",
+                                 args.today.isoformat()], cwd=copy, capture_output=True, text=True)
+        if erased.returncode != 0:
+            record(Measurement("verify-tree", problem=f"erase failed: {last_line(erased.stderr)}"))
+            return
+        git(copy, "add", "-A")
+        git(copy, "-c", "user.name=crmtool benchmark", "-c", "user.email=benchmark@example.invalid",
+            "commit", "-q", "--no-verify", "-m", "Benchmark: erase one person")
+        command = [sys.executable, "-m", "crmtool", "subject", "verify-erased", person]
+        record(summarise("verify-tree", [run_measured(command, copy) for _ in range(args.repeat)], verify_result))
+        record(summarise("verify-history", [run_measured([*command, "--history"], copy) for _ in range(args.repeat)],
+                         verify_result))
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
 
 
 SERVE_PAGES = (("home", "/"), ("search", "/search?q={family}"), ("person", "/people/{person}"),

@@ -48,6 +48,8 @@ def made_up(**overrides):
         "serve-first": M("serve-first", seconds=(2.0, 2.4)),  # 1.2× the warm check
         **{f"serve-{page}": M(f"serve-{page}", seconds=tuple([0.02] * 95 + [0.14] * 5))
            for page, _path in run.SERVE_PAGES},
+        "verify-tree": M("verify-tree", seconds=(7.0,), peak_bytes=200 * MIB, exits=(0,)),  # 1.75× the baseline
+        "verify-history": M("verify-history", seconds=(30.0,), peak_bytes=300 * MIB, exits=(1,)),
     }
     rows.update(overrides)
     return rows
@@ -129,7 +131,7 @@ def test_rows_not_run_or_failed_are_not_measured_not_met():
     assert result["peak memory of crmtool check"] is None
     assert result["cold check vs libyaml baseline"] is True
     assert "not run: check-jsonschema is not installed" in run.measurement_table(broken)
-    assert "In short: 16 of 19 met" in run.target_summary(run.evaluate_targets(broken))
+    assert "In short: 20 of 23 met" in run.target_summary(run.evaluate_targets(broken))
 
 
 def test_argument_batches_keep_every_path_in_order_within_the_budget():

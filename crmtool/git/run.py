@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,7 +83,7 @@ def checked(root: Path, *args: str, env: Mapping[str, str] | None = None) -> str
 
 
 @contextmanager
-def stream(root: Path, *args: str) -> Iterator[IO[bytes]]:
+def stream(root: Path, *args: str, stdin: IO[bytes] | None = None) -> Iterator[IO[bytes]]:
     """git's output for `args`, run in `root`, as a binary stream read while git writes it.
 
     Leaving the block closes the stream and waits for git; a reader that stops early ends git
@@ -91,8 +92,8 @@ def stream(root: Path, *args: str) -> Iterator[IO[bytes]]:
     cannot be started.
     """
     try:
-        process = subprocess.Popen(_command(root, args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(_command(root, args), stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError as error:
         raise GitError(args[0] if args else "", error.strerror or str(error)) from error
     stdout = process.stdout
@@ -104,20 +105,37 @@ def stream(root: Path, *args: str) -> Iterator[IO[bytes]]:
         process.wait()
 
 
-def cat_file_all(root: Path) -> Iterator[tuple[str, str, bytes]]:
+def cat_file_all(root: Path, skip: tuple[str, ...] = ()) -> Iterator[tuple[str, str, bytes]]:
     """(object name, type, content) of every object in the repository's object store, reachable
-    or not, one at a time (`git cat-file --batch-all-objects --batch`)."""
-    with stream(root, "cat-file", "--batch-all-objects", "--batch") as output:
-        while True:
-            header = output.readline()
-            if not header:
-                break
-            parts = header.decode().split()
-            if len(parts) < 3:
-                continue  # "<name> missing": nothing follows
-            data = output.read(int(parts[2]))
-            output.read(1)  # the newline after each object
-            yield parts[0], parts[1], data
+    or not, one at a time (`git cat-file --batch-all-objects --batch`), in the order of their
+    names. Objects of a type in `skip` (trees: a large folder's tree comes again with every
+    commit that changes a file in it) are listed first and not read at all."""
+    if not skip:
+        with stream(root, "cat-file", "--batch-all-objects", "--batch") as output:
+            yield from _batch_objects(output)
+        return
+    with tempfile.TemporaryFile() as names:
+        with stream(root, "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)") as listed:
+            for line in listed:
+                name, _space, kind = line.rstrip(b"\n").partition(b" ")
+                if kind.decode() not in skip:
+                    names.write(name + b"\n")
+        names.seek(0)
+        with stream(root, "cat-file", "--batch", stdin=names) as output:
+            yield from _batch_objects(output)
+
+
+def _batch_objects(output: IO[bytes]) -> Iterator[tuple[str, str, bytes]]:
+    while True:
+        header = output.readline()
+        if not header:
+            break
+        parts = header.decode().split()
+        if len(parts) < 3:
+            continue  # "<name> missing": nothing follows
+        data = output.read(int(parts[2]))
+        output.read(1)  # the newline after each object
+        yield parts[0], parts[1], data
 
 
 def in_repository(root: Path) -> bool:

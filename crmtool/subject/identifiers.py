@@ -115,10 +115,19 @@ class Flat:
         return self._ends[flat_end - 1]
 
 
+PHONE_FIRST_LOOK = re.compile(r"\d[\d\s().-]{5,}\d")
+"""A text without such a run holds no phone number as far as `numbers_in` goes."""
+
+
 def numbers_in(text: str, region: str) -> Iterator[tuple[int, int, str]]:
     """Every phone number in a (flat) text: start, end and E.164, as libphonenumber finds them."""
-    if not re.search(r"\d[\d\s().-]{5,}\d", text):
+    if not PHONE_FIRST_LOOK.search(text):
         return
+    yield from matched_numbers(text, region)
+
+
+def matched_numbers(text: str, region: str) -> Iterator[tuple[int, int, str]]:
+    """`numbers_in` without its first look (the proof's sieve reads parts of a text that passed it)."""
     for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
         yield match.start, match.end, phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
 

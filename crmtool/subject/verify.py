@@ -18,6 +18,13 @@ path that itself holds an identifier is shown with that part masked.
 
 The objects are read by one `git cat-file --batch-all-objects --batch`, not a process per
 commit: a repository has many commits and few distinct blobs.
+
+At 100,000 people (390,000 files, an index of half a gigabyte) that exact search is too slow
+to run on everything, so a quick first look (`sieve.py`) decides which texts and paths it
+runs on: the sieve never passes over a text the exact search would find something in, and
+what is found, and how it is shown, is the exact search's. An SQLite file or other binary
+file is read as a stream of its pieces (its text values and its runs between NUL bytes), a
+batch of pieces at a time, never whole.
 """
 from __future__ import annotations
 
@@ -26,10 +33,13 @@ import hashlib
 import html
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from ..i18n import N_, _
 from ..git.run import GitError, cat_file_all, checked
@@ -38,9 +48,14 @@ from ..load.repo import Repository, UsageError
 from ..domain import erasure_log
 from .identifiers import (EMAIL, ID, NAME, NAME_PART, PHONE, Flat, Identifiers, default_region, numbers_in,
                           parts_count_in)
+from .sieve import PATH_WORD as _PATH_WORD, TOKEN as _TOKEN, Sieve
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9_-]*[a-z0-9]")
-_PATH_WORD = re.compile(r"[^\W_]+")
+BATCH_CHARS = 1 << 20
+"""Pieces of a binary file are looked at a batch of about this many characters at a time."""
+BLOCK_BYTES = 1 << 22
+PIECE_SEPARATOR = "\n\0\n"
+"""Between the pieces of a batch: a line break, so no id, e-mail address or word runs on
+into the next piece, and a NUL, where no phone number can (see sieve._PhoneRegions)."""
 _TAG = re.compile(r"<[^>]*>")
 MARKUP = {".html", ".htm", ".xml", ".svg"}
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -77,6 +92,20 @@ class Hashes:
     words: set[str] | None = None  # every word of the name; None (an older log entry): any word may be
     _memo: dict = field(default_factory=dict, repr=False)
     _spans: dict = field(default_factory=dict, repr=False)
+    _sieve: Sieve | None = field(default=None, repr=False)
+
+    @property
+    def sieve(self) -> Sieve:
+        if self._sieve is None:
+            self._sieve = Sieve(self.salt, ids=self.ids, emails=self.emails, names=self.names,
+                                name_keys=self.name_keys, phones=self.phones, parts=self.parts,
+                                words=self.words, region=self.region)
+        return self._sieve
+
+    def possible_kinds(self) -> set[str]:
+        """The kinds `text_places` can find with these hashes."""
+        return {kind for kind, wanted in ((ID, self.ids), (EMAIL, self.emails), (PHONE, self.phones),
+                                          (NAME, self.names or self.name_keys)) if wanted}
 
     def _hash(self, value: str) -> str:
         """The salted hash, remembered: the same words and tokens come back in every file."""
@@ -139,7 +168,7 @@ class Hashes:
         if path not in self._spans:
             if len(self._spans) > 200_000:
                 self._spans.clear()
-            self._spans[path] = self._path_spans(path)
+            self._spans[path] = self._path_spans(path) if self.sieve.path_may_hold(path) else []
         return self._spans[path]
 
     def _path_spans(self, path: str) -> list[tuple[int, int, str]]:
@@ -194,16 +223,56 @@ class Hashes:
 
     def _places(self, where: str, data: bytes) -> list[tuple[int | None, str]]:
         if data.startswith(SQLITE_HEADER):
-            texts = _sqlite_texts(data) + [c for c in data.decode("utf-8", "replace").split("\0") if c.strip()]
-            kinds = {k for chunk in texts for _l, k in self.text_places(chunk)}
-            return [(None, kind) for kind in sorted(kinds)]
+            with _sqlite_copy(data) as copy:
+                return self._binary_places(_sqlite_values(copy), _pieces([data]))
+        if b"\0" in data:  # another binary file: the whole file is one place
+            return self._binary_places((), _pieces([data]))
+        return self._text_file_places(where, data)
+
+    def _text_file_places(self, where: str, data: bytes) -> list[tuple[int | None, str]]:
         text = data.decode("utf-8", "replace")
-        if "\0" in text:  # another binary file: the whole file is one place
-            kinds = {k for chunk in text.split("\0") if chunk.strip() for _l, k in self.text_places(chunk)}
-            return [(None, kind) for kind in sorted(kinds)]
-        if Path(where).suffix.lower() in MARKUP:
+        if _suffix(where).lower() in MARKUP:
             text = html.unescape(_TAG.sub(lambda m: " " + "\n" * m.group().count("\n"), text))
+        if not self.sieve.text_may_hold(text):
+            return []
         return list(self.text_places(text))
+
+    def file_places(self, where: str, path: str) -> list[Place]:
+        """`places` of a file in the work tree: an SQLite file (the index, a cache) is read as
+        it is stored, in blocks, never whole."""
+        with open(path, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+            if head != SQLITE_HEADER:
+                return self.places(where, head + handle.read())
+            with _sqlite_copy(Path(path)) as copy:
+                found = self._binary_places(_sqlite_values(copy), _pieces(_blocks(handle, head)))
+        return [Place(self.mask(where), line, kind) for line, kind in found]
+
+    def _binary_places(self, values: Iterable[str], pieces: Iterable[str]) -> list[tuple[int | None, str]]:
+        """The kinds found in any of the pieces (each piece a text of its own, as
+        `text_places` reads it), one place per kind; pieces are sieved a batch at a time, and
+        the reading stops once every kind there is to find has been found."""
+        possible, kinds = self.possible_kinds(), set()
+        batch: list[str] = []
+        size = 0
+        for piece in _chain(values, pieces):
+            if not piece.strip():
+                continue
+            batch.append(piece)
+            size += len(piece)
+            if size >= BATCH_CHARS:
+                kinds |= self._batch_kinds(batch)
+                if kinds >= possible:
+                    break
+                batch, size = [], 0
+        else:
+            kinds |= self._batch_kinds(batch)
+        return [(None, kind) for kind in sorted(kinds)]
+
+    def _batch_kinds(self, batch: list[str]) -> set[str]:
+        if not batch or not self.sieve.text_may_hold(PIECE_SEPARATOR.join(batch)):
+            return set()
+        return {kind for piece in batch if self.sieve.text_may_hold(piece) for _line, kind in self.text_places(piece)}
 
     def path_places(self, path: str, shown: str | None = None) -> list[Place]:
         kinds = sorted({kind for _s, _e, kind in self.path_spans(path)})
@@ -212,35 +281,71 @@ class Hashes:
         return [Place(shown if shown is not None else self.mask(path), None, kind) for kind in kinds]
 
 
-def _sqlite_texts(data: bytes) -> list[str]:
-    """Every text value in every table of an SQLite database given as bytes: a name kept in
-    two columns ("Kees", "Ploeger") is two values, not one run of bytes."""
+@contextmanager
+def _sqlite_copy(source: bytes | Path) -> Iterator[Path]:
+    """A copy of an SQLite database (given as bytes, or a file) that SQLite opens alone: in a
+    folder of its own, without the journal or write-ahead log that may lie beside the
+    original, as the bytes alone are. A file is linked where it can be, else copied."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "copy.sqlite"
-        path.write_bytes(data)
-        return sqlite_file_texts(path)
+        copy = Path(folder) / "copy.sqlite"
+        if isinstance(source, bytes):
+            copy.write_bytes(source)
+        else:
+            try:
+                os.link(source, copy)
+            except OSError:
+                shutil.copyfile(source, copy)
+        yield copy
 
 
-def sqlite_file_texts(path: Path) -> list[str]:
-    texts: list[str] = []
+def _sqlite_values(path: Path) -> Iterator[str]:
+    """Every text value in every table of an SQLite database, one at a time: a name kept in
+    two columns ("Kees", "Ploeger") is two values, not one run of bytes."""
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error:
-        return texts
+        return
     try:
         tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
             try:
-                rows = connection.execute(f'SELECT * FROM "{table}"')
-                for row in rows:
-                    texts += [value for value in row if isinstance(value, str) and value.strip()]
+                for row in connection.execute(f'SELECT * FROM "{table}"'):
+                    yield from (value for value in row if isinstance(value, str) and value.strip())
             except sqlite3.Error:
                 continue  # a virtual table whose module is not loaded: its shadow tables are read
     except sqlite3.Error:
         pass
     finally:
         connection.close()
-    return texts
+
+
+def sqlite_file_texts(path: Path) -> list[str]:
+    return list(_sqlite_values(path))
+
+
+def _blocks(handle, head: bytes = b"") -> Iterator[bytes]:
+    if head:
+        yield head
+    while block := handle.read(BLOCK_BYTES):
+        yield block
+
+
+def _pieces(blocks: Iterable[bytes]) -> Iterator[str]:
+    """The text between NUL bytes, decoded piece by piece: the same texts as decoding the
+    whole and splitting it at NUL (a NUL byte is never part of a UTF-8 sequence)."""
+    tail = b""
+    for block in blocks:
+        start = 0
+        while (end := block.find(b"\0", start)) >= 0:
+            yield (tail + block[start:end]).decode("utf-8", "replace")
+            tail, start = b"", end + 1
+        tail += block[start:]
+    yield tail.decode("utf-8", "replace")
+
+
+def _chain(*parts: Iterable[str]) -> Iterator[str]:
+    for part in parts:
+        yield from part
 
 
 def hashes_for(repo: Repository, person_or_hash: str) -> Hashes:
@@ -287,19 +392,69 @@ def verify(repo: Repository, person_or_hash: str, *, history: bool = False) -> l
 
 
 def _working_tree(root: Path, hashes: Hashes) -> list[Place]:
+    """Every file's path and content, spread over the cores (`load.pool`); in the order of
+    the files, as one process would find them."""
+    from ..load.pool import map_each, without_gc
     places = []
-    for folder, folders, files in os.walk(root):
-        if Path(folder) == root and ".git" in folders:
-            folders.remove(".git")
-        folders.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            rel = path.relative_to(root).as_posix()
-            if rel == erasure_log.LOG_FILE or not path.is_file() or path.is_symlink():
-                continue
-            places += hashes.path_places(rel)
-            places += hashes.places(rel, path.read_bytes())
+    with without_gc():  # the paths alone are handed over: every worker starts with this list
+        for found in map_each([rel for rel, _path in _tree_files(root)], _TreeJob(hashes, str(root))):
+            places += found
     return places
+
+
+class _TreeJob:
+    """The places of one file of the work tree: its path, then its content."""
+
+    def __init__(self, hashes: Hashes, root: str) -> None:
+        self.hashes = hashes
+        self.root = root
+
+    def start(self) -> None:
+        pass
+
+    def __call__(self, rel: str) -> list[Place]:
+        return self.hashes.path_places(rel) + self.hashes.file_places(rel, os.path.join(self.root, rel))
+
+
+def _suffix(path: str) -> str:
+    """`Path(path).suffix`, without making a Path of every file's name."""
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _tree_files(root: Path) -> Iterator[tuple[str, str]]:
+    """(path relative to the root, path) of every regular file under the root but .git/ and
+    the erasure log, in the order of `os.walk` with sorted folders and files; symbolic links
+    are neither read nor followed."""
+    def walk(folder: str, prefix: str) -> Iterator[tuple[str, str]]:
+        try:
+            with os.scandir(folder) as found:
+                entries = list(found)
+        except OSError:
+            return
+        folders: list[os.DirEntry] = []
+        files: list[os.DirEntry] = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            (folders if is_folder else files).append(entry)
+        if not prefix:
+            folders = [entry for entry in folders if entry.name != ".git"]
+        for entry in sorted(files, key=lambda e: e.name):
+            rel = prefix + entry.name
+            try:
+                regular = entry.is_file() and not entry.is_symlink()
+            except OSError:
+                regular = False
+            if regular and rel != erasure_log.LOG_FILE:
+                yield rel, entry.path
+        for entry in sorted(folders, key=lambda e: e.name):
+            if not entry.is_symlink():
+                yield from walk(entry.path, prefix + entry.name + "/")
+    yield from walk(str(root), "")
 
 
 def _history(root: Path, hashes: Hashes) -> list[Place]:
@@ -321,10 +476,10 @@ def _history(root: Path, hashes: Hashes) -> list[Place]:
             blob_path = paths.get(sha)
             if blob_path == erasure_log.LOG_FILE:
                 continue
-            shown = hashes.mask(blob_path) if blob_path else _("unreachable object {sha}").format(sha=sha[:12])
-            found = hashes.places(blob_path or "", data, shown)
-            if found:
-                blob_hits[sha] = found
+            in_blob = hashes._places(blob_path or "", data)
+            if in_blob:
+                shown = hashes.mask(blob_path) if blob_path else _("unreachable object {sha}").format(sha=sha[:12])
+                blob_hits[sha] = [Place(shown, line, what) for line, what in in_blob]
         elif kind == "commit":
             places += [Place(_("commit {sha}").format(sha=sha[:12]) + where, line, k)
                        for where, line, k in _message_places(hashes, data, "author", "committer")]
@@ -380,10 +535,9 @@ def _tag_name(data: bytes) -> str | None:
 
 
 def _objects(root: Path):
-    """(sha, type, content) of every object in the repository's object store but its trees."""
-    for sha, kind, data in cat_file_all(root):
-        if kind != "tree":
-            yield sha, kind, data
+    """(sha, type, content) of every object in the repository's object store but its trees
+    (which git lists and does not read)."""
+    yield from cat_file_all(root, skip=("tree",))
 
 
 def _git(root: Path, *args: str) -> str:
