@@ -27,6 +27,7 @@ mutations of them).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Callable
 
@@ -38,8 +39,16 @@ from ..load.schema import SchemaSet
 
 _YAML = "tag:yaml.org,2002:"
 _TIMESTAMP = _YAML + "timestamp"
-_VERBATIM_TAGS = frozenset(_YAML + t for t in ("null", "bool", "int", "float", "timestamp"))
-"""The types libyaml resolves a plain scalar to that `fmt` writes back as written (`Verbatim`)."""
+_VERBATIM = {
+    _YAML + "null": re.compile(r"null|Null|NULL"),
+    _YAML + "bool": re.compile(r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"),
+    _YAML + "int": re.compile(r"-?[0-9]{1,18}"),
+    _YAML + "float": re.compile(r"-?[0-9]{1,15}\.[0-9]{1,15}"),
+    _TIMESTAMP: re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
+"""The forms of a plain scalar libyaml reads as something other than text that `fmt` writes
+back as written (`Verbatim`) and ruamel reads without fail: the common ones only (a boolean
+word, a decimal number, a date), each by its type; the rest are left to ruamel."""
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 _SCHEMA_LINE = re.compile(r"# yaml-language-server: \$schema=\S+")
@@ -53,8 +62,6 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
 """A key written plain that every reader (and fmt's line-based reordering, `fmt_order._KEY`)
 reads as itself."""
 _KEY_LENGTH = 64
-_VERBATIM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+-]*")
-"""A number, boolean, date or null as written: one word that ruamel writes back plain."""
 _QUOTED_OUT = re.compile("[\"\\\\]")
 _LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _NOT_TEXT = "(?!(?i:yes|no|true|false|on|off|null|y|n)$)"
@@ -68,8 +75,17 @@ _SURELY_PLAIN_FLOW = re.compile(rf"{_NOT_TEXT}[{_LETTER}][{_LETTER}0-9 .'()/@+_-
 """The same inside a flow map or list, where a comma ends the text."""
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LINE = 1000
+_LONG_LINE = re.compile(r"[^\n]{%d}" % (_LINE + 1))
 """Lines longer than this are left to ruamel (its emitter wraps at a width, ours is 65,536)."""
 _DEPTH = 32
+
+
+def _is_date(text: str) -> bool:
+    """A real calendar date in ISO form (as `fmt._is_date`)."""
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 class _NotProven(Exception):
@@ -154,7 +170,7 @@ def proven(raw: bytes, reference: str | None, shapes: Shapes) -> bool:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    if _REFUSED.search(text):
+    if _REFUSED.search(text) or (len(text) > _LINE and _LONG_LINE.search(text)):
         return False
     lines: list[str] = []
     if text.startswith("#"):
@@ -182,6 +198,11 @@ def proven(raw: bytes, reference: str | None, shapes: Shapes) -> bool:
     return "\n".join(lines) == text
 
 
+_Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
+_MapStart, _MapEnd, _SeqStart, _SeqEnd = (yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.SequenceStartEvent,
+                                          yaml.SequenceEndEvent)
+
+
 class _Writer:
     """The lines `fmt` writes for an event stream inside the known part of YAML; raises
     `_NotProven` on anything outside it.
@@ -196,140 +217,153 @@ class _Writer:
         self.at = 2  # after the stream's and the document's start
         self.offset: int | None = None
 
-    def next(self):
-        event = self.events[self.at]
-        self.at += 1
-        return event
-
-    def key(self, rank: dict, last: int, seen: list) -> tuple[str | None, int]:
-        """The next key of a mapping (None at its end), checked simple, single and in order."""
-        event = self.next()
-        if type(event) is yaml.MappingEndEvent:
-            return None, last
-        if (type(event) is not yaml.ScalarEvent or event.style or event.tag is not None
-                or event.anchor is not None or not _key_ok(event.value)):
-            raise _NotProven
-        key = event.value
-        place = rank.get(key, len(rank))
-        if place < last or key in seen:
-            raise _NotProven  # fmt would move it, or a key twice (the check refuses the file)
-        seen.append(key)
-        return key, place
+    def keys(self, path: tuple):
+        """The keys of the mapping whose start was just read, up to its end: each checked
+        simple, single and in the schema's order (else fmt would move it, or the check
+        refuses a key twice). The value events follow each key; the caller reads them."""
+        rank = self.shapes.rank(path)
+        events, last, seen = self.events, -1, list[str]()
+        unknown = len(rank)
+        while True:
+            event = events[self.at]
+            self.at += 1
+            kind = type(event)
+            if kind is _MapEnd:
+                if not seen:
+                    raise _NotProven
+                return
+            if kind is not _Scalar or event.style or event.tag is not None or event.anchor is not None:
+                raise _NotProven
+            key = event.value
+            ok = _keys.get(key)
+            if ok is None:
+                ok = _key_ok(key)
+            place = rank.get(key, unknown)
+            if not ok or place < last or key in seen:
+                raise _NotProven
+            last = place
+            seen.append(key)
+            yield key
 
     def mapping(self, indent: int, path: tuple, depth: int) -> None:
-        start = self.next()
-        if (type(start) is not yaml.MappingStartEvent or start.flow_style or start.tag is not None
+        start = self.events[self.at]
+        self.at += 1
+        if (type(start) is not _MapStart or start.flow_style or start.tag is not None
                 or start.anchor is not None or depth > _DEPTH):
             raise _NotProven
         pad = " " * indent
-        rank = self.shapes.rank(path)
-        last, seen = -1, list[str]()
-        while True:
-            key, last = self.key(rank, last, seen)
-            if key is None:
-                break
+        events, append = self.events, self.lines.append
+        for key in self.keys(path):
             here = path + (key,)
-            value = self.events[self.at]
+            value = events[self.at]
             kind = type(value)
-            if kind is yaml.ScalarEvent:
+            if kind is _Scalar:
                 self.at += 1
                 if value.value == "" and value.style == "" and value.tag is None and value.anchor is None:
-                    self.line(f"{pad}{key}:")  # an empty value (null), as ruamel writes None
+                    append(f"{pad}{key}:")  # an empty value (null), as ruamel writes None
                 else:
-                    self.line(f"{pad}{key}: {self.scalar(value, here, False)}")
-            elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent) and value.flow_style:
-                self.line(f"{pad}{key}: {self.flow(here, depth + 1)}")
-            elif kind is yaml.MappingStartEvent:
-                self.line(f"{pad}{key}:")
+                    append(f"{pad}{key}: {self.scalar(value, here, False)}")
+            elif kind is _Alias:
+                raise _NotProven
+            elif value.flow_style:
+                append(f"{pad}{key}: {self.flow(here, depth + 1)}")
+            elif kind is _MapStart:
+                append(f"{pad}{key}:")
                 self.mapping(indent + 2, here, depth + 1)
-            elif kind is yaml.SequenceStartEvent:
-                self.line(f"{pad}{key}:")
+            else:
+                append(f"{pad}{key}:")
                 if self.offset is None:
                     self.offset = value.start_mark.column - indent
                     if self.offset not in (0, 2):
                         raise _NotProven  # fmt moves the dashes
                 self.sequence(indent + self.offset, here, depth + 1)
-            else:
-                raise _NotProven  # an alias
-        if not seen:
-            raise _NotProven
 
     def sequence(self, indent: int, path: tuple, depth: int) -> None:
-        start = self.next()
+        start = self.events[self.at]
+        self.at += 1
         if start.tag is not None or start.anchor is not None or depth > _DEPTH:
             raise _NotProven
         pad = " " * indent
         here = path + ("*",)
+        events, lines = self.events, self.lines
         while True:
-            item = self.events[self.at]
+            item = events[self.at]
             kind = type(item)
-            if kind is yaml.SequenceEndEvent:
+            if kind is _SeqEnd:
                 self.at += 1
                 return
-            if kind is yaml.ScalarEvent:
+            if kind is _Scalar:
                 self.at += 1
                 if item.value == "" and item.style == "":
                     raise _NotProven  # an empty item
-                self.line(f"{pad}- {self.scalar(item, here, False)}")
-            elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent) and item.flow_style:
-                self.line(f"{pad}- {self.flow(here, depth + 1)}")
-            elif kind is yaml.MappingStartEvent:
-                first = len(self.lines)
+                lines.append(f"{pad}- {self.scalar(item, here, False)}")
+            elif kind is _Alias:
+                raise _NotProven
+            elif item.flow_style:
+                lines.append(f"{pad}- {self.flow(here, depth + 1)}")
+            elif kind is _MapStart:
+                first = len(lines)
                 self.mapping(indent + 2, here, depth + 1)
-                self.lines[first] = f"{pad}- " + self.lines[first][indent + 2:]
+                lines[first] = f"{pad}- " + lines[first][indent + 2:]
             else:
-                raise _NotProven  # a block list right in a block list, an alias
+                raise _NotProven  # a block list right in a block list
 
     def flow(self, path: tuple, depth: int) -> str:
         """A flow map or list of scalars, on one line."""
-        start = self.next()
+        events = self.events
+        start = events[self.at]
+        self.at += 1
         if start.tag is not None or start.anchor is not None or depth > _DEPTH:
             raise _NotProven
         parts: list[str] = []
-        if type(start) is yaml.MappingStartEvent:
-            rank = self.shapes.rank(path)
-            last, seen = -1, list[str]()
-            while True:
-                key, last = self.key(rank, last, seen)
-                if key is None:
-                    return "{" + ", ".join(parts) + "}"
-                parts.append(f"{key}: {self.scalar(self.next(), path + (key,), True)}")
+        if type(start) is _MapStart:
+            for key in self.keys(path):
+                value = events[self.at]
+                self.at += 1
+                parts.append(f"{key}: {self.scalar(value, path + (key,), True)}")
+            return "{" + ", ".join(parts) + "}"
         here = path + ("*",)
         while True:
-            item = self.next()
-            if type(item) is yaml.SequenceEndEvent:
+            item = events[self.at]
+            self.at += 1
+            if type(item) is _SeqEnd:
                 return "[" + ", ".join(parts) + "]"
             parts.append(self.scalar(item, here, True))
 
     def scalar(self, event, path: tuple, flow: bool) -> str:
         """The scalar as `fmt._Context.scalar` lays it out, when that is certain."""
-        if type(event) is not yaml.ScalarEvent or event.tag is not None or event.anchor is not None:
+        if type(event) is not _Scalar or event.tag is not None or event.anchor is not None:
             raise _NotProven  # a collection inside a flow one, an alias, a tag
         text, style = event.value, event.style
+        if not style:
+            if (_SURELY_PLAIN_FLOW if flow else _SURELY_PLAIN).fullmatch(text):
+                return text
+            if not text:
+                raise _NotProven  # an empty value inside a flow collection
+            return self.typed(text, path, flow)
         if style == '"':
-            if _QUOTED_OUT.search(text) or (self.shapes.date(path) and _ISO_DATE.fullmatch(text)):
+            if _QUOTED_OUT.search(text) or (_ISO_DATE.fullmatch(text) and self.shapes.date(path)):
                 raise _NotProven  # an escape to rewrite, or a quoted date fmt unquotes
             return f'"{text}"'
         if style == "'":
-            if not text or "'" in text or (self.shapes.date(path) and _ISO_DATE.fullmatch(text)):
+            if not text or "'" in text or (_ISO_DATE.fullmatch(text) and self.shapes.date(path)):
                 raise _NotProven
             return f"'{text}'"
-        if style or not text:
-            raise _NotProven  # a block scalar, or an empty value inside a flow collection
-        if (_SURELY_PLAIN_FLOW if flow else _SURELY_PLAIN).fullmatch(text):
-            return text
-        tag = YAML11.resolve(yaml.ScalarNode, text, (True, False))  # as libyaml's composer types it
+        raise _NotProven  # a block scalar
+
+    def typed(self, text: str, path: tuple, flow: bool) -> str:
+        """A plain scalar the quick answer did not settle: typed as libyaml's composer does."""
+        tag = YAML11.resolve(yaml.ScalarNode, text, (True, False))
         if tag == STR:
-            if not _plain_ok(text, flow) or (self.shapes.date(path) and _ISO_DATE.fullmatch(text)):
+            if not _plain_ok(text, flow) or (_ISO_DATE.fullmatch(text) and self.shapes.date(path)):
                 raise _NotProven  # text fmt quotes
             return text
-        if tag not in _VERBATIM_TAGS or not _VERBATIM.fullmatch(text):
+        form = _VERBATIM.get(tag)
+        if form is None or not form.fullmatch(text):
             raise _NotProven
-        if tag == _TIMESTAMP and not self.shapes.date(path) and self.shapes.known(path):
-            raise _NotProven  # a date where text is meant: fmt quotes it
+        if tag == _TIMESTAMP:
+            if not _is_date(text):
+                raise _NotProven  # 2022-13-01: ruamel cannot read it, fmt refuses the file
+            if not self.shapes.date(path) and self.shapes.known(path):
+                raise _NotProven  # a date where text is meant: fmt quotes it
         return text
-
-    def line(self, line: str) -> None:
-        if len(line) > _LINE:
-            raise _NotProven
-        self.lines.append(line)
