@@ -12,7 +12,7 @@ of YAML where every choice `fmt` makes is known (docs/fmt.md), and compares it w
   the schema lists them, no key twice; block lists with the file's own dash position (under
   the key or indented by two, as `roundtrip.detect_layout` reads it), items scalars, flow
   collections or block mappings;
-- flow maps and lists of scalars on one line, `{a: 1, b: 2}` and `[a, b]`, keys ordered;
+- flow maps and lists on one line, `{a: 1, b: [x, y]}` and `[{a: 1}]`, keys ordered;
 - scalars on one line: plain text where `plain_ok` allows it, quoted text as staff quoted it
   (without escapes), numbers, booleans and dates as written, dates plain in date fields;
 - LF line ends, no trailing space, one final newline, nothing YAML would read past.
@@ -229,8 +229,6 @@ class _Writer:
             self.at += 1
             kind = type(event)
             if kind is _MapEnd:
-                if not seen:
-                    raise _NotProven
                 return
             if kind is not _Scalar or event.style or event.tag is not None or event.anchor is not None:
                 raise _NotProven
@@ -252,7 +250,8 @@ class _Writer:
                 or start.anchor is not None or depth > _DEPTH):
             raise _NotProven
         pad = " " * indent
-        events, append = self.events, self.lines.append
+        events, lines = self.events, self.lines
+        append, first = lines.append, len(lines)
         for key in self.keys(path):
             here = path + (key,)
             value = events[self.at]
@@ -277,6 +276,8 @@ class _Writer:
                     if self.offset not in (0, 2):
                         raise _NotProven  # fmt moves the dashes
                 self.sequence(indent + self.offset, here, depth + 1)
+        if len(lines) == first:
+            raise _NotProven  # an empty document
 
     def sequence(self, indent: int, path: tuple, depth: int) -> None:
         start = self.events[self.at]
@@ -308,8 +309,8 @@ class _Writer:
             else:
                 raise _NotProven  # a block list right in a block list
 
-    def flow(self, path: tuple, depth: int) -> str:
-        """A flow map or list of scalars, on one line."""
+    def flow(self, path: tuple, depth: int, in_list: bool = False) -> str:
+        """A flow map or list, on one line (flow collections inside it too)."""
         events = self.events
         start = events[self.at]
         self.at += 1
@@ -318,22 +319,29 @@ class _Writer:
         parts: list[str] = []
         if type(start) is _MapStart:
             for key in self.keys(path):
-                value = events[self.at]
-                self.at += 1
-                parts.append(f"{key}: {self.scalar(value, path + (key,), True)}")
+                parts.append(f"{key}: {self.inner(path + (key,), depth)}")
+            if len(parts) < 2 and in_list:
+                raise _NotProven  # ruamel writes a one-key map in a flow list as `[key: value]`
             return "{" + ", ".join(parts) + "}"
         here = path + ("*",)
         while True:
-            item = events[self.at]
-            self.at += 1
-            if type(item) is _SeqEnd:
+            if type(events[self.at]) is _SeqEnd:
+                self.at += 1
                 return "[" + ", ".join(parts) + "]"
-            parts.append(self.scalar(item, here, True))
+            parts.append(self.inner(here, depth, True))
+
+    def inner(self, path: tuple, depth: int, in_list: bool = False) -> str:
+        """A value inside a flow collection: a scalar, or a flow collection in its turn."""
+        event = self.events[self.at]
+        if type(event) is _MapStart or type(event) is _SeqStart:
+            return self.flow(path, depth + 1, in_list)
+        self.at += 1
+        return self.scalar(event, path, True)
 
     def scalar(self, event, path: tuple, flow: bool) -> str:
         """The scalar as `fmt._Context.scalar` lays it out, when that is certain."""
         if type(event) is not _Scalar or event.tag is not None or event.anchor is not None:
-            raise _NotProven  # a collection inside a flow one, an alias, a tag
+            raise _NotProven  # a block collection, an alias, a tag
         text, style = event.value, event.style
         if not style:
             if (_SURELY_PLAIN_FLOW if flow else _SURELY_PLAIN).fullmatch(text):
