@@ -3,8 +3,8 @@
 `fmt` lays a file out with ruamel.yaml's round trip (`fmt.canonical`), pure Python and about
 twenty times slower than libyaml. Nearly every file a repository holds is canonical already
 (written by `fmt`, `new` or the other commands), so most of that work only confirms what the
-bytes already say. This module writes, from libyaml's node tree (the check's loader,
-`load/document.py`), the text `fmt` would write for a file, within a deliberately small part
+bytes already say. This module writes, from libyaml's events (the parser of the check's
+loader, `load/document.py`), the text `fmt` would write for a file, within a deliberately small part
 of YAML where every choice `fmt` makes is known (docs/fmt.md), and compares it with the bytes:
 
 - the `$schema` comment on the first line (or none, when fmt would add none), no other comment;
@@ -12,7 +12,7 @@ of YAML where every choice `fmt` makes is known (docs/fmt.md), and compares it w
   the schema lists them, no key twice; block lists with the file's own dash position (under
   the key or indented by two, as `roundtrip.detect_layout` reads it), items scalars, flow
   collections or block mappings;
-- flow maps and lists on one line, `{a: 1, b: [x, y]}` and `[{a: 1}]`, keys ordered;
+- flow maps and lists on one line, `{a: 1, b: [x, y]}` and `[{a: 1, b: 2}]`, keys ordered;
 - scalars on one line: plain text where `plain_ok` allows it, quoted text as staff quoted it
   (without escapes), numbers, booleans and dates as written, dates plain in date fields;
 - LF line ends, no trailing space, one final newline, nothing YAML would read past.
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable
 
 import yaml
 
@@ -50,7 +49,6 @@ _VERBATIM = {
 back as written (`Verbatim`) and ruamel reads without fail: the common ones only (a boolean
 word, a decimal number, a date), each by its type; the rest are left to ruamel."""
 
-SCHEMA_COMMENT = "# yaml-language-server: $schema="
 _SCHEMA_LINE = re.compile(r"# yaml-language-server: \$schema=\S+")
 
 _REFUSED = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
@@ -90,9 +88,6 @@ def _is_date(text: str) -> bool:
 
 class _NotProven(Exception):
     """This file lies outside the part of YAML the fast path knows `fmt`'s layout for."""
-
-
-Order = Callable[[tuple], list]
 
 
 class Shapes:
