@@ -45,6 +45,8 @@ def made_up(**overrides):
         "changed": M("changed", seconds=(0.4,), peak_bytes=80 * MIB, exits=(0,), errors=0, warnings=0,
                      result_digest="def"),
         "cjs": M("cjs", seconds=(30.0,), peak_bytes=90 * MIB, exits=(0,), errors=0),
+        "fmt-cold": M("fmt-cold", seconds=(7.0,), peak_bytes=90 * MIB, exits=(0,)),  # 1.75× the baseline
+        "fmt-warm": M("fmt-warm", seconds=(1.0,), peak_bytes=90 * MIB, exits=(0,)),
         "serve-first": M("serve-first", seconds=(2.0, 2.4)),  # 1.2× the warm check
         **{f"serve-{page}": M(f"serve-{page}", seconds=tuple([0.02] * 95 + [0.14] * 5))
            for page, _path in run.SERVE_PAGES},
@@ -114,6 +116,13 @@ def test_a_question_or_search_of_half_a_second_misses():
     assert verdicts(made_up(who=M("who", skipped="not run")))["a question, nothing changed"] is None
 
 
+def test_the_fmt_targets():
+    slow = made_up(**{"fmt-cold": M("fmt-cold", seconds=(8.5,), peak_bytes=1100 * MIB, exits=(0,))})
+    assert verdicts(made_up())["fmt --check, cold vs libyaml baseline"] is True
+    assert verdicts(slow)["fmt --check, cold vs libyaml baseline"] is False  # 8.5 / 4 = 2.1×
+    assert verdicts(slow)["peak memory of crmtool fmt --check"] is False    # 1100 MiB
+
+
 def test_the_memory_target_counts_worker_processes():
     workers = made_up(cold=M("cold", seconds=(3.0,), peak_bytes=600 * MIB, tree_peak_bytes=1200 * MIB,
                              exits=(0,), errors=0, warnings=2, result_digest="abc"))
@@ -131,7 +140,7 @@ def test_rows_not_run_or_failed_are_not_measured_not_met():
     assert result["peak memory of crmtool check"] is None
     assert result["cold check vs libyaml baseline"] is True
     assert "not run: check-jsonschema is not installed" in run.measurement_table(broken)
-    assert "In short: 20 of 23 met" in run.target_summary(run.evaluate_targets(broken))
+    assert "In short: 22 of 25 met" in run.target_summary(run.evaluate_targets(broken))
 
 
 def test_argument_batches_keep_every_path_in_order_within_the_budget():

@@ -44,6 +44,7 @@ from ..load import atomic
 from .. import i18n
 from ..load.pool import map_each
 from ..findings import Finding
+from .fmt_fast import Shapes, proven
 from .fmt_order import reorder
 from ..i18n import _
 from ..load.document import Document, load_document
@@ -58,8 +59,8 @@ from .schema_ref import SchemaReferences
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 _SCHEMA_LINE = re.compile(r"#\s*yaml-language-server\s*:\s*\$schema\s*=\s*(\S+)")
 CACHE_FILE = "build/fmt-cache.sqlite"
-_CODE = ("edit/fmt.py", "edit/fmt_order.py", "load/document.py", "edit/roundtrip.py", "load/scalars.py",
-         "load/schema.py")
+_CODE = ("edit/fmt.py", "edit/fmt_fast.py", "edit/fmt_order.py", "load/document.py", "edit/roundtrip.py",
+         "load/scalars.py", "load/schema.py")
 """The code a layout depends on, relative to the crmtool package: the fmt cache's key."""
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -527,6 +528,8 @@ def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str],
     digest = _digest(secret, rel, reference, raw)
     if digest in known:
         return None
+    if proven(raw, reference, _shapes(schemas, record_type)):
+        return rel, digest, None, None, None  # what ruamel would confirm, without it (fmt_fast.py)
     try:
         text = raw.decode("utf-8", "replace")
         if "\ufffd" in text:
@@ -539,6 +542,20 @@ def format_file(repo: Repository, rel: str, schemas: SchemaSet, known: set[str],
     # the digest of the new text, under this run's `$schema` path: canonical once written
     after = _digest(secret, rel, reference, new.encode("utf-8"))
     return rel, after, new, Difference(rel, *first_difference(text, new)), None
+
+
+_shapes_of: tuple[SchemaSet | None, dict[str, Shapes]] = (None, {})
+"""The schemas of this run (or worker) and what fmt_fast asks of them, per record type."""
+
+
+def _shapes(schemas: SchemaSet, record_type: str) -> Shapes:
+    global _shapes_of
+    if _shapes_of[0] is not schemas:
+        _shapes_of = (schemas, {})
+    found = _shapes_of[1].get(record_type)
+    if found is None:
+        found = _shapes_of[1][record_type] = Shapes(record_type, schemas)
+    return found
 
 
 def _digest(secret: bytes, rel: str, reference: str | None, raw: bytes) -> str:
