@@ -336,13 +336,7 @@ def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
         targets.append(Target("cold check vs check-jsonschema", "≥ 5× faster",
                               f"{speedup:.2f}× faster", speedup >= 5.0))
 
-    checks = [m for m in (cold, warm, changed) if m is not None]
-    if checks and all(m.usable and m.memory_bytes is not None for m in checks):
-        peak = max(m.memory_bytes for m in checks)
-        targets.append(Target("peak memory of crmtool check", "< 1 GiB (1024 MiB)",
-                              f"{format_mib(peak)} MiB", peak < GIB))
-    else:
-        targets.append(Target("peak memory of crmtool check", "< 1 GiB (1024 MiB)", "not measured", None))
+    targets.append(memory_target("peak memory of crmtool check", [cold, warm, changed]))
 
     if cold and warm and cold.usable and warm.usable:
         same = same_result(cold, warm)
@@ -355,13 +349,7 @@ def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
     targets += scale_targets(measurements)
     targets.append(by_ratio("fmt --check, cold vs libyaml baseline", "≤ 2× baseline",
                             ratio(get("fmt-cold"), get("baseline")), 2.0))
-    fmts = [m for m in (get("fmt-cold"), get("fmt-warm")) if m is not None]
-    if fmts and all(m.usable and m.memory_bytes is not None for m in fmts):
-        peak = max(m.memory_bytes for m in fmts)
-        targets.append(Target("peak memory of crmtool fmt --check", "< 1 GiB (1024 MiB)",
-                              f"{format_mib(peak)} MiB", peak < GIB))
-    else:
-        targets.append(Target("peak memory of crmtool fmt --check", "< 1 GiB (1024 MiB)", "not measured", None))
+    targets.append(memory_target("peak memory of crmtool fmt --check", [get("fmt-cold"), get("fmt-warm")]))
     targets.append(by_ratio("workspace: first page after start", "≤ 2× warm check",
                             ratio(get("serve-first"), warm), 2.0))
     for name, _path in SERVE_PAGES:
@@ -383,6 +371,15 @@ def evaluate_targets(measurements: dict[str, Measurement]) -> list[Target]:
         else:
             targets.append(Target(name + ", peak memory", "< 1 GiB (1024 MiB)", "not measured", None))
     return targets
+
+
+def memory_target(name: str, rows: list[Measurement | None]) -> Target:
+    """Peak memory under 1 GiB over the rows that were run; not measured unless each can be trusted."""
+    present = [m for m in rows if m is not None]
+    if not present or not all(m.usable and m.memory_bytes is not None for m in present):
+        return Target(name, "< 1 GiB (1024 MiB)", "not measured", None)
+    peak = max(m.memory_bytes or 0 for m in present)
+    return Target(name, "< 1 GiB (1024 MiB)", f"{format_mib(peak)} MiB", peak < GIB)
 
 
 def scale_targets(measurements: dict[str, Measurement]) -> list[Target]:

@@ -87,3 +87,20 @@ def shots(tmp_path_factory) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         return SCREENSHOTS
     return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture
+def scans(monkeypatch) -> list[int]:
+    """How often a command walked every folder under records/ (`Repository.scan`, the slow
+    path that git's view lets a warm check and a question skip)."""
+    from crmtool.load.repo import Repository
+
+    counted: list[int] = []
+    original = Repository.scan
+
+    def scan(self):
+        counted.append(1)
+        return original(self)
+    monkeypatch.setattr(Repository, "scan", scan)
+    return counted
+

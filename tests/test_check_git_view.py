@@ -25,18 +25,6 @@ def repo(tmp_path) -> Repository:
     return make(tmp_path / "repo")
 
 
-@pytest.fixture
-def scans(monkeypatch) -> list[int]:
-    counted: list[int] = []
-    original = Repository.scan
-
-    def scan(self):
-        counted.append(1)
-        return original(self)
-    monkeypatch.setattr(Repository, "scan", scan)
-    return counted
-
-
 def same_as_uncached(repo: Repository, day=TODAY):
     warm = run_check(repo, day)
     cold = run_check(repo, day, use_cache=False)

@@ -62,19 +62,6 @@ def repo(tmp_path: Path) -> Repository:
     return make(tmp_path / "repo")
 
 
-@pytest.fixture
-def scans(monkeypatch) -> list[int]:
-    """How often the index walked every folder (the slow path)."""
-    counted: list[int] = []
-    original = Repository.scan
-
-    def scan(self):
-        counted.append(1)
-        return original(self)
-    monkeypatch.setattr(Repository, "scan", scan)
-    return counted
-
-
 def quick(repo: Repository, scans: list[int]):
     """A build that must take git's word: it may not walk the folders."""
     before = len(scans)
