@@ -196,3 +196,16 @@ def test_the_index_keeps_no_path_git_listed(repo):
     [(kept,)] = db.execute("SELECT value FROM meta WHERE key = 'worktree'").fetchall()
     assert "p-r5epc6" not in kept
     assert hashlib.sha256(PERSON.encode()).hexdigest() in kept  # listed as deleted, by its hash
+
+
+def test_many_paths_git_does_not_vouch_for_mean_the_old_way(repo, scans, monkeypatch):
+    """Records never committed (or a large import not yet added): git's view would stat and
+    keep every one of them, so the index looks at everything itself, as without git."""
+    from crmtool.git import status
+    monkeypatch.setattr(status, "MOST_LISTED", 2)
+    for n in range(3):
+        (repo.root / f"records/people/p-zz{n}new.yaml").write_text(
+            (repo.root / PERSON).read_text(encoding="utf-8"), encoding="utf-8")
+    build_index(repo)
+    looked = len(scans)
+    assert build_index(repo).read == 0 and len(scans) == looked + 1

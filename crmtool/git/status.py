@@ -47,6 +47,9 @@ from ..load.repo import FOLDERS, RECORDS
 from .run import run as git
 
 SECOND = 1_000_000_000
+MOST_LISTED = 5000
+"""More paths git does not vouch for than this (records never committed, a large import not yet
+added) and the view is no help: each would be stat'ed and kept. Then there is no answer."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,8 @@ def worktree(root: Path, stamp: Path, folders: Iterable[str] = ()) -> Worktree |
         path = path[len(prefix):]
         if path.endswith("/"):
             return None  # a folder git does not look into (another repository, an ignored folder)
+        if len(listed) >= MOST_LISTED:
+            return None
         try:
             listed[path] = stat_key(os.lstat(base + path))
         except OSError:
