@@ -1,14 +1,13 @@
 """`crmtool assign`: hand a request to a colleague; the hand-over is kept in its history."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from ..i18n import _
 from .options import format_option, parse_day, resolve_repo, resolve_today, root_option, today_option
-from .output import changed, interrupted
+from .output import changed, edit_shown
 
 
 @click.command("assign")
@@ -34,14 +33,8 @@ def assign(request: str, staff: str, note: str | None, on: str | None, by: str |
     from ..edit.assign import assign as hand_over
     day = resolve_today(today) if on is None else parse_day(on, "--on")
     done = changed(lambda: hand_over(resolve_repo(root), request, staff, day, by=by, note=note, dry_run=dry_run))
-    if output_format == "json":
-        click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))
+    if edit_shown(done, output_format, dry_run, done.text):
         return
-    if dry_run:
-        click.echo(done.text, nl=False)
-        return
-    for line in interrupted(done):
-        click.echo(line)
     target = f"{done.assignee_name} ({done.assignee})" if done.assignee_name else done.assignee
     click.echo(_("{request} handed over to {staff} on {day}.").format(
         request=done.request, staff=target, day=done.day.isoformat()))

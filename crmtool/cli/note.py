@@ -1,7 +1,6 @@
 """`crmtool note`: add a dated note to a person, an organisation or a request."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -9,7 +8,7 @@ import click
 from ..i18n import N_, _
 from .helptext import Command
 from .options import format_option, parse_day, resolve_repo, resolve_today, root_option, today_option
-from .output import changed, interrupted
+from .output import changed, edit_shown
 
 
 @click.command("note", cls=Command, help=N_(
@@ -31,13 +30,7 @@ def note(record: str, text: str, by: str | None, on: str | None, dry_run: bool, 
     from ..edit.note import note as add_note
     day = resolve_today(today) if on is None else parse_day(on, "--on")
     done = changed(lambda: add_note(resolve_repo(root), record, text, day, by=by, dry_run=dry_run))
-    if output_format == "json":
-        click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))
+    if edit_shown(done, output_format, dry_run, done.new_text):
         return
-    if dry_run:
-        click.echo(done.new_text, nl=False)
-        return
-    for line in interrupted(done):
-        click.echo(line)
     click.echo(_("Note added to {record} on {day}.").format(record=done.record, day=done.day.isoformat()))
     click.echo(_("Written: {path}").format(path=done.path))

@@ -99,6 +99,21 @@ def interrupted(outcome) -> list[str]:
     return lines
 
 
+def edit_shown(done, output_format: str, dry_run: bool, text: str) -> bool:
+    """What every command that edits one record shows before its own report: the outcome as
+    JSON, or the dry run's new text (True: nothing more to say), else the lines about an
+    interrupted earlier change (False: the command says what it did next)."""
+    if output_format == "json":
+        click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))
+        return True
+    if dry_run:
+        click.echo(text, nl=False)
+        return True
+    for line in interrupted(done):
+        click.echo(line)
+    return False
+
+
 def changed(compute: Callable[[], T]) -> T:
     """Run a command's change of the records: a refusal or a failed write is exit 1 with its
     message (nothing was changed then)."""

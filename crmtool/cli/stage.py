@@ -4,7 +4,6 @@ history. Closing a data-subject request asks for its outcome in a terminal; the 
 tests can answer through stdin."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import click
 from ..i18n import N_, _
 from .helptext import Command
 from .options import format_option, parse_day, resolve_repo, resolve_today, root_option, today_option
-from .output import changed, interrupted
+from .output import changed, edit_shown
 
 
 @click.command("stage", cls=Command, help=N_(
@@ -62,14 +61,8 @@ def stage(request: str, stage: str, note: str | None, by: str | None, on: str | 
             ground = click.prompt(_("Legal ground, such as art-17-3-b (empty: none)"), default="",
                                   show_default=False, err=True).strip() or None
         done = run(decision, ground)
-    if output_format == "json":
-        click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))
+    if edit_shown(done, output_format, dry_run, done.text):
         return
-    if dry_run:
-        click.echo(done.text, nl=False)
-        return
-    for line in interrupted(done):
-        click.echo(line)
     click.echo(_("{request} moved from {before} to {stage} ({label}) on {day}.").format(
         request=done.request, before=done.before, stage=done.stage, label=done.label, day=done.day.isoformat()))
     if done.closed:

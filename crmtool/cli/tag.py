@@ -1,7 +1,6 @@
 """`crmtool tag`: add tags to a record, or remove them (`--remove`)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -9,7 +8,7 @@ import click
 from ..i18n import N_, _
 from .helptext import Command
 from .options import format_option, resolve_repo, resolve_today, root_option, today_option
-from .output import changed, interrupted
+from .output import changed, edit_shown
 
 
 @click.command("tag", cls=Command, help=N_(
@@ -29,14 +28,8 @@ def tag(record: str, tags: tuple[str, ...], remove: bool, dry_run: bool, root: P
     from ..edit.tag import tag as change_tags
     day = resolve_today(today)
     done = changed(lambda: change_tags(resolve_repo(root), record, list(tags), day, remove=remove, dry_run=dry_run))
-    if output_format == "json":
-        click.echo(json.dumps(done.as_dict(), indent=2, ensure_ascii=False))
+    if edit_shown(done, output_format, dry_run, done.new_text):
         return
-    if dry_run:
-        click.echo(done.new_text, nl=False)
-        return
-    for line in interrupted(done):
-        click.echo(line)
     if done.changed:
         click.echo((_("Removed from {record}: {tags}.") if remove else _("Added to {record}: {tags}.")).format(
             record=done.record, tags=", ".join(done.changed)))
