@@ -55,7 +55,7 @@ _TIMESTAMP, _MAP, _SEQ, _MERGE = (_YAML + t for t in ("timestamp", "map", "seq",
 AMBIGUOUS_TEXT = re.compile(
     r"[-+]?(?:\d+|\d+\.\d*|\.\d+)(?:[eE][-+]?\d+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
-_SHARED = 40
+SHARED = 40
 """Texts this short (ids, dates, kinds) recur across records: one shared copy saves memory."""
 _NESTING_HINTS = (re.compile(r"^ {96,}\S", re.M), re.compile(r"(?:[-?:] +){24}"))
 _NUMBERLIKE = frozenset("+-.0123456789")
@@ -354,7 +354,7 @@ def _walk(doc: Document, root: yaml.Node) -> Any:
             if node.style == "" and text[:1] in _NUMBERLIKE and AMBIGUOUS_TEXT.fullmatch(text):
                 mark = node.start_mark
                 retyped.append(Retyped(pointer, text, text, mark.line + 1, mark.column + 1, "str"))
-            return intern(text) if len(text) <= _SHARED else text
+            return intern(text) if len(text) <= SHARED else text
         if tag in _RESOLVE:
             value = resolve(node)
             if node.style == "" and tag != _NULL:
@@ -484,7 +484,7 @@ class _Walker:
         if tag == _STR:
             if node.style == "" and AMBIGUOUS_TEXT.fullmatch(node.value):
                 self.note_retyped(node, pointer, node.value)
-            return intern(node.value) if len(node.value) <= _SHARED else node.value
+            return intern(node.value) if len(node.value) <= SHARED else node.value
         if tag in (_NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP):
             value = self.resolve(node)
             if node.style == "" and tag != _NULL:
