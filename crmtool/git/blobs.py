@@ -46,7 +46,7 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
     remembered = remembered or {}
     hashes: dict[str, str] = {}
     stats: dict[str, str] = {}
-    unknown: list[tuple[str, os.stat_result]] = []
+    unknown: list[tuple[str, int]] = []  # path and change time: a whole stat would cost 0.2 GiB at 100,000 people
     base = os.path.join(root, "")  # string joins: pathlib costs more than the stat itself here
     for path in paths:
         try:
@@ -61,11 +61,11 @@ def file_hashes(root: Path, paths: list[str], remembered: dict[str, tuple[str, s
         if seen is not None and seen[0] == key:
             hashes[path] = seen[1]
         else:
-            unknown.append((path, stat))
+            unknown.append((path, stat.st_ctime_ns))
     from_git, written = _from_git(root) if len(unknown) > ASK_GIT_FROM else ({}, 0)
-    for path, stat in unknown:
+    for path, changed in unknown:
         sha = from_git.get(path)
-        if sha is not None and stat.st_ctime_ns < written - 1_000_000_000:
+        if sha is not None and changed < written - 1_000_000_000:
             hashes[path] = sha
             continue
         try:

@@ -16,13 +16,20 @@ import gc
 import multiprocessing
 import os
 import threading
+from collections import deque
 from contextlib import contextmanager
+from itertools import islice
 from typing import Callable, Iterator, Protocol, Sequence, TypeVar
 
 PARALLEL_FROM = 2000
 """Fewer items than this are done in one process (measured: a pool costs ~0.1 s to start)."""
 
 CHUNK = 1024
+AHEAD = 4
+"""Chunks per worker handed out before the caller has taken the results of the first: enough
+that no worker waits, few enough that results do not pile up in memory when the caller is
+the slower side (the index writes every record to SQLite: with `Pool.imap`, which hands out
+everything at once, a whole build of 100,000 people held most of its records in the queue)."""
 
 Item = TypeVar("Item")
 Result = TypeVar("Result", covariant=True)
@@ -53,9 +60,14 @@ def map_each(items: Sequence, job: Job[Result], progress: Callable[[int], None] 
             if progress:
                 progress(1)
         return
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    chunks = (items[i:i + CHUNK] for i in range(0, len(items), CHUNK))
     with multiprocessing.get_context(start_method()).Pool(jobs, initializer=_start, initargs=(job,)) as pool:
-        for results in pool.imap(_run_chunk, chunks):
+        pending = deque(pool.apply_async(_run_chunk, (chunk,)) for chunk in islice(chunks, jobs * AHEAD))
+        while pending:
+            results = pending.popleft().get()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(pool.apply_async(_run_chunk, (following,)))
             yield from results
             if progress:
                 progress(len(results))
