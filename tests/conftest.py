@@ -98,9 +98,24 @@ def scans(monkeypatch) -> list[int]:
     counted: list[int] = []
     original = Repository.scan
 
-    def scan(self):
+    def scan(self, walked=None):
         counted.append(1)
-        return original(self)
+        return original(self, walked)
     monkeypatch.setattr(Repository, "scan", scan)
     return counted
 
+
+@pytest.fixture
+def asked(monkeypatch) -> list[tuple[str, ...]]:
+    """The arguments of every `git status` the views ran."""
+    from crmtool.git import status
+
+    calls: list[tuple[str, ...]] = []
+    original = status.git
+
+    def recording(root, *args):
+        if "status" in args:
+            calls.append(args)
+        return original(root, *args)
+    monkeypatch.setattr(status, "git", recording)
+    return calls

@@ -15,7 +15,7 @@ from crmtool.check.run import run_check
 from crmtool.load.repo import Repository
 
 from .conftest import TODAY, git
-from .test_index_git import PERSON, ROLE, make, same_size_and_time, settle
+from .test_index_git import PERSON, ROLE, make, past_change_of, same_size_and_time, settle
 
 DAY_AFTER = TODAY.replace(day=TODAY.day + 1)
 
@@ -84,3 +84,20 @@ def test_a_damaged_note_is_a_walk_not_a_wrong_answer(repo, scans):
     walked = len(scans)
     same_as_uncached(repo)
     assert len(scans) > walked
+
+
+def test_a_file_made_in_an_empty_folder_is_found_after_git_listed_tracked_files_only(repo, scans, asked):
+    """Once a walk found no untracked file, git is asked about tracked files only; a record
+    then made in an empty year folder changes no folder but that one, and is still checked."""
+    root = repo.root
+    year = root / "records/interactions/2031"
+    year.mkdir()
+    past_change_of(year)
+    run_check(repo, TODAY)
+    run_check(repo, TODAY)
+    assert "--untracked-files=no" in asked[-1]
+    walked = len(scans)
+    (year / "i-2031-01-05-zz.yaml").write_text("date: [broken\n", encoding="utf-8")
+    result = same_as_uncached(repo)
+    assert len(scans) > walked and "--untracked-files=all" in asked[-1]  # the uncached check asks no git
+    assert any(f.path == "records/interactions/2031/i-2031-01-05-zz.yaml" for f in result.findings)

@@ -209,3 +209,61 @@ def test_many_paths_git_does_not_vouch_for_mean_the_old_way(repo, scans, monkeyp
     build_index(repo)
     looked = len(scans)
     assert build_index(repo).read == 0 and len(scans) == looked + 1
+
+
+def past_change_of(path: Path) -> None:
+    """Wait (a second at most) until the file system's clock is in a later second than `path`
+    last changed: only then does a view trust that folder's times (`status._none_untracked`)."""
+    changed = path.stat().st_ctime_ns // 1_000_000_000
+    stamp = Path(git(path, "rev-parse", "--show-toplevel").strip()).parent / ".folder.clock"  # outside the work tree
+    while True:
+        stamp.touch()
+        os.utime(stamp)
+        if stamp.stat().st_mtime_ns // 1_000_000_000 > changed:
+            return
+        time.sleep(0.05)
+
+
+def test_no_untracked_file_then_none_is_listed_until_a_folder_changes(repo, tmp_path, scans, asked):
+    """Listing untracked files is half of what `git status` costs. After a walk that found
+    none, git is asked about tracked files only, as long as no folder the walk looked into
+    changed (a file made in an empty year folder of interactions too), and the index still
+    equals a whole build after each step."""
+    root = repo.root
+    year = root / "records/interactions/2031"
+    year.mkdir()  # an empty folder a walk looks into: a file made in it changes only its times
+    past_change_of(year)
+    build_index(repo)  # whole: walks, and knows every folder
+    assert "--untracked-files=all" in asked[-1]
+    assert quick(repo, scans).read == 0
+    assert "--untracked-files=no" in asked[-1]
+
+    model = sorted((root / "records/interactions/2026").glob("*.yaml"))[0]
+    new = year / "i-2031-01-05-zz.yaml"  # untracked, in a folder whose parent did not change
+    new.write_text(model.read_text(encoding="utf-8"), encoding="utf-8")
+    result = build_index(repo)
+    assert "--untracked-files=all" in asked[-1] and result.read == 1
+    assert dump(result.path) == whole(repo, tmp_path)
+    build_index(repo)
+    assert "--untracked-files=all" in asked[-1]  # git listed one untracked file: it must go on asking
+    new.unlink()
+    past_change_of(year)
+    build_index(repo)
+    result = build_index(repo)
+    assert "--untracked-files=no" in asked[-1] and result.read == 0
+
+    same_size_and_time(root / ROLE, "portfolio: [milieu]", "portfolio: [wonen_]")  # tracked: git sees it either way
+    result = build_index(repo)
+    assert "--untracked-files=no" in asked[-1] and result.read == 1
+    assert dump(result.path) == whole(repo, tmp_path)
+
+
+def test_a_folder_changed_in_the_second_it_was_seen_is_not_trusted(repo, scans, asked):
+    """Two changes to a folder within one tick of the clock can leave its times the same, so
+    a folder that changed in the second a view was taken never vouches for having no new file."""
+    root = repo.root
+    (root / "records/people/p-zz7new.yaml").write_text("name: {given: Ann, family: Nieuw}\n", encoding="utf-8")
+    (root / "records/people/p-zz7new.yaml").unlink()  # the folder changed just now
+    build_index(repo)
+    build_index(repo)
+    assert "--untracked-files=all" in asked[-1]

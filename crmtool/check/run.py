@@ -17,7 +17,7 @@ from typing import Callable
 from .. import i18n
 from ..domain import waivers
 from ..git.blobs import file_hashes, git_state
-from ..git.status import Worktree, folders_of, worktree
+from ..git.status import Worktree, worktree
 from ..load.cache import CheckCache, FileEntry, open_cache
 from .files import check_files
 from ..findings import Finding, summarise
@@ -82,7 +82,8 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
         if findings is not None:
             cache.close()
             return finish(findings, config, today, paths, seen[2])
-    files, strays = repo.scan()
+    walked: list[str] = []
+    files, strays = repo.scan(walked)
     blobs, stats = _known_hashes(repo, files, cache) if cache else ({}, {})
     records = _records_key(files, strays, blobs) if cache else None
     key = _result_key(repo, today, records, config) if records else None
@@ -103,7 +104,7 @@ def run_check(repo: Repository, today: dt.date, paths: list[str] | None = None, 
             cache.store_result(key, findings)
     if cache:
         if view is not None and records:
-            found = view.with_folders(repo.root, folders_of([f.path for f in files] + [s.path for s in strays]))
+            found = view.with_folders(repo.root, walked)
             cache.note(VIEW_NOTE, json.dumps({"view": found.text(), "records": records, "files": len(files) + 1}))
         cache.close()
     result = finish(findings, config, today, paths, len(files) + 1)
@@ -179,7 +180,7 @@ def _git_view(repo: Repository, cache: CheckCache) -> tuple[Worktree | None, tup
                 seen = (before, data["records"], data["files"])
     except (ValueError, KeyError, TypeError):
         seen = None
-    return worktree(repo.root, repo.root / STAMP, seen[0].folders if seen else ()), seen
+    return worktree(repo.root, repo.root / STAMP, seen[0] if seen else None), seen
 
 
 def _load_records(repo: Repository, files: list, model: Model, schemas: SchemaSet, rules: list,

@@ -197,12 +197,15 @@ def _update(repo: Repository, db: sqlite3.Connection, language: str, result: Ind
     view, kept_strays = None, set()
     if only is None:  # not a watcher's list: ask git what changed since the last build (`git/status.py`)
         before = None if result.whole else _remembered(db)
-        view = worktree(repo.root, result.path.with_name(f".{result.path.name}.stamp"))
+        view = worktree(repo.root, result.path.with_name(f".{result.path.name}.stamp"), before[0] if before else None)
         if view is not None and before is not None:
             only = view.changed_since(before[0], strays=False)  # a new pipe changes no answer: see _strays_at
             kept_strays = before[1]
     if only is None:
-        files, strays = repo.scan()  # links, pipes and the like are strays: never read (S011)
+        walked: list[str] = []
+        files, strays = repo.scan(walked)  # links, pipes and the like are strays: never read (S011)
+        if view is not None:
+            view = view.with_folders(repo.root, walked)
         stored = {path: (rowid, blob, stat) for rowid, path, blob, stat
                   in db.execute("SELECT rowid, path, blob, stat FROM records")}
     else:

@@ -182,14 +182,16 @@ class Repository:
     def relative(self, path: Path) -> str:
         return path.resolve().relative_to(self.root.resolve()).as_posix()
 
-    def scan(self) -> tuple[list[RecordFile], list[Stray]]:
-        """Every record file and every stray, in a stable order.
+    def scan(self, walked: list[str] | None = None) -> tuple[list[RecordFile], list[Stray]]:
+        """Every record file and every stray, in a stable order; every folder it walked
+        (records/ and each folder it looked into, empty ones too) is added to `walked`.
 
         A walk of the folders, not `git ls-files`: a record a colleague has just written and
         not yet added must be checked too.
         """
         files: list[RecordFile] = []
         strays: list[Stray] = []
+        walked = [] if walked is None else walked
         records = self.root / RECORDS
         try:
             kind = kind_of(os.lstat(records).st_mode)
@@ -199,6 +201,7 @@ class Repository:
             if kind is not None:  # records/ itself a link (or a pipe): not followed
                 strays.append(Stray(RECORDS, kind))
             return files, strays
+        walked.append(RECORDS)
         for entry in sorted(os.scandir(records), key=lambda e: e.name):
             rel = f"{RECORDS}/{entry.name}"
             if entry.name.startswith(".") or entry.name in QUIET_FILES:
@@ -209,7 +212,7 @@ class Repository:
             elif not entry.is_dir(follow_symlinks=False) or entry.name not in FOLDERS:
                 strays.append(Stray(rel, "folder" if entry.is_dir(follow_symlinks=False) else "loose"))
             else:
-                self._scan_folder(Path(entry.path), rel, entry.name, files, strays)
+                self._scan_folder(Path(entry.path), rel, entry.name, files, strays, walked)
         return files, strays
 
     def file_at(self, path: str) -> RecordFile | None:
@@ -235,7 +238,8 @@ class Repository:
         return RecordFile(path, folder, record_id) if stat_mode.S_ISREG(mode) else None
 
     def _scan_folder(self, directory: Path, rel: str, folder: str,
-                     files: list[RecordFile], strays: list[Stray]) -> None:
+                     files: list[RecordFile], strays: list[Stray], walked: list[str]) -> None:
+        walked.append(rel)
         for entry in sorted(os.scandir(directory), key=lambda e: e.name):
             path = f"{rel}/{entry.name}"
             if entry.name.startswith(".") or entry.name in QUIET_FILES:
@@ -247,7 +251,7 @@ class Repository:
                 if entry.name.endswith(".yaml"):
                     strays.append(Stray(path, "directory"))
                 elif folder in NESTED:
-                    self._scan_folder(Path(entry.path), path, folder, files, strays)
+                    self._scan_folder(Path(entry.path), path, folder, files, strays, walked)
                 else:
                     strays.append(Stray(path, "nested"))
             elif entry.name.endswith(".yaml"):
