@@ -30,6 +30,11 @@ records. Every such entry changes the modification time of the folder it is made
 view also keeps the stat key of each folder under records/ (`folders`): when one differs, the
 caller looks at everything.
 
+Those folder keys also spare git half its work: listing untracked files means reading every
+folder's entries. When the last view listed none and knew every folder a walk looks into, and
+none of them changed, there can be no new file anywhere a record is read, and git is asked
+about tracked files only (`_none_untracked`).
+
 Outside a git repository, or when git lists a whole folder
 rather than its files, there is no answer (None) and the caller scans as before.
 """
