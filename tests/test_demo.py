@@ -64,9 +64,33 @@ def test_every_kind_of_data_subject_request_passes_the_gdpr_rules(tmp_path):
     closed = {r["kind"] for r in requests if r.get("closed")}
     assert {"access", "rectification", "objection", "erasure"} <= closed
     objectors = [p for p in files(root, "people") if "objections:" in p.read_text(encoding="utf-8")]
-    assert objectors
     result = run_check(Repository(root), TODAY, use_cache=False)
     assert [f for f in result.findings if f.severity == "error"] == []
+    laid_out = CliRunner().invoke(cli, ["fmt", "--check", "--root", str(root), *map(str, objectors)])
+    assert laid_out.exit_code == 0, laid_out.output
+
+
+def test_a_person_with_every_list_is_in_the_canonical_layout():
+    """Each list a demo person may have, all at once (at 100,000 people some objectors also
+    subscribe, and their objections came after the subscriptions once): `fmt` keeps the text."""
+    from crmtool.demo.entities import Person
+    from crmtool.demo.yaml_text import person
+    from crmtool.edit.fmt import canonical
+    from crmtool.load import load_schemas
+
+    class Request:
+        id = "dsr-2025-0034"
+    someone = Person("Fictief", "", "Persoon", "member-services", id="p-zz0001",
+                     emails=[("fictief@example.org", "work")], phones=[("+31201234567", "work")],
+                     purposes=[{"purpose": "events", "since": dt.date(2025, 1, 2), "source": "event-registration"}],
+                     consents=[{"purpose": "events", "given": dt.date(2025, 1, 2), "channel": "web-form",
+                                "wording": "events-v1"}],
+                     subscriptions=["events-invitations"], objections=[("events", dt.date(2025, 3, 29), Request())],
+                     tags=["a"], notes=[(dt.date(2026, 1, 5), "bram", "Fictieve notitie.")])
+    text = person(someone, TODAY)
+    assert "objections:" in text and "subscriptions:" in text and "tags:" in text and "notes:" in text
+    schemas = load_schemas(Repository(Path(__file__).resolve().parent.parent))
+    assert canonical(text, "records/people/p-zz0001.yaml", "person", schemas) == text
 
 
 def test_demo_records_are_in_the_canonical_layout(demo300):

@@ -76,11 +76,11 @@ def person(p: Person, today: dt.date) -> str:
         lines += [f"- {{purpose: {c['purpose']}, given: {_d(c['given'])}, channel: {c['channel']}, "
                   f"wording: {c['wording']}}}"
                   for c in p.consents]
-    if p.subscriptions:
-        lines.append(f"subscriptions: {_ids(p.subscriptions)}")
-    if p.objections:
+    if p.objections:  # before subscriptions: the schema's order, as `crmtool fmt` writes it
         lines.append("objections: [" + ", ".join(f"{{scope: {scope}, date: {_d(day)}, request: {request.id}}}"
                                                  for scope, day, request in p.objections) + "]")
+    if p.subscriptions:
+        lines.append(f"subscriptions: {_ids(p.subscriptions)}")
     if p.tags:
         lines.append(f"tags: {_ids(p.tags)}")
     if p.notes:
