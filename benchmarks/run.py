@@ -987,9 +987,13 @@ def measure_serve(root: Path, today: dt.date, repeat: int, requests: int) -> lis
     first: list[float] = []
     pages: dict[str, list[float]] = {name: [] for name, _path in SERVE_PAGES}
     problem = None
+    peak: int | None = None
     for attempt in range(repeat):
         started = time.perf_counter()
         server = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        sampler = TreeMemory(server.pid) if os.path.isdir("/proc") else None
+        if sampler:
+            sampler.start()
         try:
             assert server.stdout is not None
             line = server.stdout.readline().strip()
@@ -1019,9 +1023,15 @@ def measure_serve(root: Path, today: dt.date, repeat: int, requests: int) -> lis
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+            if sampler:
+                sampler.stopped.set()
+                sampler.join()
+                if sampler.peak is not None:
+                    peak = max(peak or 0, sampler.peak)
     if problem:
         return [Measurement("serve-first", problem=problem)]
-    return [Measurement("serve-first", seconds=tuple(first))] + [
+    # the server's memory over its whole life (start, and every page of the first one)
+    return [Measurement("serve-first", seconds=tuple(first), tree_peak_bytes=peak)] + [
         Measurement(f"serve-{name}", seconds=tuple(times)) for name, times in pages.items()]
 
 
