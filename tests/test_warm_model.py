@@ -135,7 +135,11 @@ def test_a_cache_of_another_tool_is_left_alone_and_not_used(repo, monkeypatch):
         assert db.execute("SELECT count(*) FROM files").fetchone()[0] > 0  # not emptied by a reader
 
 
-def test_the_index_holds_the_model_the_files_give(repo):
+@pytest.mark.parametrize("batch", [1000, 7])
+def test_the_index_holds_the_model_the_files_give(repo, monkeypatch, batch):
+    from crmtool.index import model as index_model
+    monkeypatch.setattr(index_model, "BATCH", batch)  # rows are decoded in batches: many, of every kind
+    (repo.root / "records/people/p-broken1.yaml").write_text("name: [unclosed\n", encoding="utf-8")
     build_index(repo)
     with closing(open_index(repo.root / "build" / "index.sqlite")) as db:
         taken = model_of(db, read_settings(repo), TODAY)

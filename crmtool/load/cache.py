@@ -299,25 +299,36 @@ def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
 
 
 def _decoded_many(rows: list[tuple]) -> list[tuple[object] | None]:
-    """`_decoded` of each file row's data (its 3rd and 4th columns), in one `json.loads` of
-    the lot: JSON's decoder keeps one copy of each key per call, so a thousand people share
-    one "name" instead of holding a thousand; with the short texts shared too (`_shared`),
-    the records of a warm reader take the memory of freshly parsed ones (at 100,000 people,
-    hundreds of MiB less). Rows reach here intact (their MAC matched), so each is one JSON
-    value as written; when the lot does not decode to exactly one value per row (a row
-    forged by someone who can write build/, which the cache never stops: see the module's
-    docstring), each row is decoded alone."""
-    texts = [row[3] for row in rows]
-    if not all(isinstance(text, str) for text in texts):
+    """`_decoded` of each file row's data (its 3rd and 4th columns), decoded together
+    (`decoded_together`). Rows reach here intact (their MAC matched), so each is one JSON
+    value as written; rows forged by someone who can write build/ (which the cache never
+    stops: see the module's docstring) are as any forged row."""
+    values = decoded_together([row[3] for row in rows])
+    if values is None:
         return [_decoded(row[2], row[3]) for row in rows]
+    return [None if row[2] not in (0, 1) or (row[2] and not isinstance(value, dict)) else (value,)
+            for row, value in zip(rows, values)]
+
+
+def decoded_together(texts: list) -> list | None:
+    """The records stored as these JSON texts (by the check cache, by the index), in one
+    `json.loads` of the lot, with their short texts shared (`_shared`); None when the lot
+    does not decode to exactly one value per text (a text that is no JSON value alone:
+    the caller then decodes each alone).
+
+    JSON's decoder keeps one copy of each key per call, so a thousand people share one
+    "name" instead of holding a thousand; with the short texts shared as the loader shares
+    them, the records of a warm reader take the memory of freshly parsed ones (at 100,000
+    people, hundreds of MiB less), and decoding the lot is quicker than one by one."""
+    if not all(isinstance(text, str) for text in texts):
+        return None
     try:
         values = json.loads("[" + ",".join(texts) + "]")
     except ValueError:
-        values = None
-    if not isinstance(values, list) or len(values) != len(rows):
-        return [_decoded(row[2], row[3]) for row in rows]
-    return [None if row[2] not in (0, 1) or (row[2] and not isinstance(value, dict)) else (_shared(value),)
-            for row, value in zip(rows, values)]
+        return None
+    if not isinstance(values, list) or len(values) != len(texts):
+        return None
+    return [_shared(value) for value in values]
 
 
 def _shared(value):
