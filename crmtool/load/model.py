@@ -121,6 +121,10 @@ class Model:
 
     def _by_person(self, folder: str, people_of) -> dict[str, list[Record]]:
         """One pass over a folder, indexed by the person ids each record names (aliases resolved)."""
+        found = self._cache.get(("by-person", folder))
+        if found is not None:  # asked once per person by some rules: no closure made each time
+            return found
+
         def index() -> dict[str, list[Record]]:
             aliases = self.aliases("people")
             result: dict[str, list[Record]] = {}
