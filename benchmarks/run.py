@@ -880,6 +880,10 @@ def measure_readers(root: Path, files: dict[str, list[str]], args, record) -> No
         git(root, "reset", "-q", "--hard", original)
     word = yaml.safe_load((root / "records" / "people" / f"{person}.yaml").read_text(encoding="utf-8"))
     search = [sys.executable, "-m", "crmtool", "search", word["name"]["family"].split()[-1], "--format", "json"]
+    # The reset above wrote git's index: a view of the work tree taken in that same second is
+    # no base for the next (racy git, git/status.py), so the untimed refresh waits for the next
+    # second; otherwise the timed search would look at every file again, as after a checkout.
+    time.sleep(1.1)
     subprocess.run(search, cwd=root, capture_output=True)  # the index is current, untimed
     record(summarise("search", [run_measured(search, root) for _ in range(repeat)], answer_result))
 
@@ -1332,10 +1336,10 @@ def notes(args, sizes: list[SizeResult]) -> list[str]:
         "Every row is a fresh `python` process (start-up included), timed from spawn to exit. "
         "Seconds are the median of the repeats with min–max in brackets; × floor and × baseline "
         "divide medians.",
-        "Peak MiB is `ru_maxrss` from `os.wait4`, the largest over the repeats: the process's own "
-        "peak (or that of its largest child). Where a check ran worker processes, `tree ≤` adds "
-        "the sampled sum of resident memory over the process tree (every 50 ms, shared pages "
-        "counted once per process, so an upper bound); the memory target uses the larger value.",
+        "Peak MiB is the proportional set size (PSS) of the whole process tree, workers included "
+        "and shared pages divided among the processes that map them, sampled every 50 ms from "
+        "/proc (a peak between samples can be missed); `ru_maxrss` from `os.wait4` where no sample "
+        "was taken. For the workspace it is the server's over its whole life.",
         "The page cache is warmed by one untimed read of all files before the floor, so every "
         "row reads from memory, as the second run of a CI job would.",
         "Cold deletes `build/` before every repeat; warm runs right after, with the cache the "
