@@ -40,12 +40,15 @@ def settle(root: Path) -> None:
     index: a test works faster than a second, and a view taken in that second is not a base
     (racy git). The clock is read from a touched file, as the index reads it."""
     index = Path(git(root, "rev-parse", "--absolute-git-dir").strip()) / "index"
-    written = index.stat().st_mtime_ns // 1_000_000_000
-    stamp = root.parent / f".{root.name}.clock"
+    clock_past(root.parent / f".{root.name}.clock", index.stat().st_mtime_ns // 1_000_000_000)
+
+
+def clock_past(stamp: Path, second: int) -> None:
+    """Wait until the file system's clock, read from `stamp` (touched), is past `second`."""
     while True:
         stamp.touch()
         os.utime(stamp)
-        if stamp.stat().st_mtime_ns // 1_000_000_000 > written:
+        if stamp.stat().st_mtime_ns // 1_000_000_000 > second:
             return
         time.sleep(0.05)
 
@@ -214,14 +217,8 @@ def test_many_paths_git_does_not_vouch_for_mean_the_old_way(repo, scans, monkeyp
 def past_change_of(path: Path) -> None:
     """Wait (a second at most) until the file system's clock is in a later second than `path`
     last changed: only then does a view trust that folder's times (`status._none_untracked`)."""
-    changed = path.stat().st_ctime_ns // 1_000_000_000
-    stamp = Path(git(path, "rev-parse", "--show-toplevel").strip()).parent / ".folder.clock"  # outside the work tree
-    while True:
-        stamp.touch()
-        os.utime(stamp)
-        if stamp.stat().st_mtime_ns // 1_000_000_000 > changed:
-            return
-        time.sleep(0.05)
+    outside = Path(git(path, "rev-parse", "--show-toplevel").strip()).parent  # a stamp in the tree would change it
+    clock_past(outside / ".folder.clock", path.stat().st_ctime_ns // 1_000_000_000)
 
 
 def test_no_untracked_file_then_none_is_listed_until_a_folder_changes(repo, tmp_path, scans, asked):
