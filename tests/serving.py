@@ -18,7 +18,7 @@ from crmtool.serve.app import create_app
 from crmtool.serve.security import Keys
 from crmtool.serve.workspace import Workspace
 
-from .conftest import PROJECT, TODAY
+from .conftest import PROJECT, TODAY, git
 
 TOKEN = "test-token-0123456789"
 HOST = "testserver"
@@ -30,6 +30,17 @@ def association_copy(tmp_path: Path) -> Path:
     root.mkdir()
     shutil.copytree(PROJECT / "records", root / "records")
     shutil.copy(PROJECT / "crmtool.yaml", root / "crmtool.yaml")
+    return root
+
+
+def repository(root: Path, name: str, email: str) -> Path:
+    """The example in `root` as a git repository on `main`, with the colleague's git identity."""
+    (root / ".gitignore").write_text("build/\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", name)
+    git(root, "config", "user.email", email)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Example records")
     return root
 
 

@@ -18,7 +18,7 @@ from crmtool.cli import cli
 from crmtool.domain import ids
 
 from .conftest import git
-from .serving import signed_in
+from .serving import repository, signed_in
 from .test_new import coop, example_copy, files, new, written  # noqa: F401  (coop: a fixture)
 
 ENV = {"CRMTOOL_TODAY": "2026-11-24"}
@@ -151,13 +151,7 @@ def test_the_breach_id_proposal():
 
 
 def test_the_workspace_form_proposes_the_same_id(tmp_path):
-    root = example_copy(tmp_path)
-    (root / ".gitignore").write_text("build/\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Anna Veldkamp")
-    git(root, "config", "user.email", "anna.veldkamp@vgn.example.nl")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Example records")
+    root = repository(example_copy(tmp_path), "Anna Veldkamp", "anna.veldkamp@vgn.example.nl")
     from .test_serve_writes import edit_fields
     with signed_in(root) as client:
         page = client.get("/new/breaches")

@@ -33,7 +33,7 @@ import pytest
 import yaml
 
 from .conftest import TODAY, git
-from .serving import association_copy, cooperative_copy
+from .serving import association_copy, cooperative_copy, repository
 
 from . import browser as _browser  # noqa: E402, F401 - skips this module without a browser
 from .test_serve_browser import Server  # noqa: E402
@@ -50,17 +50,6 @@ HELD_ON_ITS_BEHALF = ("r-vgn-commissie-milieu-lid-2026-a", "r-vgn-commissie-mili
 
 def load(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def repository(root: Path, name: str, email: str) -> Path:
-    """The example in `root` as a git repository on `main`, with the colleague's git identity."""
-    (root / ".gitignore").write_text("build/\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", name)
-    git(root, "config", "user.email", email)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Example records")
-    return root
 
 
 class Served(Server):

@@ -25,7 +25,7 @@ from crmtool.serve.security import Keys, TeamSignIn
 from crmtool.serve.workspace import Workspace
 
 from .conftest import TODAY, git
-from .serving import HOST, TOKEN, association_copy, signed_in
+from .serving import HOST, TOKEN, association_copy, repository, signed_in
 
 REQUEST = "records/requests/q-2026-0012.yaml"
 ALDERMAN = "r-lelystad-wethouder-2026-a"
@@ -33,14 +33,7 @@ ALDERMAN = "r-lelystad-wethouder-2026-a"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = association_copy(tmp_path)
-    (root / ".gitignore").write_text("build/\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Anna Veldkamp")
-    git(root, "config", "user.email", "anna.veldkamp@vgn.example.nl")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Example records")
-    return root
+    return repository(association_copy(tmp_path), "Anna Veldkamp", "anna.veldkamp@vgn.example.nl")
 
 
 def form_of(page: str, action: str) -> dict[str, str]:
