@@ -26,6 +26,7 @@ from crmtool.load.scalars import STR, YAML11, plain_ok
 from crmtool.load.schema import SchemaSet
 
 from .conftest import FIXTURES, PROJECT, TODAY, git
+from .test_fmt import _shipped as shipped
 
 SCHEMAS = SchemaSet(PROJECT / "schemas")
 REFERENCES = (None, "../../schemas/x.schema.json")
@@ -65,19 +66,11 @@ def _agrees(raw: bytes, rel: str, reference: str | None) -> bool:
     return True
 
 
-def _shipped() -> list[tuple[Path, str]]:
-    found = []
-    for base in (PROJECT, PROJECT / "examples" / "cooperative"):
-        for path in sorted((base / "records").rglob("*.yaml")):
-            found.append((path, path.relative_to(base).as_posix()))
-    return found
-
-
 def _fixtures() -> list[tuple[Path, str]]:
     return [(path, _record_rel(path)) for path in sorted(FIXTURES.rglob("*.yaml"))]
 
 
-SHIPPED = _shipped()
+SHIPPED = [(base / rel, rel) for base, rel in shipped()]  # (file, path in its repository)
 
 
 @pytest.fixture(scope="module")
